@@ -1,0 +1,1 @@
+namespace Tokengate.Hosting; internal static class Placeholder;

@@ -1,0 +1,1 @@
+namespace Tokengate.Simulator; internal static class Placeholder;
