@@ -1,0 +1,11 @@
+namespace Tokengate.Configuration;
+
+/// <summary>A consumer known from configuration.</summary>
+public sealed class ConsumerOptions
+{
+    /// <summary>
+    /// Hashes of the consumer's keys, each <c>sha256:</c> followed by 64 hex digits. Two may be active at once so a
+    /// key can be rotated without a failed request. Hash a key with <c>tokengate keys hash</c>.
+    /// </summary>
+    public List<string> KeyHashes { get; set; } = [];
+}

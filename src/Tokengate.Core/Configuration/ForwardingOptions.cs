@@ -1,0 +1,44 @@
+namespace Tokengate.Configuration;
+
+/// <summary>Limits and timings of the forwarding loop.</summary>
+public sealed class ForwardingOptions
+{
+    /// <summary>Backend attempts per request, 1 to 16. Default 5.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Longest time from receiving a request to the backend's response headers, over all attempts. Default 300 s.
+    /// Past it the consumer gets 504.
+    /// </summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Longest wait for one backend's response headers before trying the next. Default 120 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Connection timeout to a backend. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a backend rests after a failure (429, 5xx, timeout, connection error) whose response named no
+    /// Retry-After. Default 5 s.
+    /// </summary>
+    public TimeSpan DefaultCooldown { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest cooldown taken from a backend's headers. Default 60 s.</summary>
+    public TimeSpan MaxCooldown { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Consecutive failures (5xx, timeouts, connection errors) that open a backend's circuit. Default 5.</summary>
+    public int BreakerFailureThreshold { get; set; } = 5;
+
+    /// <summary>How long an open circuit stays open before one probe request is let through. Default 30 s.</summary>
+    public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a provisioned backend's utilization reading is trusted for spillover; after it one request goes
+    /// through to take a fresh reading. Default 2 s.
+    /// </summary>
+    public TimeSpan UtilizationReadingLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest request body accepted, in bytes. Default 16 MiB. Larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+}

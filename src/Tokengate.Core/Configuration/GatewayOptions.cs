@@ -1,0 +1,24 @@
+namespace Tokengate.Configuration;
+
+/// <summary>
+/// The whole gateway configuration, bound from the <c>Tokengate</c> section of <c>appsettings.json</c>,
+/// a file given with <c>--config</c>, or environment variables (<c>Tokengate__Pools__chat__...</c>).
+/// Validated on start; changes to pools and consumers are picked up without a restart.
+/// </summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section this type binds to.</summary>
+    public const string SectionName = "Tokengate";
+
+    /// <summary>
+    /// Logical deployments, by the name consumers use (the deployment in the URL, or <c>model</c> in the body on
+    /// v1 routes). Each is a pool of backend deployments. Required: at least one.
+    /// </summary>
+    public Dictionary<string, PoolOptions> Pools { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Consumers allowed to call the gateway, by name. Keys are given as SHA-256 hashes only.</summary>
+    public Dictionary<string, ConsumerOptions> Consumers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How requests are forwarded: attempts, deadlines, cooldowns, circuit breaker, body limit.</summary>
+    public ForwardingOptions Forwarding { get; set; } = new();
+}

@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Options;
+using Tokengate.Secrets;
+
+namespace Tokengate.Configuration;
+
+/// <summary>
+/// Checks the whole configuration and names every bad field by its configuration path, so an operator can
+/// fix all of them in one go. Used on start and again on every reload (a bad reload keeps the last good one).
+/// </summary>
+internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValidateOptions<GatewayOptions>
+{
+    private const string Root = GatewayOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        ValidateForwarding(options.Forwarding, errors);
+        ValidatePools(options, errors);
+        ValidateConsumers(options, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateForwarding(ForwardingOptions f, List<string> errors)
+    {
+        const string P = Root + ":Forwarding";
+        if (f.MaxAttempts is < 1 or > 16) errors.Add($"{P}:MaxAttempts: must be between 1 and 16 (was {f.MaxAttempts}).");
+        Positive(f.Deadline, $"{P}:Deadline", errors);
+        Positive(f.AttemptTimeout, $"{P}:AttemptTimeout", errors);
+        Positive(f.ConnectTimeout, $"{P}:ConnectTimeout", errors);
+        Positive(f.DefaultCooldown, $"{P}:DefaultCooldown", errors);
+        Positive(f.MaxCooldown, $"{P}:MaxCooldown", errors);
+        Positive(f.BreakerOpenDuration, $"{P}:BreakerOpenDuration", errors);
+        Positive(f.UtilizationReadingLifetime, $"{P}:UtilizationReadingLifetime", errors);
+        if (f.BreakerFailureThreshold < 1) errors.Add($"{P}:BreakerFailureThreshold: must be at least 1 (was {f.BreakerFailureThreshold}).");
+        if (f.MaxRequestBodyBytes is < 1024 or > 1L << 30) errors.Add($"{P}:MaxRequestBodyBytes: must be between 1024 and 1073741824 (was {f.MaxRequestBodyBytes}).");
+    }
+
+    private void ValidatePools(GatewayOptions options, List<string> errors)
+    {
+        if (options.Pools.Count == 0)
+        {
+            errors.Add($"{Root}:Pools: at least one pool (logical deployment) is required.");
+            return;
+        }
+
+        var logicalNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var backendNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (poolName, pool) in options.Pools)
+        {
+            var p = $"{Root}:Pools:{poolName}";
+            if (!logicalNames.Add(poolName)) errors.Add($"{p}: the name is used twice.");
+            foreach (var alias in pool.Aliases)
+            {
+                if (string.IsNullOrWhiteSpace(alias)) errors.Add($"{p}:Aliases: an alias is empty.");
+                else if (!logicalNames.Add(alias)) errors.Add($"{p}:Aliases: '{alias}' is already the name or alias of another pool.");
+            }
+
+            if (!string.Equals(pool.SelectionPolicy, "priority-weighted", StringComparison.OrdinalIgnoreCase))
+                errors.Add($"{p}:SelectionPolicy: unknown policy '{pool.SelectionPolicy}' (known: priority-weighted).");
+            if (pool.SpilloverUtilizationPercent is < 0 or > 1000)
+                errors.Add($"{p}:SpilloverUtilizationPercent: must be between 0 and 1000 (was {pool.SpilloverUtilizationPercent}).");
+            if (pool.Backends.Count is 0 or > 64)
+                errors.Add($"{p}:Backends: a pool needs 1 to 64 backends (has {pool.Backends.Count}).");
+
+            for (var i = 0; i < pool.Backends.Count; i++)
+                ValidateBackend(pool.Backends[i], $"{p}:Backends:{i}", backendNames, errors);
+        }
+    }
+
+    private void ValidateBackend(BackendOptions b, string p, HashSet<string> names, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(b.Name)) errors.Add($"{p}:Name: required.");
+        else if (!names.Add(b.Name)) errors.Add($"{p}:Name: '{b.Name}' is used by another backend; names must be unique.");
+
+        if (!Uri.TryCreate(b.Endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            errors.Add($"{p}:Endpoint: must be an absolute http or https URL (was '{b.Endpoint}').");
+        else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            errors.Add($"{p}:Endpoint: must not have a query or fragment.");
+
+        if (b.Deployment is not null && string.IsNullOrWhiteSpace(b.Deployment)) errors.Add($"{p}:Deployment: must not be empty when given.");
+        if (b.Priority is < 0 or > 100) errors.Add($"{p}:Priority: must be between 0 and 100 (was {b.Priority}).");
+        if (b.Weight is < 1 or > 1000) errors.Add($"{p}:Weight: must be between 1 and 1000 (was {b.Weight}).");
+        if (b.Protocol == BackendProtocol.AzureOpenAI && string.IsNullOrWhiteSpace(b.ApiVersion)) errors.Add($"{p}:ApiVersion: required for Azure OpenAI backends.");
+
+        switch (b.Auth)
+        {
+            case BackendAuthMode.ApiKey when string.IsNullOrWhiteSpace(b.ApiKey):
+                errors.Add($"{p}:ApiKey: required when Auth is ApiKey; give a secret reference such as 'env:AZURE_OPENAI_KEY'.");
+                break;
+            case BackendAuthMode.ApiKey:
+                if (secrets.Check(b.ApiKey!) is { } problem) errors.Add($"{p}:ApiKey: {problem}");
+                break;
+            case BackendAuthMode.EntraId when b.Protocol != BackendProtocol.AzureOpenAI:
+                errors.Add($"{p}:Auth: EntraId works only with the AzureOpenAI protocol.");
+                break;
+            default:
+                if (b.ApiKey is not null) errors.Add($"{p}:ApiKey: only used when Auth is ApiKey (Auth is {b.Auth}).");
+                break;
+        }
+    }
+
+    private static void ValidateConsumers(GatewayOptions options, List<string> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, consumer) in options.Consumers)
+        {
+            var p = $"{Root}:Consumers:{name}";
+            if (consumer.KeyHashes.Count is 0 or > 2)
+                errors.Add($"{p}:KeyHashes: a consumer has one or two active keys (has {consumer.KeyHashes.Count}).");
+            for (var i = 0; i < consumer.KeyHashes.Count; i++)
+            {
+                var hash = consumer.KeyHashes[i];
+                if (!Identity.KeyHash.TryParse(hash, out _))
+                    errors.Add($"{p}:KeyHashes:{i}: must be 'sha256:' followed by 64 hex digits; plain keys are not accepted.");
+                else if (!seen.Add(hash))
+                    errors.Add($"{p}:KeyHashes:{i}: the same key is given to more than one consumer.");
+            }
+        }
+    }
+
+    private static void Positive(TimeSpan value, string path, List<string> errors)
+    {
+        if (value <= TimeSpan.Zero) errors.Add($"{path}: must be a positive duration such as '00:00:30' (was {value}).");
+    }
+}

@@ -1,0 +1,24 @@
+namespace Tokengate.Configuration;
+
+/// <summary>A logical deployment: the backends that can serve it and how one is chosen.</summary>
+public sealed class PoolOptions
+{
+    /// <summary>Other names consumers may use for this deployment. Default: none.</summary>
+    public List<string> Aliases { get; set; } = [];
+
+    /// <summary>
+    /// The selection policy. Default and only built-in: <c>priority-weighted</c> (the lowest priority tier with an
+    /// available backend, weighted random within the tier).
+    /// </summary>
+    public string SelectionPolicy { get; set; } = "priority-weighted";
+
+    /// <summary>
+    /// Utilization (percent, from the <c>azure-openai-deployment-utilization</c> header) at or above which a
+    /// provisioned backend is skipped for new requests until a fresher reading is below it. Default 90.
+    /// Set 0 to disable spillover before the 429.
+    /// </summary>
+    public double SpilloverUtilizationPercent { get; set; } = 90;
+
+    /// <summary>The backends, 1 to 64.</summary>
+    public List<BackendOptions> Backends { get; set; } = [];
+}

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Tokengate.Configuration;
+using Tokengate.Identity;
+using Tokengate.OpenAI;
+using Tokengate.Proxy;
+using Tokengate.Routing;
+using Tokengate.Secrets;
+
+namespace Tokengate.Hosting;
+
+/// <summary>Registers the gateway's services and maps its endpoints.</summary>
+public static class Gateway
+{
+    private static readonly (string Path, OpenAIOperation Operation)[] Operations =
+    [
+        ("chat/completions", OpenAIOperation.ChatCompletions),
+        ("completions", OpenAIOperation.Completions),
+        ("embeddings", OpenAIOperation.Embeddings),
+    ];
+
+    /// <summary>Adds the gateway services, bound to the <c>Tokengate</c> section of <paramref name="configuration"/>.</summary>
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Random.Shared);
+        services.TryAddSingleton<ISecretResolver, EnvironmentSecretResolver>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<GatewaySnapshotBuilder>();
+        services.AddSingleton(sp => new GatewayConfiguration(
+            configuration,
+            sp.GetRequiredService<IOptions<GatewayOptions>>(),
+            sp.GetRequiredService<IValidateOptions<GatewayOptions>>(),
+            sp.GetRequiredService<GatewaySnapshotBuilder>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayConfiguration>>()));
+        services.AddSingleton<IBackendHealth>(sp =>
+        {
+            var config = sp.GetRequiredService<GatewayConfiguration>();
+            return new InMemoryBackendHealth(sp.GetRequiredService<TimeProvider>(), () => config.Current.Forwarding);
+        });
+        services.AddSingleton(sp => new OutboundHttpClient(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Forwarding.ConnectTimeout));
+        services.AddSingleton<Forwarder>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the model routes (classic <c>/openai/deployments/{d}/...</c>, <c>/openai/v1/...</c> and <c>/v1/...</c>),
+    /// <c>/healthz</c> and <c>/readyz</c>. The request pipeline's order is written here, once.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
+    {
+        var forwarder = endpoints.ServiceProvider.GetRequiredService<Forwarder>();
+
+        var models = endpoints.CreateApplicationBuilder();
+        models.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
+        models.UseMiddleware<IdentifyMiddleware>();       // 2. consumer from key
+        models.Run(ModelList.WriteAsync);
+        var modelsPipeline = models.Build();
+
+        var app = endpoints.CreateApplicationBuilder();
+        app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
+        app.UseMiddleware<IdentifyMiddleware>();          // 2. consumer from key
+        app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
+        app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
+        var pipeline = app.Build();
+
+        foreach (var (path, operation) in Operations)
+        {
+            endpoints.MapPost($"/openai/deployments/{{deployment}}/{path}", pipeline)
+                .WithMetadata(new GatewayRoute(operation, RouteFamily.AzureClassic));
+            endpoints.MapPost($"/openai/v1/{path}", pipeline).WithMetadata(new GatewayRoute(operation, RouteFamily.AzureV1));
+            endpoints.MapPost($"/v1/{path}", pipeline).WithMetadata(new GatewayRoute(operation, RouteFamily.OpenAI));
+        }
+        endpoints.MapGet("/openai/v1/models", modelsPipeline).WithMetadata(new GatewayRoute(OpenAIOperation.ChatCompletions, RouteFamily.AzureV1));
+        endpoints.MapGet("/v1/models", modelsPipeline).WithMetadata(new GatewayRoute(OpenAIOperation.ChatCompletions, RouteFamily.OpenAI));
+
+        // Anything else under the model prefixes answers as Azure does for an unknown path.
+        endpoints.Map("/openai/{**rest}", context => GatewayError.ResourceNotFound.WriteAsync(context)).WithOrder(int.MaxValue);
+        endpoints.Map("/v1/{**rest}", context => GatewayError.ResourceNotFound.WriteAsync(context)).WithOrder(int.MaxValue);
+
+        endpoints.MapGet("/healthz", () => Results.Text("ok"));
+        endpoints.MapGet("/readyz", Readiness.Describe);
+        return endpoints;
+    }
+}

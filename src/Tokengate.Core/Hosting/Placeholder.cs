@@ -1,1 +1,0 @@
-namespace Tokengate.Hosting; internal static class Placeholder;

@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+using Tokengate.Configuration;
+
+namespace Tokengate.Identity;
+
+/// <summary>Consumer keys from the <c>Consumers</c> section, rebuilt on every configuration reload.</summary>
+internal sealed class ConfiguredConsumerKeyStore : IConsumerKeyStore
+{
+    private readonly FrozenDictionary<string, Consumer>.AlternateLookup<ReadOnlySpan<char>> _byHash;
+
+    public ConfiguredConsumerKeyStore(IReadOnlyDictionary<string, ConsumerOptions> consumers)
+    {
+        var byHash = new Dictionary<string, Consumer>(StringComparer.Ordinal);
+        foreach (var (name, options) in consumers)
+        {
+            var consumer = new Consumer(name);
+            foreach (var hash in options.KeyHashes)
+            {
+                if (KeyHash.TryParse(hash, out var hex)) byHash[hex] = consumer;
+            }
+        }
+        _byHash = byHash.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public bool TryFind(ReadOnlySpan<char> key, out Consumer consumer)
+    {
+        Span<char> hex = stackalloc char[64];
+        KeyHash.ComputeHex(key, hex);
+        return _byHash.TryGetValue(hex, out consumer!);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Tokengate.OpenAI;
+
+/// <summary>
+/// An error the gateway itself answers with, in the Azure OpenAI shape <c>{"error":{"code","message",...}}</c>
+/// that every SDK reads.
+/// </summary>
+/// <param name="Status">HTTP status.</param>
+/// <param name="Code">The <c>code</c> field: a status number as a string or a PascalCase / snake_case name.</param>
+/// <param name="Message">Text for a person; never a backend host name or secret.</param>
+/// <param name="Type">The OpenAI-style <c>type</c> field, when the error is of that family.</param>
+/// <param name="Param">The OpenAI-style <c>param</c> field.</param>
+/// <param name="RetryAfter">Adds <c>retry-after</c> and <c>retry-after-ms</c> headers.</param>
+internal sealed record GatewayError(int Status, string Code, string Message, string? Type = null, string? Param = null, TimeSpan? RetryAfter = null)
+{
+    public static GatewayError InvalidKey { get; } = new(401, "401",
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.");
+
+    public static GatewayError ResourceNotFound { get; } = new(404, "404", "Resource not found");
+
+    public static GatewayError DeploymentNotFound { get; } = new(404, "DeploymentNotFound",
+        "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.");
+
+    public static GatewayError MissingModel { get; } = new(400, "missing_model",
+        "The request body must name the deployment in 'model'.", "invalid_request_error", "model");
+
+    public static GatewayError InvalidBody(string message) => new(400, "invalid_request_error", message, "invalid_request_error");
+
+    public static GatewayError BodyTooLarge(long limit) => new(413, "RequestEntityTooLarge",
+        string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the gateway's limit of {limit} bytes."));
+
+    public static GatewayError AllBackendsThrottled(string deployment, TimeSpan retryAfter) => new(429, "429",
+        string.Create(CultureInfo.InvariantCulture,
+            $"Requests to deployment '{deployment}' have exceeded the rate limit of every backend behind it. Please retry after {RetrySeconds(retryAfter)} seconds."),
+        RetryAfter: retryAfter);
+
+    public static GatewayError BackendsUnavailable(string deployment, TimeSpan retryAfter) => new(503, "ServiceUnavailable",
+        string.Create(CultureInfo.InvariantCulture,
+            $"No backend for deployment '{deployment}' is available right now. Please retry after {RetrySeconds(retryAfter)} seconds."),
+        RetryAfter: retryAfter);
+
+    public static GatewayError BadGateway(string deployment) => new(502, "BadGateway",
+        $"The backends for deployment '{deployment}' did not return a usable response.");
+
+    public static GatewayError Timeout(string deployment) => new(504, "Timeout",
+        $"The backends for deployment '{deployment}' did not answer within the gateway's deadline.");
+
+    public static GatewayError Internal { get; } = new(500, "InternalServerError",
+        "The server had an error while processing your request. Sorry about that!", "server_error");
+
+    /// <summary>Seconds for <c>retry-after</c>: rounded up, at least 1, so a client never retries early.</summary>
+    public static long RetrySeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+
+    public Task WriteAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = Status;
+        response.ContentType = "application/json";
+        if (RetryAfter is { } retryAfter)
+        {
+            var ms = Math.Max(0, (long)Math.Ceiling(retryAfter.TotalMilliseconds));
+            response.Headers["retry-after"] = RetrySeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+            response.Headers["retry-after-ms"] = ms.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("error");
+            json.WriteString("code", Code);
+            json.WriteString("message", Message);
+            if (Type is not null) json.WriteString("type", Type);
+            if (Param is not null) json.WriteString("param", Param);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        response.ContentLength = buffer.WrittenCount;
+        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+    }
+}

@@ -1,0 +1,23 @@
+namespace Tokengate.Proxy;
+
+/// <summary>How one backend attempt ended, as the forwarding loop classifies it.</summary>
+internal enum AttemptOutcome
+{
+    /// <summary>No attempt made yet.</summary>
+    None,
+
+    /// <summary>The backend answered with a response to relay (2xx, or a consumer error such as 400).</summary>
+    Answered,
+
+    /// <summary>429: the backend is cooling until its Retry-After.</summary>
+    Throttled,
+
+    /// <summary>5xx, 408, or an auth/deployment fault of the backend's own configuration (401, 403, 404).</summary>
+    Failed,
+
+    /// <summary>No response headers within the attempt timeout.</summary>
+    TimedOut,
+
+    /// <summary>Connection refused, reset, or TLS failure.</summary>
+    ConnectionFailed,
+}

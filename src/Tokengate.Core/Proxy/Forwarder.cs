@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tokengate.Hosting;
+using Tokengate.OpenAI;
+using Tokengate.Routing;
+
+namespace Tokengate.Proxy;
+
+/// <summary>
+/// Step 7, the forwarding loop: pick a backend with the pool's policy, send, classify the outcome; on 429, 5xx,
+/// timeout or connection failure mark that backend cooling until its Retry-After and try the next at once, within
+/// the attempt budget and the deadline. Once a response is being relayed there is no failover.
+/// </summary>
+internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealth health, TimeProvider time, Random random, ILogger<Forwarder> logger)
+{
+    public async Task ForwardAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var pool = feature.Pool!;
+        var options = feature.Snapshot.Forwarding;
+        var deadline = time.GetUtcNow() + options.Deadline - time.GetElapsedTime(feature.StartTimestamp);
+        var aborted = context.RequestAborted;
+        var last = AttemptOutcome.None;
+        ulong tried = 0;
+
+        while (feature.Attempts < options.MaxAttempts)
+        {
+            var backend = pool.Policy.Select(pool, health, tried, random)
+                ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, random);
+            if (backend is null) break;
+            tried |= 1UL << backend.Index;
+            if (!health.TryBeginAttempt(backend)) continue;
+
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                health.ReportAbandoned(backend);
+                last = AttemptOutcome.TimedOut;
+                break;
+            }
+
+            feature.Attempts++;
+            feature.Backend = backend;
+            HttpResponseMessage response;
+            using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
+            using (aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptTimeout))
+            {
+                try
+                {
+                    using var request = UpstreamRequestFactory.Create(context, feature, backend);
+                    await backend.Credential.ApplyAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                    response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+                {
+                    health.ReportAbandoned(backend);
+                    throw;
+                }
+                catch (OperationCanceledException)
+                {
+                    last = AttemptOutcome.TimedOut;
+                    health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
+                    LogAttemptFailed(logger, backend.Name, pool.Name, "timeout", 0);
+                    continue;
+                }
+                catch (HttpRequestException ex)
+                {
+                    last = AttemptOutcome.ConnectionFailed;
+                    health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
+                    LogAttemptFailed(logger, backend.Name, pool.Name, ex.HttpRequestError.ToString(), 0);
+                    continue;
+                }
+            }
+
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (RetryAfter.Utilization(response.Headers) is { } utilization) health.ReportUtilization(backend, utilization);
+
+                last = Classify(status);
+                if (last != AttemptOutcome.Answered)
+                {
+                    var now = time.GetUtcNow();
+                    var rest = RetryAfter.From(response.Headers, now) ?? options.DefaultCooldown;
+                    if (rest > options.MaxCooldown) rest = options.MaxCooldown;
+                    if (last == AttemptOutcome.Throttled) health.ReportThrottled(backend, now + rest);
+                    else health.ReportFailure(backend, now + rest);
+                    LogAttemptFailed(logger, backend.Name, pool.Name, last.ToString(), status);
+                    continue;
+                }
+
+                health.ReportSuccess(backend);
+                ResponseRelay.CopyStatusAndHeaders(response, context.Response);
+                if (ResponseRelay.IsEventStream(response))
+                {
+                    if (!await ResponseRelay.RelayEventsAsync(context, response).ConfigureAwait(false))
+                        LogStreamBroken(logger, backend.Name, pool.Name);
+                }
+                else
+                {
+                    await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
+                }
+                return;
+            }
+        }
+
+        await Exhausted(pool, last, deadline).WriteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer when no backend produced a response to relay.</summary>
+    private GatewayError Exhausted(Pool pool, AttemptOutcome last, DateTimeOffset deadline)
+    {
+        var now = time.GetUtcNow();
+        var recovery = health.EarliestRecovery(pool) - now;
+        if (recovery > TimeSpan.Zero)
+        {
+            // Every backend is resting: tell the consumer exactly when the first one is back.
+            return last is AttemptOutcome.Throttled or AttemptOutcome.None
+                ? GatewayError.AllBackendsThrottled(pool.Name, recovery)
+                : GatewayError.BackendsUnavailable(pool.Name, recovery);
+        }
+        return last == AttemptOutcome.TimedOut || now >= deadline
+            ? GatewayError.Timeout(pool.Name)
+            : GatewayError.BadGateway(pool.Name);
+    }
+
+    private static AttemptOutcome Classify(int status) => status switch
+    {
+        429 => AttemptOutcome.Throttled,
+        408 or >= 500 => AttemptOutcome.Failed,
+        // The backend's own key, role or deployment is wrong: another backend may be configured correctly.
+        401 or 403 or 404 => AttemptOutcome.Failed,
+        _ => AttemptOutcome.Answered,
+    };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(1, LogLevel.Information, "Backend {Backend} of pool {Pool} failed an attempt: {Outcome} {Status}; trying the next")]
+    private static partial void LogAttemptFailed(ILogger logger, string backend, string pool, string outcome, int status);
+
+    [LoggerMessage(2, LogLevel.Warning, "Stream from backend {Backend} of pool {Pool} broke; the consumer got an error event")]
+    private static partial void LogStreamBroken(ILogger logger, string backend, string pool);
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Tokengate.Proxy;
+
+/// <summary>
+/// Relays a backend's response to the consumer as it arrives. Server-sent events go out one complete event at a
+/// time, flushed at once, so nothing waits on the gateway and a broken upstream never leaves half an event on the
+/// wire: it ends with an SSE error event that the SDKs raise as an API error.
+/// </summary>
+internal static class ResponseRelay
+{
+    private const int InitialBufferSize = 16 * 1024;
+
+    /// <summary>A single SSE event larger than this is treated as a broken stream.</summary>
+    private const int MaxEventBytes = 16 * 1024 * 1024;
+
+    private static readonly FrozenSet<string> NotCopied = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
+        "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Alt-Svc");
+
+    private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]"u8;
+
+    private static readonly byte[] BrokenStreamEvent =
+        "data: {\"error\":{\"code\":\"stream_interrupted\",\"message\":\"The model's response stream was interrupted before it finished; the response is incomplete. Please retry the request.\",\"type\":\"server_error\"}}\n\n"u8.ToArray();
+
+    public static void CopyStatusAndHeaders(HttpResponseMessage upstream, HttpResponse response)
+    {
+        response.StatusCode = (int)upstream.StatusCode;
+        foreach (var header in upstream.Headers.NonValidated)
+        {
+            if (!NotCopied.Contains(header.Key)) response.Headers[header.Key] = header.Value.ToString();
+        }
+        foreach (var header in upstream.Content.Headers.NonValidated)
+        {
+            if (!NotCopied.Contains(header.Key)) response.Headers[header.Key] = header.Value.ToString();
+        }
+    }
+
+    public static bool IsEventStream(HttpResponseMessage upstream) =>
+        upstream.Content.Headers.ContentType?.MediaType is "text/event-stream";
+
+    /// <summary>Copies a plain (non-streaming) body. A failure half-way aborts the consumer's connection.</summary>
+    public static async Task RelayBodyAsync(HttpContext context, HttpResponseMessage upstream)
+    {
+        var aborted = context.RequestAborted;
+        try
+        {
+            var source = await upstream.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            await source.CopyToAsync(context.Response.Body, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            context.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Relays an SSE body event by event. Returns false when the upstream broke (an error event was sent instead
+    /// of the end of the stream).
+    /// </summary>
+    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream)
+    {
+        var aborted = context.RequestAborted;
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var body = context.Response.Body;
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var filled = 0;
+        var sawDone = false;
+        var broken = false;
+        try
+        {
+            var source = await upstream.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            await context.Response.StartAsync(aborted).ConfigureAwait(false);
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxEventBytes)
+                    {
+                        broken = true;
+                        break;
+                    }
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                int read;
+                try
+                {
+                    read = await source.ReadAsync(buffer.AsMemory(filled), aborted).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!aborted.IsCancellationRequested && ex is IOException or HttpRequestException or OperationCanceledException)
+                {
+                    broken = true;
+                    break;
+                }
+                if (read == 0) break;
+                filled += read;
+
+                var complete = CompleteEventsLength(buffer.AsSpan(0, filled));
+                if (complete == 0) continue;
+                sawDone |= buffer.AsSpan(0, complete).IndexOf(DoneEvent) >= 0;
+                await body.WriteAsync(buffer.AsMemory(0, complete), aborted).ConfigureAwait(false);
+                await body.FlushAsync(aborted).ConfigureAwait(false);
+                buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
+                filled -= complete;
+            }
+
+            if (broken || !sawDone)
+            {
+                // Whatever partial event is left in the buffer is dropped: the consumer sees whole events only.
+                await body.WriteAsync(BrokenStreamEvent, aborted).ConfigureAwait(false);
+                await body.FlushAsync(aborted).ConfigureAwait(false);
+                return false;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Length of the prefix made of complete events (each ends with a blank line, LF or CRLF).</summary>
+    internal static int CompleteEventsLength(ReadOnlySpan<byte> data)
+    {
+        var lf = data.LastIndexOf("\n\n"u8);
+        var crlf = data.LastIndexOf("\n\r\n"u8);
+        return Math.Max(lf < 0 ? 0 : lf + 2, crlf < 0 ? 0 : crlf + 3);
+    }
+}

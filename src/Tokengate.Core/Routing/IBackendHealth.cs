@@ -1,0 +1,38 @@
+namespace Tokengate.Routing;
+
+/// <summary>
+/// Cooldowns, circuit breakers and utilization readings of every backend. One instance in memory by default;
+/// shared between gateway instances when scaled out. Every report is safe to call concurrently.
+/// </summary>
+internal interface IBackendHealth : IBackendAvailability
+{
+    /// <summary>The same view, but provisioned backends above their spillover threshold count as available.</summary>
+    IBackendAvailability IgnoringSpillover { get; }
+
+    /// <summary>
+    /// Claims the backend for one attempt. False only when its circuit is half-open and another request already
+    /// holds the single probe; the caller then picks another backend.
+    /// </summary>
+    bool TryBeginAttempt(Backend backend);
+
+    /// <summary>The backend answered (any status that is not a backend fault): failures and the circuit reset.</summary>
+    void ReportSuccess(Backend backend);
+
+    /// <summary>The backend said 429: it rests until <paramref name="until"/>; the circuit is not affected.</summary>
+    void ReportThrottled(Backend backend, DateTimeOffset until);
+
+    /// <summary>A 5xx, timeout or connection failure: it rests until <paramref name="until"/> and counts toward the breaker.</summary>
+    void ReportFailure(Backend backend, DateTimeOffset until);
+
+    /// <summary>The attempt ended without a verdict (the consumer went away); releases a half-open probe.</summary>
+    void ReportAbandoned(Backend backend);
+
+    /// <summary>A provisioned backend reported its utilization (percent).</summary>
+    void ReportUtilization(Backend backend, double percent);
+
+    /// <summary>When the first backend of the pool will take requests again (now, if one can).</summary>
+    DateTimeOffset EarliestRecovery(Pool pool);
+
+    /// <summary>A point-in-time description of one backend, for status pages and metrics.</summary>
+    BackendHealthRecord Describe(Backend backend);
+}
