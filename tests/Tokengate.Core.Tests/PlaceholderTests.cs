@@ -1,1 +1,0 @@
-namespace Tokengate; public class PlaceholderTests { [Fact] public void Works() => Assert.True(true); }
