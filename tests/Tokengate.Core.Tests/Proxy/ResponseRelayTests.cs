@@ -1,0 +1,69 @@
+using System.Text;
+
+namespace Tokengate.Proxy;
+
+public class ResponseRelayTests
+{
+    private static int Complete(string data) => ResponseRelay.CompleteEventsLength(Encoding.UTF8.GetBytes(data));
+
+    [Fact]
+    public void CompleteEventsLength_OneLfEvent_WholeLength()
+    {
+        const string Data = "data: {\"a\":1}\n\n";
+
+        Assert.Equal(Data.Length, Complete(Data));
+    }
+
+    [Fact]
+    public void CompleteEventsLength_TwoLfEvents_WholeLength()
+    {
+        const string Data = "data: one\n\ndata: two\n\n";
+
+        Assert.Equal(Data.Length, Complete(Data));
+    }
+
+    [Fact]
+    public void CompleteEventsLength_LfEventsWithPartialAtEnd_PartialExcluded()
+    {
+        const string Whole = "data: one\n\ndata: two\n\n";
+
+        Assert.Equal(Whole.Length, Complete(Whole + "data: thr"));
+        Assert.Equal(Whole.Length, Complete(Whole + "data: three\n"));
+    }
+
+    [Fact]
+    public void CompleteEventsLength_CrlfEvents_WholeLength()
+    {
+        const string Data = "data: one\r\n\r\ndata: two\r\n\r\n";
+
+        Assert.Equal(Data.Length, Complete(Data));
+    }
+
+    [Fact]
+    public void CompleteEventsLength_CrlfEventsWithPartialAtEnd_PartialExcluded()
+    {
+        const string Whole = "data: one\r\n\r\n";
+
+        Assert.Equal(Whole.Length, Complete(Whole + "data: two\r\n"));
+        Assert.Equal(Whole.Length, Complete(Whole + "data: two\r\n\r"));
+    }
+
+    [Fact]
+    public void CompleteEventsLength_MultiLineEvent_EndsAtBlankLineOnly()
+    {
+        const string Whole = "event: x\ndata: 1\n\n";
+
+        Assert.Equal(Whole.Length, Complete(Whole + "event: y\ndata: 2\n"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("data: partial")]
+    [InlineData("data: one\n")]
+    [InlineData("data: one\r\n")]
+    [InlineData("data: one\r\n\r")]
+    public void CompleteEventsLength_NoBoundary_Zero(string data)
+    {
+        Assert.Equal(0, Complete(data));
+    }
+}
