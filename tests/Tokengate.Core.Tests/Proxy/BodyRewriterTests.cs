@@ -93,4 +93,18 @@ public class BodyRewriterTests
         Assert.Equal(2, parsed.N);
         Assert.Equal("\"dep\"", Encoding.UTF8.GetString(result.AsSpan(parsed.ModelTokenStart, parsed.ModelTokenLength)));
     }
+
+    [Fact(Skip = "bug: a non-string model (null, number, object) gets no token range, so BodyRewriter inserts a second \"model\" member and the backend may read the old one")]
+    public void WithModel_NonStringModel_ReplacedNotDuplicated()
+    {
+        foreach (var body in new[] { "{\"model\":null,\"n\":1}", "{\"model\":5}", "{\"model\":{\"x\":1}}" })
+        {
+            var result = Rewrite(body, "dep");
+
+            using var document = JsonDocument.Parse(result);
+            var models = document.RootElement.EnumerateObject().Where(p => p.NameEquals("model")).ToList();
+            var model = Assert.Single(models);
+            Assert.Equal("dep", model.Value.GetString());
+        }
+    }
 }
