@@ -112,8 +112,8 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
                 var hash = consumer.KeyHashes[i];
                 if (!Identity.KeyHash.TryParse(hash, out _))
                     errors.Add($"{p}:KeyHashes:{i}: must be 'sha256:' followed by 64 hex digits; plain keys are not accepted.");
-                else if (!seen.Add(hash))
-                    errors.Add($"{p}:KeyHashes:{i}: the same key is given to more than one consumer.");
+                else if (!seen.Add(hash.ToLowerInvariant()))
+                    errors.Add($"{p}:KeyHashes:{i}: this key hash is already listed (for this or another consumer).");
             }
         }
     }

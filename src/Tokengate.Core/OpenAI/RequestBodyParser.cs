@@ -26,13 +26,11 @@ internal static class RequestBodyParser
                 if (reader.ValueTextEquals("model"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        request.Model = reader.GetString();
-                        request.ModelTokenStart = (int)reader.TokenStartIndex;
-                        request.ModelTokenLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
-                    }
+                    // The range covers any value, so a rewrite replaces a null or non-string model too.
+                    request.ModelTokenStart = (int)reader.TokenStartIndex;
+                    if (reader.TokenType == JsonTokenType.String) request.Model = reader.GetString();
                     else reader.Skip();
+                    request.ModelTokenLength = (int)reader.BytesConsumed - request.ModelTokenStart;
                 }
                 else if (reader.ValueTextEquals("stream"u8))
                 {

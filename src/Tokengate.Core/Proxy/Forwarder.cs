@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tokengate.Configuration;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 using Tokengate.Routing;
@@ -18,7 +19,6 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         var pool = feature.Pool!;
         var options = feature.Snapshot.Forwarding;
         var deadline = time.GetUtcNow() + options.Deadline - time.GetElapsedTime(feature.StartTimestamp);
-        var aborted = context.RequestAborted;
         var last = AttemptOutcome.None;
         ulong tried = 0;
 
@@ -40,76 +40,89 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
 
             feature.Attempts++;
             feature.Backend = backend;
-            HttpResponseMessage response;
-            using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
-            using (aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptTimeout))
+            var verdict = false;
+            try
             {
-                try
-                {
-                    using var request = UpstreamRequestFactory.Create(context, feature, backend);
-                    await backend.Credential.ApplyAsync(request, attemptTimeout.Token).ConfigureAwait(false);
-                    response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-                {
-                    health.ReportAbandoned(backend);
-                    throw;
-                }
-                catch (OperationCanceledException)
-                {
-                    last = AttemptOutcome.TimedOut;
-                    health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
-                    LogAttemptFailed(logger, backend.Name, pool.Name, "timeout", 0);
-                    continue;
-                }
-                catch (HttpRequestException ex)
-                {
-                    last = AttemptOutcome.ConnectionFailed;
-                    health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
-                    LogAttemptFailed(logger, backend.Name, pool.Name, ex.HttpRequestError.ToString(), 0);
-                    continue;
-                }
+                last = await AttemptAsync(context, feature, backend, options, remaining).ConfigureAwait(false);
+                verdict = true;
+                if (last == AttemptOutcome.Answered) return;
             }
-
-            using (response)
+            finally
             {
-                var status = (int)response.StatusCode;
-                if (RetryAfter.Utilization(response.Headers) is { } utilization) health.ReportUtilization(backend, utilization);
-
-                last = Classify(status);
-                if (last != AttemptOutcome.Answered)
-                {
-                    var now = time.GetUtcNow();
-                    var rest = RetryAfter.From(response.Headers, now) ?? options.DefaultCooldown;
-                    if (rest > options.MaxCooldown) rest = options.MaxCooldown;
-                    if (last == AttemptOutcome.Throttled) health.ReportThrottled(backend, now + rest);
-                    else health.ReportFailure(backend, now + rest);
-                    LogAttemptFailed(logger, backend.Name, pool.Name, last.ToString(), status);
-                    continue;
-                }
-
-                health.ReportSuccess(backend);
-                ResponseRelay.CopyStatusAndHeaders(response, context.Response);
-                if (ResponseRelay.IsEventStream(response))
-                {
-                    if (!await ResponseRelay.RelayEventsAsync(context, response).ConfigureAwait(false))
-                        LogStreamBroken(logger, backend.Name, pool.Name);
-                }
-                else
-                {
-                    await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
-                }
-                return;
+                // The consumer left or something threw: a half-open probe must not stay claimed forever.
+                if (!verdict) health.ReportAbandoned(backend);
             }
         }
 
         await Exhausted(pool, last, deadline).WriteAsync(context).ConfigureAwait(false);
     }
 
+    /// <summary>One attempt on one backend; reports the outcome to the health state and relays an answer.</summary>
+    private async Task<AttemptOutcome> AttemptAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining)
+    {
+        var aborted = context.RequestAborted;
+        HttpResponseMessage response;
+        using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
+        using (aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptTimeout))
+        {
+            try
+            {
+                using var request = UpstreamRequestFactory.Create(context, feature, backend);
+                await backend.Credential.ApplyAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+            {
+                health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
+                LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, nameof(AttemptOutcome.TimedOut), 0);
+                return AttemptOutcome.TimedOut;
+            }
+            catch (HttpRequestException ex)
+            {
+                health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
+                LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, ex.HttpRequestError.ToString(), 0);
+                return AttemptOutcome.ConnectionFailed;
+            }
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (RetryAfter.Utilization(response.Headers) is { } utilization) health.ReportUtilization(backend, utilization);
+
+            var outcome = Classify(status);
+            if (outcome != AttemptOutcome.Answered)
+            {
+                var now = time.GetUtcNow();
+                var rest = RetryAfter.From(response.Headers, now) ?? options.DefaultCooldown;
+                if (rest > options.MaxCooldown) rest = options.MaxCooldown;
+                if (outcome == AttemptOutcome.Throttled) health.ReportThrottled(backend, now + rest);
+                else health.ReportFailure(backend, now + rest);
+                LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, outcome.ToString(), status);
+                return outcome;
+            }
+
+            health.ReportSuccess(backend);
+            ResponseRelay.CopyStatusAndHeaders(response, context.Response);
+            if (ResponseRelay.IsEventStream(response))
+            {
+                if (!await ResponseRelay.RelayEventsAsync(context, response).ConfigureAwait(false))
+                    LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
+            }
+            else
+            {
+                await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
+            }
+            return AttemptOutcome.Answered;
+        }
+    }
+
     /// <summary>The answer when no backend produced a response to relay.</summary>
     private GatewayError Exhausted(Pool pool, AttemptOutcome last, DateTimeOffset deadline)
     {
         var now = time.GetUtcNow();
+        if (last == AttemptOutcome.TimedOut || now >= deadline) return GatewayError.Timeout(pool.Name);
+
         var recovery = health.EarliestRecovery(pool) - now;
         if (recovery > TimeSpan.Zero)
         {
@@ -118,8 +131,10 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
                 ? GatewayError.AllBackendsThrottled(pool.Name, recovery)
                 : GatewayError.BackendsUnavailable(pool.Name, recovery);
         }
-        return last == AttemptOutcome.TimedOut || now >= deadline
-            ? GatewayError.Timeout(pool.Name)
+
+        // Attempts ran out on failures, or the only candidates are momentarily held (a half-open probe in flight).
+        return last == AttemptOutcome.None
+            ? GatewayError.BackendsUnavailable(pool.Name, TimeSpan.FromSeconds(1))
             : GatewayError.BadGateway(pool.Name);
     }
 

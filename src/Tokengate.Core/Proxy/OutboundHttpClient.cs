@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 namespace Tokengate.Proxy;
@@ -24,6 +25,8 @@ internal sealed class OutboundHttpClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             EnableMultipleHttp2Connections = true,
             MaxConnectionsPerServer = int.MaxValue,
+            // The consumer's trace headers are forwarded as they came; the handler adds none of its own.
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
         };
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }

@@ -17,8 +17,8 @@ internal static class RetryAfter
 
         if (First(headers, "retry-after") is { } retryAfter)
         {
-            if (double.TryParse(retryAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-                return TimeSpan.FromSeconds(seconds);
+            if (double.TryParse(retryAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && FromMilliseconds(seconds * 1000) is { } delay)
+                return delay;
             if (DateTimeOffset.TryParseExact(retryAfter, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
                 return date > now ? date - now : TimeSpan.Zero;
         }
@@ -51,7 +51,8 @@ internal static class RetryAfter
             else if (text.StartsWith("h")) { totalMs += number * 3_600_000; text = text[1..]; }
             else return false;
         }
-        duration = TimeSpan.FromMilliseconds(totalMs);
+        if (FromMilliseconds(totalMs) is not { } parsed) return false;
+        duration = parsed;
         return true;
     }
 
@@ -64,9 +65,15 @@ internal static class RetryAfter
     }
 
     private static TimeSpan? Milliseconds(HttpResponseHeaders headers, string name) =>
-        First(headers, name) is { } value && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0
-            ? TimeSpan.FromMilliseconds(ms)
+        First(headers, name) is { } value && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms)
+            ? FromMilliseconds(ms)
             : null;
+
+    /// <summary>Header values come from outside: negative, infinite or huge numbers must not throw.</summary>
+    private static TimeSpan? FromMilliseconds(double ms) =>
+        !double.IsFinite(ms) || ms < 0 ? null
+        : ms >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue
+        : TimeSpan.FromMilliseconds(ms);
 
     private static string? First(HttpResponseHeaders headers, string name) =>
         headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;

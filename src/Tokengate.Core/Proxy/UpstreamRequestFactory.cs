@@ -16,10 +16,12 @@ namespace Tokengate.Proxy;
 /// </summary>
 internal static class UpstreamRequestFactory
 {
-    // Hop-by-hop headers, and the consumer's own credential and framing, which the gateway replaces.
+    // Hop-by-hop headers, the consumer's own credential and framing (which the gateway replaces), and
+    // Accept-Encoding: the gateway reads event streams as they pass, so it asks for them uncompressed.
     private static readonly FrozenSet<string> NotForwarded = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Host", "Expect", "Content-Length", "Content-Type", "api-key", "Authorization");
+        "Transfer-Encoding", "Upgrade", "Host", "Expect", "Content-Length", "Content-Type", "api-key", "Authorization",
+        "Accept-Encoding");
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
@@ -34,7 +36,8 @@ internal static class UpstreamRequestFactory
         foreach (var header in context.Request.Headers)
         {
             if (NotForwarded.Contains(header.Key)) continue;
-            message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
+            if (header.Value.Count == 1) message.Headers.TryAddWithoutValidation(header.Key, header.Value[0]);
+            else message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
         }
 
         var content = backend.Protocol == BackendProtocol.OpenAI

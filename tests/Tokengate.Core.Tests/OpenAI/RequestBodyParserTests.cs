@@ -64,12 +64,13 @@ public class RequestBodyParserTests
     }
 
     [Fact]
-    public void TryParse_ModelNotAString_IgnoredAsModel()
+    public void TryParse_ModelNotAString_NoModelButTheValueRangeIsKept()
     {
-        var request = Parse("{\"model\":{\"name\":\"x\"},\"n\":3}");
+        const string body = "{\"model\":{\"name\":\"x\"},\"n\":3}";
+        var request = Parse(body);
 
         Assert.Null(request.Model);
-        Assert.Equal(0, request.ModelTokenLength);
+        Assert.Equal("{\"name\":\"x\"}", body.Substring(request.ModelTokenStart, request.ModelTokenLength));
         Assert.Equal(3, request.N);
     }
 

@@ -94,7 +94,7 @@ public class BodyRewriterTests
         Assert.Equal("\"dep\"", Encoding.UTF8.GetString(result.AsSpan(parsed.ModelTokenStart, parsed.ModelTokenLength)));
     }
 
-    [Fact(Skip = "bug: a non-string model (null, number, object) gets no token range, so BodyRewriter inserts a second \"model\" member and the backend may read the old one")]
+    [Fact]
     public void WithModel_NonStringModel_ReplacedNotDuplicated()
     {
         foreach (var body in new[] { "{\"model\":null,\"n\":1}", "{\"model\":5}", "{\"model\":{\"x\":1}}" })

@@ -156,7 +156,7 @@ public class RetryAfterTests
         Assert.Equal(TimeSpan.FromSeconds(3), From(("retry-after-ms", "nope"), ("retry-after", "3")));
     }
 
-    [Fact(Skip = "bug: RetryAfter.cs lines 21/54/68 call TimeSpan.From* on unbounded doubles; 'Infinity' or '1e300' from a backend throws OverflowException")]
+    [Fact]
     public void From_OutOfRangeValue_ReturnsInsteadOfThrowing()
     {
         (string Name, string Value)[] cases =
