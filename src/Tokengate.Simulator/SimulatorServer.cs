@@ -42,6 +42,9 @@ public sealed class SimulatorServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(url);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // Injected mid-stream cuts surface in Kestrel as unhandled application errors; they are intended here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Critical);
         builder.Services.AddSimulator(options, timeProvider);
         var app = builder.Build();
         app.MapSimulator();

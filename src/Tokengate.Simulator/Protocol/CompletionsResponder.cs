@@ -215,7 +215,7 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
     {
         SimulatorLog.FaultInjected(logger, "mid-stream cut", call.Deployment.Name);
         gate.Settle(call, result.PromptTokens, delivered, succeeded: false);
-        call.Context.Abort();
+        throw new SimulatedStreamCutException();
     }
 
     /// <summary>The model's own wording for an over-long request (reference §5.2), with or without a completion budget.</summary>
