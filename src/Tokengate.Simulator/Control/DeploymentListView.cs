@@ -1,0 +1,3 @@
+namespace Tokengate.Simulator.Control;
+
+internal sealed record DeploymentListView(IReadOnlyList<DeploymentView> Data);

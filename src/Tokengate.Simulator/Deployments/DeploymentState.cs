@@ -1,0 +1,185 @@
+using Tokengate.Simulator.Limits;
+
+namespace Tokengate.Simulator.Deployments;
+
+/// <summary>Runtime state of one simulated deployment: current settings, limiter, armed faults and counters.</summary>
+internal sealed class DeploymentState
+{
+    private readonly Lock _updateLock = new();
+    private volatile DeploymentSnapshot _snapshot;
+    private long _received;
+    private long _succeeded;
+    private long _throttled;
+    private long _failed;
+    private long _promptTokens;
+    private long _completionTokens;
+    private int _failNext;
+    private int _resetNext;
+    private int _cutNext;
+
+    public DeploymentState(string name, SimulatedDeploymentOptions options, long nowTicks)
+    {
+        Name = name;
+        _snapshot = Arm(SimulatorJson.Clone(options), nowTicks);
+    }
+
+    public string Name { get; }
+
+    public DeploymentSnapshot Snapshot => _snapshot;
+
+    public StandardRateLimiter Limiter { get; } = new();
+
+    public UtilizationBucket Bucket { get; } = new();
+
+    /// <summary>Applies a change to a copy of the current settings and swaps it in; throws when the result is invalid.</summary>
+    public void Update(Action<SimulatedDeploymentOptions> update, long nowTicks) =>
+        Update(current =>
+        {
+            update(current);
+            return current;
+        }, nowTicks);
+
+    /// <summary>Replaces the settings with what <paramref name="transform"/> builds from a copy of the current ones.</summary>
+    public void Update(Func<SimulatedDeploymentOptions, SimulatedDeploymentOptions> transform, long nowTicks)
+    {
+        lock (_updateLock)
+        {
+            _snapshot = Arm(transform(SimulatorJson.Clone(_snapshot.Options)), nowTicks);
+        }
+    }
+
+    public bool TryConsumeFailure() => TryConsume(ref _failNext);
+
+    public bool TryConsumeReset() => TryConsume(ref _resetNext);
+
+    public bool TryConsumeStreamCut() => TryConsume(ref _cutNext);
+
+    public void RecordReceived() => Interlocked.Increment(ref _received);
+
+    public void RecordThrottled() => Interlocked.Increment(ref _throttled);
+
+    public void RecordFailed() => Interlocked.Increment(ref _failed);
+
+    public void RecordSucceeded(int promptTokens, int completionTokens)
+    {
+        Interlocked.Increment(ref _succeeded);
+        Interlocked.Add(ref _promptTokens, promptTokens);
+        Interlocked.Add(ref _completionTokens, completionTokens);
+    }
+
+    public void Reset()
+    {
+        Limiter.Reset();
+        Bucket.Reset();
+        Interlocked.Exchange(ref _failNext, 0);
+        Interlocked.Exchange(ref _resetNext, 0);
+        Interlocked.Exchange(ref _cutNext, 0);
+        Interlocked.Exchange(ref _received, 0);
+        Interlocked.Exchange(ref _succeeded, 0);
+        Interlocked.Exchange(ref _throttled, 0);
+        Interlocked.Exchange(ref _failed, 0);
+        Interlocked.Exchange(ref _promptTokens, 0);
+        Interlocked.Exchange(ref _completionTokens, 0);
+    }
+
+    public SimulatedDeploymentStats Stats(long nowTicks)
+    {
+        var snapshot = _snapshot;
+        double utilization;
+        int? remainingRequests = null;
+        int? remainingTokens = null;
+        DateTimeOffset? throttledUntil = null;
+        if (snapshot.IsProvisioned)
+        {
+            utilization = Bucket.UtilizationPercent(nowTicks, snapshot.CapacityPerMinute);
+        }
+        else
+        {
+            var peek = Limiter.Peek(nowTicks, snapshot.Options);
+            (remainingRequests, remainingTokens, utilization) = peek;
+            var until = Limiter.ForcedUntilTicks;
+            throttledUntil = until > nowTicks ? new DateTimeOffset(until, TimeSpan.Zero) : null;
+        }
+
+        return new SimulatedDeploymentStats
+        {
+            Deployment = Name,
+            RequestsReceived = Interlocked.Read(ref _received),
+            Succeeded = Interlocked.Read(ref _succeeded),
+            Throttled = Interlocked.Read(ref _throttled),
+            Failed = Interlocked.Read(ref _failed),
+            PromptTokens = Interlocked.Read(ref _promptTokens),
+            CompletionTokens = Interlocked.Read(ref _completionTokens),
+            UtilizationPercent = Math.Round(utilization, 3),
+            RemainingRequests = remainingRequests,
+            RemainingTokens = remainingTokens,
+            PendingFailures = Volatile.Read(ref _failNext),
+            PendingResets = Volatile.Read(ref _resetNext),
+            PendingStreamCuts = Volatile.Read(ref _cutNext),
+            ThrottledUntil = throttledUntil,
+        };
+    }
+
+    /// <summary>Validates, moves the one-shot commands into live state, and returns the snapshot to publish.</summary>
+    private DeploymentSnapshot Arm(SimulatedDeploymentOptions options, long nowTicks)
+    {
+        options.Faults.ErrorRates ??= [];
+        if (DeploymentOptionsValidator.Validate(options) is { } error)
+        {
+            throw new ArgumentException($"Deployment '{Name}': {error}");
+        }
+
+        var snapshot = new DeploymentSnapshot(options, ModelInfo.For(options.Model));
+        var faults = options.Faults;
+        if (faults.FailNextCount > 0)
+        {
+            Interlocked.Exchange(ref _failNext, faults.FailNextCount);
+        }
+
+        if (faults.ResetNextCount > 0)
+        {
+            Interlocked.Exchange(ref _resetNext, faults.ResetNextCount);
+        }
+
+        if (faults.MidStreamCutNextCount > 0)
+        {
+            Interlocked.Exchange(ref _cutNext, faults.MidStreamCutNextCount);
+        }
+
+        if (faults.ForceUtilizationPercent is double percent)
+        {
+            Bucket.Force(nowTicks, percent, snapshot.CapacityPerMinute);
+        }
+
+        if (faults.ThrottleForMs > 0)
+        {
+            Limiter.ForceThrottle(
+                nowTicks + TimeSpan.FromMilliseconds(faults.ThrottleForMs).Ticks,
+                faults.ThrottleRetryAfterMs is int retry ? TimeSpan.FromMilliseconds(retry) : null);
+        }
+
+        faults.FailNextCount = 0;
+        faults.ResetNextCount = 0;
+        faults.MidStreamCutNextCount = 0;
+        faults.ForceUtilizationPercent = null;
+        faults.ThrottleForMs = 0;
+        return snapshot;
+    }
+
+    private static bool TryConsume(ref int counter)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref counter, current - 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.Randomness;
+using Tokengate.Simulator.Tokens;
+
+namespace Tokengate.Simulator.Hosting;
+
+/// <summary>Everything one simulator instance shares across requests.</summary>
+internal sealed class SimulatorRuntime(SimulatorOptions options, TimeProvider time)
+{
+    public SimulatorOptions Options { get; } = options;
+
+    public TimeProvider Time { get; } = time;
+
+    public DeploymentRegistry Deployments { get; } = new(options, time);
+
+    public TokenizerProvider Tokenizers { get; } = new();
+
+    public SimulatorRandom Random { get; } = new(options.Seed);
+
+    public long NowTicks => Time.GetUtcNow().UtcTicks;
+}

@@ -1,0 +1,9 @@
+namespace Tokengate.Simulator.Limits;
+
+internal enum ThrottleReason
+{
+    None,
+    Tokens,
+    Requests,
+    Utilization,
+}

@@ -1,1 +1,0 @@
-namespace Tokengate.Simulator; internal static class Placeholder;

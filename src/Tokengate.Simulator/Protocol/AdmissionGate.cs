@@ -1,0 +1,134 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tokengate.Simulator.Hosting;
+using Tokengate.Simulator.Limits;
+
+namespace Tokengate.Simulator.Protocol;
+
+/// <summary>
+/// The steps every data-plane operation shares after validation: fault injection, admission against the
+/// deployment's limits (with the matching headers or a 429), and settling usage afterwards.
+/// </summary>
+internal sealed class AdmissionGate(SimulatorRuntime runtime, ILogger<AdmissionGate> logger)
+{
+    private const int DefaultInjected429RetryMs = 1_000;
+
+    /// <summary>Returns false when an injected fault has already answered (or aborted) the request.</summary>
+    public async Task<bool> PassFaultsAsync(SimulatedCall call)
+    {
+        var faults = call.Snapshot.Options.Faults;
+        if (faults.SlowHeadersMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(faults.SlowHeadersMs), runtime.Time, call.Aborted);
+        }
+
+        if (call.Deployment.TryConsumeReset() || runtime.Random.Chance(faults.ConnectionResetRate))
+        {
+            SimulatorLog.FaultInjected(logger, "connection reset", call.Deployment.Name);
+            call.Deployment.RecordFailed();
+            call.Context.Abort();
+            return false;
+        }
+
+        int? status = call.Deployment.TryConsumeFailure() ? faults.FailNextStatusCode : null;
+        if (status is null)
+        {
+            foreach (var (code, rate) in faults.ErrorRates)
+            {
+                if (runtime.Random.Chance(rate))
+                {
+                    status = code;
+                    break;
+                }
+            }
+        }
+
+        if (status is not int injected)
+        {
+            return true;
+        }
+
+        SimulatorLog.FaultInjected(logger, $"status {injected}", call.Deployment.Name);
+        var response = call.Context.Response;
+        if (injected == StatusCodes.Status429TooManyRequests)
+        {
+            call.Deployment.RecordThrottled();
+            var seconds = ResponseHeaders.WriteRetryAfter(response, TimeSpan.FromMilliseconds(faults.FailNextRetryAfterMs ?? DefaultInjected429RetryMs));
+            await AzureErrors.WriteAsync(call.Context, injected, "429", AzureErrors.RateLimited(call.Operation.RateLimitName, call.ApiVersion, calls: false, seconds));
+            return false;
+        }
+
+        call.Deployment.RecordFailed();
+        if (injected == StatusCodes.Status503ServiceUnavailable && faults.FailNextRetryAfterMs is int retryMs)
+        {
+            ResponseHeaders.WriteRetryAfter(response, TimeSpan.FromMilliseconds(retryMs));
+        }
+
+        await AzureErrors.WriteForStatusAsync(call.Context, injected);
+        return false;
+    }
+
+    /// <summary>
+    /// Charges the request against the deployment's limits. Standard deployments take <paramref name="standardCost"/>
+    /// (the service's admission estimate); Provisioned ones add <paramref name="provisionedEstimate"/> to the bucket.
+    /// Returns false after answering 429.
+    /// </summary>
+    public async Task<bool> TryAdmitAsync(SimulatedCall call, int standardCost, double provisionedEstimate)
+    {
+        var snapshot = call.Snapshot;
+        var response = call.Context.Response;
+        var now = runtime.NowTicks;
+        AdmissionResult admission;
+        if (snapshot.IsProvisioned)
+        {
+            admission = call.Deployment.Bucket.TryAdmit(now, provisionedEstimate, snapshot.CapacityPerMinute);
+            ResponseHeaders.WriteUtilization(response, admission.UtilizationPercent);
+            if (admission.Admitted)
+            {
+                call.AdmittedEstimate = provisionedEstimate;
+            }
+        }
+        else
+        {
+            admission = call.Deployment.Limiter.TryAdmit(now, standardCost, snapshot.Options);
+            ResponseHeaders.WriteRateLimits(response, admission);
+        }
+
+        if (admission.Admitted)
+        {
+            return true;
+        }
+
+        call.Deployment.RecordThrottled();
+        SimulatorLog.Throttled(logger, call.Deployment.Name, admission.Reason.ToString(), (long)Math.Ceiling(admission.RetryAfter.TotalMilliseconds));
+        var seconds = ResponseHeaders.WriteRetryAfter(response, admission.RetryAfter);
+        var message = admission.Reason == ThrottleReason.Utilization
+            ? AzureErrors.ProvisionedBusy(call.Operation.RateLimitName, call.ApiVersion, seconds)
+            : AzureErrors.RateLimited(call.Operation.RateLimitName, call.ApiVersion, admission.Reason == ThrottleReason.Requests, seconds);
+        await AzureErrors.WriteAsync(call.Context, StatusCodes.Status429TooManyRequests, "429", message);
+        return false;
+    }
+
+    /// <summary>Records the outcome and corrects a provisioned bucket from the admission estimate to actual usage.</summary>
+    public void Settle(SimulatedCall call, int promptTokens, int completionTokens, bool succeeded)
+    {
+        var snapshot = call.Snapshot;
+        if (snapshot.IsProvisioned)
+        {
+            var actual = promptTokens + (snapshot.Options.OutputTokenWeight * completionTokens);
+            call.Deployment.Bucket.Correct(runtime.NowTicks, actual - call.AdmittedEstimate, snapshot.CapacityPerMinute);
+        }
+
+        if (succeeded)
+        {
+            call.Deployment.RecordSucceeded(promptTokens, completionTokens);
+        }
+        else
+        {
+            call.Deployment.RecordFailed();
+        }
+    }
+
+    public Task DelayAsync(double milliseconds, SimulatedCall call) =>
+        Latency.WaitAsync(Latency.Of(milliseconds, call.Snapshot.Options.Latency.JitterRatio, runtime.Random), runtime.Time, call.Aborted);
+}

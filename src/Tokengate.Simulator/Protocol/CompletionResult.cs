@@ -1,0 +1,31 @@
+using Tokengate.Simulator.Tokens;
+
+namespace Tokengate.Simulator.Protocol;
+
+/// <summary>A generated chat or legacy completion, ready to be written whole or streamed.</summary>
+internal sealed record CompletionResult(
+    bool Chat,
+    string Id,
+    long Created,
+    string Model,
+    string Fingerprint,
+    int PromptCount,
+    GeneratedText[] Choices,
+    int PromptTokens,
+    int CompletionTokens)
+{
+    /// <summary>Streamed pieces of the longest choice: what the per-token latency scales with.</summary>
+    public int LongestChoice
+    {
+        get
+        {
+            var longest = 0;
+            foreach (var choice in Choices)
+            {
+                longest = Math.Max(longest, choice.Ends.Length);
+            }
+
+            return longest;
+        }
+    }
+}

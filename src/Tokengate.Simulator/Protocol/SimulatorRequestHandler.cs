@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.Hosting;
+
+namespace Tokengate.Simulator.Protocol;
+
+/// <summary>
+/// Entry of every <c>/openai</c> request: request-id headers, api-version, credentials, body, deployment and operation
+/// checks, in the order the service applies them; then the operation's responder.
+/// </summary>
+internal sealed class SimulatorRequestHandler(
+    SimulatorRuntime runtime,
+    CompletionsResponder completions,
+    EmbeddingsResponder embeddings,
+    ILogger<SimulatorRequestHandler> logger)
+{
+    private const string V1ApiVersion = "v1";
+
+    public Task ClassicAsync(HttpContext context, SimulatedOperation operation) =>
+        GuardAsync(context, () => HandleAsync(context, operation, context.Request.RouteValues["deployment"] as string));
+
+    public Task V1Async(HttpContext context, SimulatedOperation operation) =>
+        GuardAsync(context, () => HandleAsync(context, operation, routeDeployment: null));
+
+    public Task ListModelsAsync(HttpContext context) => GuardAsync(context, async () =>
+    {
+        ResponseHeaders.WriteCommon(context, runtime.Options.Region);
+        if (!CredentialCheck.IsAuthorized(context.Request, runtime.Options.ApiKeys))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "401", AzureErrors.Unauthorized);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        var w = JsonWriterCache.Rent(context.Response.BodyWriter);
+        try
+        {
+            w.WriteStartObject();
+            w.WriteString("object"u8, "list"u8);
+            w.WriteStartArray("data"u8);
+            foreach (var name in runtime.Deployments.Names)
+            {
+                var snapshot = runtime.Deployments.Get(name).Snapshot;
+                w.WriteStartObject();
+                w.WriteString("id"u8, name);
+                w.WriteString("object"u8, "model"u8);
+                w.WriteNumber("created"u8, 0);
+                w.WriteString("owned_by"u8, "system"u8);
+                w.WriteString("model"u8, snapshot.Options.Model);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.Flush();
+        }
+        finally
+        {
+            JsonWriterCache.Return(w);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    });
+
+    public Task NotFoundAsync(HttpContext context)
+    {
+        ResponseHeaders.WriteCommon(context, runtime.Options.Region);
+        return AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404", AzureErrors.ResourceNotFound);
+    }
+
+    private async Task HandleAsync(HttpContext context, SimulatedOperation operation, string? routeDeployment)
+    {
+        ResponseHeaders.WriteCommon(context, runtime.Options.Region);
+        string? apiVersion = context.Request.Query["api-version"];
+        if (routeDeployment is not null)
+        {
+            if (string.IsNullOrEmpty(apiVersion))
+            {
+                await AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404", AzureErrors.ResourceNotFound);
+                return;
+            }
+
+            if (!ApiVersion.IsWellFormed(apiVersion))
+            {
+                await AzureErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "API version not supported");
+                return;
+            }
+
+            if (!ApiVersion.IsFamiliar(apiVersion))
+            {
+                SimulatorLog.UnfamiliarApiVersion(logger, apiVersion);
+            }
+        }
+        else
+        {
+            // v1 routes need no version; early previews sent ?api-version=preview, which is tolerated and ignored.
+            apiVersion = V1ApiVersion;
+        }
+
+        if (!CredentialCheck.IsAuthorized(context.Request, runtime.Options.ApiKeys))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "401", AzureErrors.Unauthorized);
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            await AzureErrors.WriteInvalidRequestAsync(context, AzureErrors.InvalidJson);
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                await AzureErrors.WriteInvalidRequestAsync(context, AzureErrors.InvalidJson);
+                return;
+            }
+
+            // Deployment routes ignore the body's model; v1 routes take the deployment from it (reference §1.5).
+            var name = routeDeployment;
+            if (name is null)
+            {
+                if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(model.GetString()))
+                {
+                    await AzureErrors.WriteInvalidRequestAsync(context, "Missing required parameter: 'model'.", "model", "missing_required_parameter");
+                    return;
+                }
+
+                name = model.GetString()!;
+            }
+
+            if (!runtime.Deployments.TryGet(name, out var deployment))
+            {
+                await AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "DeploymentNotFound", AzureErrors.DeploymentNotFound);
+                return;
+            }
+
+            await HandleDeploymentAsync(new SimulatedCall(context, deployment, operation, apiVersion), root);
+        }
+    }
+
+    private async Task HandleDeploymentAsync(SimulatedCall call, JsonElement root)
+    {
+        var response = call.Context.Response;
+        response.Headers["x-ms-deployment-name"] = call.Deployment.Name;
+        if (call.Snapshot.IsProvisioned)
+        {
+            ResponseHeaders.WriteUtilization(response, call.Deployment.Bucket.UtilizationPercent(runtime.NowTicks, call.Snapshot.CapacityPerMinute));
+        }
+
+        call.Deployment.RecordReceived();
+        if (call.Snapshot.Model.Kind != call.Operation.Kind)
+        {
+            call.Deployment.RecordFailed();
+            await AzureErrors.WriteAsync(call.Context, StatusCodes.Status400BadRequest, "OperationNotSupported",
+                AzureErrors.OperationNotSupported(call.Operation.NotSupportedName, call.Deployment.Name));
+            return;
+        }
+
+        if (call.Operation.Kind == ModelKind.Embeddings)
+        {
+            await embeddings.HandleAsync(call, root);
+        }
+        else
+        {
+            await completions.HandleAsync(call, root);
+        }
+    }
+
+    /// <summary>Turns anything unexpected into an Azure-shaped 500, and a client that went away into silence.</summary>
+    private async Task GuardAsync(HttpContext context, Func<Task> handle)
+    {
+        try
+        {
+            await handle();
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client disconnected (or a fault aborted the connection); there is nobody left to answer.
+        }
+        catch (Exception exception) when (!context.Response.HasStarted)
+        {
+            SimulatorLog.RequestFailed(logger, exception);
+            context.Response.Clear();
+            ResponseHeaders.WriteCommon(context, runtime.Options.Region);
+            await AzureErrors.WriteForStatusAsync(context, StatusCodes.Status500InternalServerError);
+        }
+    }
+}

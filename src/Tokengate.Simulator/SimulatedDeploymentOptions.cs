@@ -1,0 +1,41 @@
+namespace Tokengate.Simulator;
+
+/// <summary>Settings of one simulated deployment.</summary>
+public sealed class SimulatedDeploymentOptions
+{
+    /// <summary>
+    /// Underlying model and version, reported as <c>model</c> in responses. The operation kind (chat, legacy
+    /// completions, embeddings) and the tokenizer encoding are derived from it. Default <c>gpt-4o-2024-08-06</c>.
+    /// </summary>
+    public string Model { get; set; } = "gpt-4o-2024-08-06";
+
+    /// <summary>Standard (TPM/RPM) or Provisioned (utilization). Default <see cref="SimulatedDeploymentType.Standard"/>.</summary>
+    public SimulatedDeploymentType Type { get; set; } = SimulatedDeploymentType.Standard;
+
+    /// <summary>Standard only: tokens per minute, over a 60 s sliding window. Default 100,000.</summary>
+    public int TokensPerMinute { get; set; } = 100_000;
+
+    /// <summary>
+    /// Standard only: requests per minute granted per 1,000 TPM. Requests are enforced per 10 s with a budget of
+    /// RPM / 6, as the live service does. Default 6.
+    /// </summary>
+    public int RequestsPerMinutePer1000Tpm { get; set; } = 6;
+
+    /// <summary>Provisioned only: deployed PTUs. Default 15.</summary>
+    public int ProvisionedThroughputUnits { get; set; } = 15;
+
+    /// <summary>Provisioned only: input tokens per minute one PTU absorbs. Default 2,500 (gpt-4o).</summary>
+    public int TokensPerPtuPerMinute { get; set; } = 2_500;
+
+    /// <summary>Provisioned only: how many input tokens one output token costs in the bucket. Default 4.</summary>
+    public double OutputTokenWeight { get; set; } = 4;
+
+    /// <summary>Context window in tokens; larger prompts get 400 <c>context_length_exceeded</c>. Default 128,000.</summary>
+    public int ContextWindow { get; set; } = 128_000;
+
+    /// <summary>Latency model. Default all zero (answers at once).</summary>
+    public SimulatedLatencyOptions Latency { get; set; } = new();
+
+    /// <summary>Fault injection. Default none.</summary>
+    public SimulatedFaultOptions Faults { get; set; } = new();
+}

@@ -1,0 +1,68 @@
+namespace Tokengate.Simulator;
+
+/// <summary>
+/// Fault injection of a simulated deployment. Faults apply after authentication and request validation and before
+/// rate limiting, so an injected failure never consumes quota.
+/// </summary>
+/// <remarks>
+/// The properties ending in <c>Count</c>, <see cref="ForceUtilizationPercent"/> and <see cref="ThrottleForMs"/> are
+/// commands: applying options (at start, through <c>SimulatorControl.Update</c> or the control endpoint's PATCH)
+/// arms them once and stores them back as zero / null, so that a later unrelated update does not re-arm them. What is
+/// still armed shows in the deployment's statistics.
+/// </remarks>
+public sealed class SimulatedFaultOptions
+{
+    /// <summary>
+    /// Probability per request of answering with a given status, by status code (e.g. <c>{ 500: 0.1, 503: 0.05 }</c>).
+    /// Default none.
+    /// </summary>
+    public Dictionary<int, double> ErrorRates { get; set; } = [];
+
+    /// <summary>Command: the next N requests answer <see cref="FailNextStatusCode"/>. Default 0.</summary>
+    public int FailNextCount { get; set; }
+
+    /// <summary>Status of the failures armed by <see cref="FailNextCount"/>. Default 500.</summary>
+    public int FailNextStatusCode { get; set; } = 500;
+
+    /// <summary>
+    /// Retry delay in milliseconds sent as <c>retry-after-ms</c>/<c>retry-after</c> with injected 429 and 503
+    /// answers (from <see cref="FailNextCount"/> or <see cref="ErrorRates"/>). Default null: 1,000 ms for 429, none
+    /// for other statuses.
+    /// </summary>
+    public int? FailNextRetryAfterMs { get; set; }
+
+    /// <summary>Probability per request of aborting the connection before any response. Default 0.</summary>
+    public double ConnectionResetRate { get; set; }
+
+    /// <summary>Command: abort the connection of the next N requests before any response. Default 0.</summary>
+    public int ResetNextCount { get; set; }
+
+    /// <summary>Content chunks a cut stream delivers before the connection is aborted. Default 1.</summary>
+    public int MidStreamCutAfterChunks { get; set; } = 1;
+
+    /// <summary>Probability per streaming request of a mid-stream cut. Default 0.</summary>
+    public double MidStreamCutRate { get; set; }
+
+    /// <summary>Command: cut the next N streaming responses mid-stream. Default 0.</summary>
+    public int MidStreamCutNextCount { get; set; }
+
+    /// <summary>Extra delay in milliseconds before the response headers of every request. Default 0.</summary>
+    public int SlowHeadersMs { get; set; }
+
+    /// <summary>
+    /// Command, Provisioned only: set the utilization bucket to this percentage now (e.g. 150), after which it drains
+    /// at the deployment's rate and requests get 429 until it is back at 100% or below. Default null.
+    /// </summary>
+    public double? ForceUtilizationPercent { get; set; }
+
+    /// <summary>
+    /// Command, Standard only: answer 429 to every request for this many milliseconds from now. Default 0.
+    /// </summary>
+    public int ThrottleForMs { get; set; }
+
+    /// <summary>
+    /// Retry delay in milliseconds announced by the 429s of <see cref="ThrottleForMs"/>. Default null: the time left
+    /// until the forced throttling ends.
+    /// </summary>
+    public int? ThrottleRetryAfterMs { get; set; }
+}

@@ -1,0 +1,20 @@
+namespace Tokengate.Simulator;
+
+/// <summary>
+/// Latency of a simulated deployment. Non-streaming responses wait time-to-first-token plus one per-token delay per
+/// generated token before the headers; streaming responses wait time-to-first-token before the headers and one
+/// per-token delay before each content chunk.
+/// </summary>
+public sealed class SimulatedLatencyOptions
+{
+    /// <summary>Time to first token in milliseconds. Default 0.</summary>
+    public double TimeToFirstTokenMs { get; set; }
+
+    /// <summary>Delay per generated token in milliseconds. Default 0.</summary>
+    public double PerTokenMs { get; set; }
+
+    /// <summary>
+    /// Relative jitter applied to each delay: 0.2 draws every delay uniformly within ±20%. Default 0 (none).
+    /// </summary>
+    public double JitterRatio { get; set; }
+}

@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tokengate.Simulator.Control;
+using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.Hosting;
+using Tokengate.Simulator.Protocol;
+
+namespace Tokengate.Simulator;
+
+/// <summary>Hosts the simulator inside any ASP.NET Core application.</summary>
+public static class SimulatorEndpoints
+{
+    /// <summary>
+    /// Registers the simulator's services. The options are validated now and copied, so later changes to the
+    /// instance have no effect; change settings at run time through <see cref="SimulatorControl"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="options">Simulator settings.</param>
+    /// <param name="timeProvider">Clock for windows, buckets and latency; default <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">A deployment's settings are invalid.</exception>
+    public static IServiceCollection AddSimulator(this IServiceCollection services, SimulatorOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var runtime = new SimulatorRuntime(Snapshot(options), timeProvider ?? TimeProvider.System);
+        services.AddSingleton(runtime);
+        services.AddSingleton(new SimulatorControl(runtime));
+        services.AddSingleton<AdmissionGate>();
+        services.AddSingleton<CompletionsResponder>();
+        services.AddSingleton<EmbeddingsResponder>();
+        services.AddSingleton<SimulatorRequestHandler>();
+        services.AddSingleton<ControlEndpointHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the Azure OpenAI routes under <c>/openai</c> (classic deployment routes and v1 routes) and, when
+    /// <see cref="SimulatorOptions.ControlEnabled"/>, the control endpoint under <c>/_simulator</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var runtime = services.GetRequiredService<SimulatorRuntime>();
+        var handler = services.GetRequiredService<SimulatorRequestHandler>();
+
+        var openai = endpoints.MapGroup("/openai");
+        openai.MapPost("/deployments/{deployment}/chat/completions", c => handler.ClassicAsync(c, SimulatedOperation.ChatCompletions));
+        openai.MapPost("/deployments/{deployment}/completions", c => handler.ClassicAsync(c, SimulatedOperation.Completions));
+        openai.MapPost("/deployments/{deployment}/embeddings", c => handler.ClassicAsync(c, SimulatedOperation.Embeddings));
+        openai.MapPost("/v1/chat/completions", c => handler.V1Async(c, SimulatedOperation.ChatCompletions));
+        openai.MapPost("/v1/completions", c => handler.V1Async(c, SimulatedOperation.Completions));
+        openai.MapPost("/v1/embeddings", c => handler.V1Async(c, SimulatedOperation.Embeddings));
+        openai.MapGet("/v1/models", handler.ListModelsAsync);
+        openai.Map("/{**rest}", handler.NotFoundAsync);
+
+        if (runtime.Options.ControlEnabled)
+        {
+            var control = services.GetRequiredService<ControlEndpointHandler>();
+            var group = endpoints.MapGroup("/_simulator/deployments");
+            group.MapGet("", control.ListAsync);
+            group.MapGet("/{deployment}", control.GetAsync);
+            group.MapPatch("/{deployment}", control.PatchAsync);
+            group.MapPost("/{deployment}/reset", control.ResetAsync);
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>A validated private copy, so the caller's instance (often bound from configuration) cannot change under us.</summary>
+    private static SimulatorOptions Snapshot(SimulatorOptions options)
+    {
+        var deployments = new Dictionary<string, SimulatedDeploymentOptions>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, deployment) in options.Deployments)
+        {
+            var copy = SimulatorJson.Clone(deployment ?? new SimulatedDeploymentOptions());
+            if (DeploymentOptionsValidator.Validate(copy) is { } error)
+            {
+                throw new ArgumentException($"Simulator deployment '{name}': {error}", nameof(options));
+            }
+
+            deployments[name] = copy;
+        }
+
+        return new SimulatorOptions
+        {
+            Region = options.Region,
+            ApiKeys = [.. options.ApiKeys],
+            PromptFilterChunk = options.PromptFilterChunk,
+            Seed = options.Seed,
+            ControlEnabled = options.ControlEnabled,
+            Deployments = deployments,
+        };
+    }
+}
