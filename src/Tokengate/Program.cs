@@ -1,1 +1,11 @@
-return 0;
+using System.CommandLine;
+using Tokengate.Commands;
+
+var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI-compatible deployments.")
+{
+    UpCommand.Create(),
+    ServeCommand.Create(),
+    SimulateCommand.Create(),
+    KeysCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -32,7 +32,9 @@ public static class Gateway
         services.TryAddSingleton(Random.Shared);
         services.TryAddSingleton<ISecretResolver, EnvironmentSecretResolver>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        // Bound without a change-token source: reloads go through GatewayConfiguration, which validates and keeps the
+        // last good snapshot instead of throwing from the configuration change callback.
+        services.AddOptions<GatewayOptions>().Configure(o => configuration.GetSection(GatewayOptions.SectionName).Bind(o)).ValidateOnStart();
         services.AddSingleton<GatewaySnapshotBuilder>();
         services.AddSingleton(sp => new GatewayConfiguration(
             configuration,

@@ -1,0 +1,30 @@
+using Tokengate.Simulator;
+
+namespace Tokengate.Up;
+
+/// <summary>The shape of one simulated resource: a chat deployment of its type and an embeddings deployment.</summary>
+internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploymentType Type)
+{
+    public SimulatorOptions CreateOptions(string backendKey, UpSettings settings)
+    {
+        var options = new SimulatorOptions { Region = Region, ApiKeys = [backendKey] };
+        var chat = new SimulatedDeploymentOptions
+        {
+            Model = "gpt-4o-2024-08-06",
+            Type = Type,
+            TokensPerMinute = 150_000,
+            ProvisionedThroughputUnits = 15,
+        };
+        var embeddings = new SimulatedDeploymentOptions { Model = "text-embedding-3-small", TokensPerMinute = 350_000 };
+        if (settings.RealisticLatency)
+        {
+            chat.Latency.TimeToFirstTokenMs = 150;
+            chat.Latency.PerTokenMs = 8;
+            chat.Latency.JitterRatio = 0.2;
+            embeddings.Latency.TimeToFirstTokenMs = 40;
+        }
+        options.Deployments[UpEnvironment.ChatDeployment] = chat;
+        options.Deployments[UpEnvironment.EmbeddingsDeployment] = embeddings;
+        return options;
+    }
+}

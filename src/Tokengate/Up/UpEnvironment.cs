@@ -1,0 +1,132 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tokengate.Hosting;
+using Tokengate.Identity;
+using Tokengate.Simulator;
+
+namespace Tokengate.Up;
+
+/// <summary>
+/// What <c>tokengate up</c> runs: three simulated Azure OpenAI resources in different regions (one provisioned,
+/// two pay-as-you-go), a gateway with a chat and an embeddings pool over them, and a development consumer key
+/// kept in the data folder.
+/// </summary>
+internal sealed class UpEnvironment : IAsyncDisposable
+{
+    public const string ChatDeployment = "gpt-4o";
+    public const string ChatAlias = "chat";
+    public const string EmbeddingsDeployment = "text-embedding-3-small";
+    public const string EmbeddingsAlias = "embeddings";
+    public const string DevConsumer = "dev";
+    private const string BackendKeyVariable = "TOKENGATE_UP_BACKEND_KEY";
+    private const string DevKeyFile = "dev-consumer.key";
+
+    // One backend key per process: every simulator of every environment in this process accepts it.
+    private static readonly Lazy<string> BackendKey = new(() =>
+    {
+        var key = ConsumerKeys.Generate("sim_");
+        Environment.SetEnvironmentVariable(BackendKeyVariable, key);
+        return key;
+    });
+
+    private UpEnvironment(GatewayServer gateway, IReadOnlyList<UpBackend> backends, string devKey, DirectoryInfo data)
+    {
+        Gateway = gateway;
+        Backends = backends;
+        DevKey = devKey;
+        DataDirectory = data;
+    }
+
+    public GatewayServer Gateway { get; }
+
+    public IReadOnlyList<UpBackend> Backends { get; }
+
+    public string DevKey { get; }
+
+    public DirectoryInfo DataDirectory { get; }
+
+    public static async Task<UpEnvironment> StartAsync(UpSettings settings, CancellationToken cancellationToken = default)
+    {
+        var data = Directory.CreateDirectory(settings.DataDirectory);
+        var devKey = await ReadOrCreateDevKeyAsync(data, cancellationToken).ConfigureAwait(false);
+        var backendKey = BackendKey.Value;
+
+        var backends = new List<UpBackend>();
+        try
+        {
+            foreach (var spec in UpBackend.Specs)
+            {
+                var server = await SimulatorServer.StartAsync(spec.CreateOptions(backendKey, settings), "http://127.0.0.1:0", settings.TimeProvider, cancellationToken).ConfigureAwait(false);
+                backends.Add(new UpBackend(spec, server));
+            }
+
+            var gateway = await GatewayServer.StartAsync(settings.Urls, builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends, devKey));
+                if (settings.TimeProvider is { } time) builder.Services.AddSingleton(time);
+                if (settings.Quiet)
+                {
+                    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                }
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new UpEnvironment(gateway, backends, devKey, data);
+        }
+        catch
+        {
+            foreach (var b in backends) await b.Server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync().ConfigureAwait(false);
+        foreach (var b in Backends) await b.Server.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static Dictionary<string, string?> GatewayConfiguration(IReadOnlyList<UpBackend> backends, string devKey)
+    {
+        var c = new Dictionary<string, string?>
+        {
+            [$"Tokengate:Consumers:{DevConsumer}:KeyHashes:0"] = KeyHash.Format(devKey),
+            [$"Tokengate:Pools:{ChatDeployment}:Aliases:0"] = ChatAlias,
+            [$"Tokengate:Pools:{EmbeddingsDeployment}:Aliases:0"] = EmbeddingsAlias,
+        };
+        for (var i = 0; i < backends.Count; i++)
+        {
+            var b = backends[i];
+            AddBackend(c, ChatDeployment, i, b, b.Spec.Type == SimulatedDeploymentType.Provisioned ? 0 : 1, "gpt-4o");
+            AddBackend(c, EmbeddingsDeployment, i, b, 1, "text-embedding-3-small");
+        }
+        return c;
+    }
+
+    private static void AddBackend(Dictionary<string, string?> c, string pool, int index, UpBackend backend, int priority, string model)
+    {
+        var p = $"Tokengate:Pools:{pool}:Backends:{index}";
+        c[$"{p}:Name"] = $"{backend.Spec.Name}-{pool}";
+        c[$"{p}:Endpoint"] = backend.Server.Endpoint.ToString();
+        c[$"{p}:Deployment"] = pool;
+        c[$"{p}:Type"] = pool == ChatDeployment ? backend.Spec.Type.ToString() : "Standard";
+        c[$"{p}:Priority"] = priority.ToString(CultureInfo.InvariantCulture);
+        c[$"{p}:Region"] = backend.Spec.Region;
+        c[$"{p}:Model"] = model;
+        c[$"{p}:ApiKey"] = $"env:{BackendKeyVariable}";
+    }
+
+    private static async Task<string> ReadOrCreateDevKeyAsync(DirectoryInfo data, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(data.FullName, DevKeyFile);
+        if (File.Exists(path))
+        {
+            var existing = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
+            if (existing.Length > 0) return existing;
+        }
+        var key = ConsumerKeys.Generate("tg_dev_");
+        await File.WriteAllTextAsync(path, key + "\n", cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return key;
+    }
+}

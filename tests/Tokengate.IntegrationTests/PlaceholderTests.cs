@@ -1,1 +1,0 @@
-namespace Tokengate.IntegrationTests; public class PlaceholderTests { [Fact] public void Works() => Assert.True(true); }
