@@ -25,6 +25,35 @@ fi
 node --version
 (cd tests/Tokengate.IntegrationTests/js && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; exit 1; }
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# PostgreSQL: a private cluster on a free loopback port, in a temporary folder, run as the postgres user
+# (it refuses root). Tests create and drop their own databases through TOKENGATE_TEST_POSTGRES.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+  echo "installing postgresql"
+  need_apt postgresql || { echo "could not install PostgreSQL"; exit 1; }
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+SERVICES_DIR=$(mktemp -d /tmp/tokengate-test-services.XXXXXX)
+chmod 755 "$SERVICES_DIR"
+PGDIR="$SERVICES_DIR/pg"; mkdir -p "$PGDIR"; chown postgres:postgres "$PGDIR"
+PGPORT=$(free_port)
+PGPASS="tg-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+echo "$PGPASS" > "$PGDIR/pw"; chown postgres "$PGDIR/pw"
+stop_services() {
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$SERVICES_DIR"
+}
+trap stop_services EXIT
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A scram-sha-256 --pwfile="$PGDIR/pw" -E UTF8 --locale=C.UTF-8 -N >/dev/null \
+  || { echo "initdb failed"; exit 1; }
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/pg.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c max_connections=300" start >/dev/null \
+  || { cat "$PGDIR/pg.log"; echo "PostgreSQL did not start"; exit 1; }
+export TOKENGATE_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=postgres;Password=$PGPASS"
+echo "PostgreSQL on 127.0.0.1:$PGPORT"
+
 log "Build"
 dotnet build Tokengate.slnx -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 

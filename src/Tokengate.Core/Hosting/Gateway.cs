@@ -12,6 +12,7 @@ using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Routing;
 using Tokengate.Secrets;
+using Tokengate.Storage;
 
 namespace Tokengate.Hosting;
 
@@ -49,6 +50,7 @@ public static class Gateway
         });
         services.AddSingleton(sp => new OutboundHttpClient(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Forwarding.ConnectTimeout));
         services.AddSingleton<Forwarder>();
+        services.AddDataStorage(configuration);
         return services;
     }
 

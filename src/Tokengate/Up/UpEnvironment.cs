@@ -65,6 +65,7 @@ internal sealed class UpEnvironment : IAsyncDisposable
             var gateway = await GatewayServer.StartAsync(settings.Urls, builder =>
             {
                 builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends, devKey));
+                builder.Configuration["Tokengate:Data:Directory"] = data.FullName;
                 if (settings.TimeProvider is { } time) builder.Services.AddSingleton(time);
                 if (settings.Quiet)
                 {

@@ -12,6 +12,7 @@ namespace Tokengate.IntegrationTests.Configuration;
 public sealed class ReloadTests : IAsyncLifetime
 {
     private const string Key = "tg_reload-test-key";
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tokengate-reload-data-");
     private SimulatorServer _backend = null!;
 
     public async Task InitializeAsync()
@@ -20,12 +21,21 @@ public sealed class ReloadTests : IAsyncLifetime
         _backend = await TestBackends.StartAsync();
     }
 
-    public async Task DisposeAsync() => await _backend.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _backend.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Delete(recursive: true);
+    }
 
     [Fact]
     public async Task Reload_NewPoolInMemory_IsServedAndInvalidChangeIsRefused()
     {
-        var initial = new Dictionary<string, string?> { ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(Key) };
+        var initial = new Dictionary<string, string?>
+        {
+            ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(Key),
+            ["Tokengate:Data:Directory"] = _data.FullName,
+        };
         foreach (var (k, v) in TestBackends.Backend("first", 0, "b-first", _backend)) initial[k] = v;
         await using var gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b => b.Configuration.AddInMemoryCollection(initial));
         using var client = new HttpClient { BaseAddress = gateway.Endpoint };
@@ -85,6 +95,7 @@ public sealed class ReloadTests : IAsyncLifetime
             ["Tokengate:Pools:chat:Backends:0:Endpoint"] = "ftp://nope",
             ["Tokengate:Pools:chat:Backends:0:ApiKey"] = "env:TOKENGATE_TEST_VARIABLE_THAT_IS_NOT_SET",
             ["Tokengate:Forwarding:MaxAttempts"] = "0",
+            ["Tokengate:Data:Directory"] = _data.FullName,
         };
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
             GatewayServer.StartAsync("http://127.0.0.1:0", b => b.Configuration.AddInMemoryCollection(config)));
@@ -96,6 +107,7 @@ public sealed class ReloadTests : IAsyncLifetime
     private string ConfigJson(string pool) => $$"""
         {
           "Tokengate": {
+            "Data": { "Directory": {{System.Text.Json.JsonSerializer.Serialize(_data.FullName)}} },
             "Consumers": { "app": { "KeyHashes": [ "{{KeyHash.Format(Key)}}" ] } },
             "Pools": {
               "{{pool}}": {
