@@ -8,4 +8,10 @@ public sealed class ConsumerOptions
     /// key can be rotated without a failed request. Hash a key with <c>tokengate keys hash</c>.
     /// </summary>
     public List<string> KeyHashes { get; set; } = [];
+
+    /// <summary>The consumer group (team). Default: none.</summary>
+    public string? Group { get; set; }
+
+    /// <summary>Roles: <c>consumer</c>, <c>reader</c>, <c>operator</c>, <c>admin</c>. Default (empty): <c>consumer</c>.</summary>
+    public List<string> Roles { get; set; } = [];
 }

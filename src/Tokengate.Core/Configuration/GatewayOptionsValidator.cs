@@ -105,6 +105,13 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
         foreach (var (name, consumer) in options.Consumers)
         {
             var p = $"{Root}:Consumers:{name}";
+            foreach (var role in consumer.Roles)
+            {
+                if (!Identity.Roles.All.Contains(role, StringComparer.OrdinalIgnoreCase))
+                    errors.Add($"{p}:Roles: unknown role '{role}' (known: {string.Join(", ", Identity.Roles.All)}).");
+            }
+            if (consumer.Group is not null && string.IsNullOrWhiteSpace(consumer.Group))
+                errors.Add($"{p}:Group: must not be empty when given.");
             if (consumer.KeyHashes.Count is 0 or > 2)
                 errors.Add($"{p}:KeyHashes: a consumer has one or two active keys (has {consumer.KeyHashes.Count}).");
             for (var i = 0; i < consumer.KeyHashes.Count; i++)

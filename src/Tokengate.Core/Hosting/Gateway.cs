@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tokengate.Admin;
 using Tokengate.Configuration;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
@@ -51,6 +52,7 @@ public static class Gateway
         services.AddSingleton(sp => new OutboundHttpClient(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Forwarding.ConnectTimeout));
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
+        services.AddAdminApi();
         return services;
     }
 
@@ -91,6 +93,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
+        endpoints.MapAdminApi();
         return endpoints;
     }
 }

@@ -43,6 +43,8 @@ public sealed class GatewayServer : IAsyncDisposable
         builder.Services.AddGateway(builder.Configuration);
 
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGateway();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -13,7 +13,8 @@ internal sealed class ConfiguredConsumerKeyStore : IConsumerKeyStore
         var byHash = new Dictionary<string, Consumer>(StringComparer.Ordinal);
         foreach (var (name, options) in consumers)
         {
-            var consumer = new Consumer(name);
+            var roles = options.Roles.Count == 0 ? [Roles.Consumer] : options.Roles;
+            var consumer = new Consumer(name, options.Group, roles.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
             foreach (var hash in options.KeyHashes)
             {
                 if (KeyHash.TryParse(hash, out var hex)) byHash[hex] = consumer;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 
@@ -12,27 +11,14 @@ namespace Tokengate.Identity;
 /// </summary>
 internal sealed class IdentifyMiddleware(RequestDelegate next)
 {
-    private const string BearerPrefix = "Bearer ";
-
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        var key = PresentedKey(context.Request.Headers);
+        var key = PresentedKeys.From(context.Request.Headers);
         if (key.IsEmpty || !feature.Snapshot.Consumers.TryFind(key, out var consumer))
             return GatewayError.InvalidKey.WriteAsync(context);
 
         feature.Consumer = consumer;
         return next(context);
-    }
-
-    private static ReadOnlySpan<char> PresentedKey(IHeaderDictionary headers)
-    {
-        var apiKey = headers["api-key"];
-        if (apiKey.Count == 1 && !string.IsNullOrEmpty(apiKey[0])) return apiKey[0].AsSpan().Trim();
-
-        var authorization = headers[HeaderNames.Authorization];
-        if (authorization.Count == 1 && authorization[0] is { } value && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-            return value.AsSpan(BearerPrefix.Length).Trim();
-        return default;
     }
 }

@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tokengate.Identity;
+using Tokengate.Routing;
+
+namespace Tokengate.Admin;
+
+/// <summary>
+/// The admin API under <c>/admin</c>: authenticated with gateway keys, authorized by role through the policies in
+/// <see cref="AdminPolicies"/>. Features add their endpoints to the group that <see cref="MapAdminApi"/> returns.
+/// </summary>
+public static class AdminApi
+{
+    /// <summary>Adds authentication (gateway keys) and one authorization policy per management role.</summary>
+    public static IServiceCollection AddAdminApi(this IServiceCollection services)
+    {
+        // No default scheme: the model routes authenticate in their own pipeline step, so the authentication
+        // middleware must not hash every data-plane key a second time. Admin policies name the scheme.
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, GatewayKeyAuthenticationHandler>(GatewayKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicies.Reader, p => RoleAtLeast(p, Identity.Roles.Reader))
+            .AddPolicy(AdminPolicies.Operator, p => RoleAtLeast(p, Identity.Roles.Operator))
+            .AddPolicy(AdminPolicies.Admin, p => RoleAtLeast(p, Identity.Roles.Admin));
+        return services;
+    }
+
+    /// <summary>Maps <c>/admin</c>; every endpoint in it needs at least the reader role unless it asks for more.</summary>
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin").RequireAuthorization(AdminPolicies.Reader);
+        admin.MapGet("/whoami", (ClaimsPrincipal user) => Results.Json(new
+        {
+            name = user.Identity?.Name,
+            group = user.FindFirst(GatewayKeyAuthenticationHandler.GroupClaim)?.Value,
+            roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToArray(),
+        }));
+        admin.MapGet("/pools", PoolStatus.Describe);
+        return admin;
+    }
+
+    private static void RoleAtLeast(AuthorizationPolicyBuilder policy, string role) =>
+        policy.AddAuthenticationSchemes(GatewayKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(c => HasRole(c.User, role));
+
+    private static bool HasRole(ClaimsPrincipal user, string role)
+    {
+        var held = user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return Identity.Roles.Includes(held, role);
+    }
+}

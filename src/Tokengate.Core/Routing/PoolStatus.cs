@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+using Tokengate.Configuration;
+
+namespace Tokengate.Routing;
+
+/// <summary><c>GET /admin/pools</c>: every pool and backend with its current health, for operators and the dashboard.</summary>
+internal static class PoolStatus
+{
+    public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health) =>
+        Results.Json(new
+        {
+            pools = configuration.Current.Pools.Select(pool => new
+            {
+                name = pool.Name,
+                spilloverUtilizationPercent = pool.SpilloverUtilizationPercent,
+                backends = pool.Backends.Select(b =>
+                {
+                    var h = health.Describe(b);
+                    return new
+                    {
+                        name = b.Name,
+                        type = b.Type.ToString(),
+                        priority = b.Priority,
+                        weight = b.Weight,
+                        region = b.Region,
+                        available = health.IsAvailable(b, pool),
+                        coolingUntil = h.CoolingUntil,
+                        circuitOpenUntil = h.CircuitOpenUntil,
+                        consecutiveFailures = h.ConsecutiveFailures,
+                        utilizationPercent = h.UtilizationPercent,
+                    };
+                }),
+            }),
+        });
+}
