@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Admin;
+using Tokengate.Audit;
 using Tokengate.Configuration;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
@@ -53,6 +54,7 @@ public static class Gateway
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
         services.AddAdminApi();
+        services.AddAudit();
         return services;
     }
 
@@ -93,7 +95,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi();
+        endpoints.MapAdminApi().MapAudit();
         return endpoints;
     }
 }

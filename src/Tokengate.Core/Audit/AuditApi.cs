@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tokengate.Admin;
+using Tokengate.Storage;
+
+namespace Tokengate.Audit;
+
+/// <summary>Registers the audit log and its read-only admin endpoint.</summary>
+internal static class AuditApi
+{
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.AddSingleton<IMigrationSource, AuditMigrations>();
+        services.AddSingleton<IAuditLog, StoredAuditLog>();
+        return services;
+    }
+
+    /// <summary><c>GET /admin/audit?since=&amp;actor=&amp;action=&amp;limit=</c> for operators; there is no write endpoint.</summary>
+    public static RouteGroupBuilder MapAudit(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/audit", async (IAuditLog log, DateTimeOffset? since, string? actor, string? action, int? limit, CancellationToken ct) =>
+            Results.Json(new { data = await log.QueryAsync(new AuditQuery(since, actor, action, limit ?? 100), ct).ConfigureAwait(false) }))
+            .RequireAuthorization(AdminPolicies.Operator);
+        return admin;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Data.Common;
+using System.Globalization;
+using Tokengate.Storage;
+
+namespace Tokengate.Audit;
+
+/// <summary>The audit log in the configured database (SQLite or PostgreSQL).</summary>
+internal sealed class StoredAuditLog(IDatabase database) : IAuditLog
+{
+    public async ValueTask AppendAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO audit_log (at, actor, action, target, client_address, outcome, detail)
+            VALUES (@at, @actor, @action, @target, @client, @outcome, @detail)
+            """;
+        command.AddParameter("@at", Timestamp(record.At))
+            .AddParameter("@actor", record.Actor)
+            .AddParameter("@action", record.Action)
+            .AddParameter("@target", record.Target)
+            .AddParameter("@client", record.ClientAddress)
+            .AddParameter("@outcome", record.Outcome)
+            .AddParameter("@detail", record.Detail);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (query.Since is { } since)
+        {
+            where.Add("at >= @since");
+            command.AddParameter("@since", Timestamp(since));
+        }
+        if (query.Actor is { } actor)
+        {
+            where.Add("actor = @actor");
+            command.AddParameter("@actor", actor);
+        }
+        if (query.ActionPrefix is { } prefix)
+        {
+            where.Add("substr(action, 1, @prefixLength) = @prefix");
+            command.AddParameter("@prefix", prefix).AddParameter("@prefixLength", prefix.Length);
+        }
+        command.CommandText = $"""
+            SELECT id, at, actor, action, target, client_address, outcome, detail FROM audit_log
+            {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+            ORDER BY id DESC LIMIT @limit
+            """;
+        command.AddParameter("@limit", Math.Clamp(query.Limit, 1, 10_000));
+
+        var records = new List<AuditRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(new AuditRecord(
+                ReadTimestamp(reader, 1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)) { Id = reader.GetInt64(0) });
+        }
+        return records;
+    }
+
+    // SQLite stores ISO-8601 text (sorts correctly); PostgreSQL a timestamptz. Both take a UTC DateTime parameter.
+    private object Timestamp(DateTimeOffset at) => database.Provider == DatabaseProvider.Sqlite
+        ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
+        : at.UtcDateTime;
+
+    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
+    {
+        DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+        string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        var other => throw new InvalidOperationException($"Unexpected timestamp type {other.GetType()}"),
+    };
+}
