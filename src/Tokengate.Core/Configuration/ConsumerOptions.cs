@@ -8,4 +8,10 @@ public sealed class ConsumerOptions
     /// key can be rotated without a failed request. Hash a key with <c>tokengate keys hash</c>.
     /// </summary>
     public List<string> KeyHashes { get; set; } = [];
+
+    /// <summary>
+    /// CIDR ranges or single addresses this consumer may call from, on top of
+    /// <see cref="NetworkOptions.AllowedIpRanges"/>. Default empty: wherever the gateway admits.
+    /// </summary>
+    public List<string> AllowedIpRanges { get; set; } = [];
 }
