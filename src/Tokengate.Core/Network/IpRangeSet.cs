@@ -44,7 +44,14 @@ internal sealed class IpRangeSet
         range = default;
         var span = text.AsSpan().Trim();
         if (span.IsEmpty) return false;
-        if (span.Contains('/')) return IPNetwork.TryParse(span, out range);
+        var slash = span.IndexOf('/');
+        if (slash >= 0)
+        {
+            // 10.0.0.1/8 is refused rather than masked: it is more often a typo for /32 than a meant /8.
+            return IPNetwork.TryParse(span, out range)
+                && IPAddress.TryParse(span[..slash], out var written)
+                && written.Equals(range.BaseAddress);
+        }
         if (!IPAddress.TryParse(span, out var address)) return false;
         range = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
         return true;
