@@ -11,9 +11,11 @@ internal static class SecretsCommand
 {
     public static Command Create()
     {
+        // Given before or after the subcommand: 'secrets --config x list' and 'secrets list --config x'.
         var config = CommonOptions.Config();
-        var file = new Option<FileInfo?>("--file") { Description = "The secret file. Default: Tokengate:Secrets:FilePath of --config, else tokengate-data/secrets.enc." };
-        var keyFile = new Option<FileInfo?>("--key-file") { Description = "The key file. Default: Tokengate:Secrets:KeyPath of --config, else tokengate-data/secrets.key." };
+        config.Recursive = true;
+        var file = new Option<FileInfo?>("--file") { Description = "The secret file. Default: Tokengate:Secrets:FilePath of --config, else tokengate-data/secrets.enc.", Recursive = true };
+        var keyFile = new Option<FileInfo?>("--key-file") { Description = "The key file. Default: Tokengate:Secrets:KeyPath of --config, else tokengate-data/secrets.key.", Recursive = true };
         var name = new Argument<string>("name") { Description = "The secret's name: letters, digits, '_', '-' and '.'; referenced as 'file:NAME'." };
 
         var init = new Command("init", "Create a new key (mode 0600) and an empty secret file. Keep the key apart from the file (another volume, or an environment variable via Tokengate:Secrets:KeyEnvironmentVariable).");
