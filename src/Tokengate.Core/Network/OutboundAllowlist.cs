@@ -16,9 +16,6 @@ internal sealed class OutboundAllowlist
         _suffixes = [.. suffixes];
     }
 
-    /// <summary>Allows nothing; in force only until the first configuration is read.</summary>
-    public static OutboundAllowlist None { get; } = new([], []);
-
     /// <summary>
     /// <c>Tokengate:Outbound:AllowedHosts</c> when it is set; otherwise every host the configuration itself names
     /// (backend endpoints and Key Vaults), so an empty list still stops calls to anywhere else.
