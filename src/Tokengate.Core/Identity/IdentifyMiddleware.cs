@@ -1,22 +1,31 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tokengate.Hosting;
+using Tokengate.Network;
 using Tokengate.OpenAI;
 
 namespace Tokengate.Identity;
 
 /// <summary>
-/// Step 2: the consumer from a gateway key, sent as <c>api-key</c> or as <c>Authorization: Bearer</c> (the OpenAI
-/// client's way). Every failure gets the same 401, whatever the reason.
+/// Step 2: the network rules, then the consumer from a gateway key, sent as <c>api-key</c> or as
+/// <c>Authorization: Bearer</c> (the OpenAI client's way), then the consumer's own network rules. A refused address
+/// is answered before the key is looked at, so a scan from outside learns nothing about keys. Every key failure gets
+/// the same 401, whatever the reason.
 /// </summary>
 internal sealed class IdentifyMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        var network = feature.Snapshot.Network;
+        if (!network.TryResolveClient(context, out var client)) return NetworkRules.MalformedForwardedFor.WriteAsync(context);
+        feature.ClientAddress = client;
+        if (!network.Admits(client)) return NetworkRules.Denied.WriteAsync(context);
+
         var key = PresentedKeys.From(context.Request.Headers);
         if (key.IsEmpty || !feature.Snapshot.Consumers.TryFind(key, out var consumer))
             return GatewayError.InvalidKey.WriteAsync(context);
+        if (!network.Admits(consumer.Name, client)) return NetworkRules.Denied.WriteAsync(context);
 
         feature.Consumer = consumer;
         return next(context);
