@@ -21,4 +21,7 @@ public sealed class GatewayOptions
 
     /// <summary>How requests are forwarded: attempts, deadlines, cooldowns, circuit breaker, body limit.</summary>
     public ForwardingOptions Forwarding { get; set; } = new();
+
+    /// <summary>Scopes: which logical deployments and operations each consumer and consumer group may call.</summary>
+    public AccessOptions Access { get; set; } = new();
 }

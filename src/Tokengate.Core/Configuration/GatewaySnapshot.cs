@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Tokengate.Authorization;
 using Tokengate.Identity;
 using Tokengate.Routing;
 
@@ -12,13 +13,14 @@ internal sealed class GatewaySnapshot
 {
     private readonly FrozenDictionary<string, Pool>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
-    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding)
+    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding, AccessPolicy access)
     {
         PoolsByName = poolsByName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _poolLookup = PoolsByName.GetAlternateLookup<ReadOnlySpan<char>>();
         Pools = pools;
         Consumers = consumers;
         Forwarding = forwarding;
+        Access = access;
     }
 
     /// <summary>Pools by logical name and by alias.</summary>
@@ -30,6 +32,9 @@ internal sealed class GatewaySnapshot
     public IConsumerKeyStore Consumers { get; }
 
     public ForwardingOptions Forwarding { get; }
+
+    /// <summary>Who may call which deployment and operation (step 4).</summary>
+    public AccessPolicy Access { get; }
 
     public bool TryGetPool(ReadOnlySpan<char> name, out Pool pool) => _poolLookup.TryGetValue(name, out pool!);
 }

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Tokengate.Authorization;
 using Tokengate.Identity;
 using Tokengate.Proxy;
 using Tokengate.Routing;
@@ -33,7 +34,8 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
             foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
         }
 
-        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding);
+        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding,
+            AccessPolicy.Compile(options.Access, byName));
     }
 
     private BackendCredential CreateCredential(BackendOptions b) => b.Auth switch

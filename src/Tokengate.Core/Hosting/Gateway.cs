@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Admin;
 using Tokengate.Audit;
+using Tokengate.Authorization;
 using Tokengate.Configuration;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
@@ -53,8 +54,10 @@ public static class Gateway
         services.AddSingleton(sp => new OutboundHttpClient(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Forwarding.ConnectTimeout));
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
+        services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit();
+        services.AddScopeAuthorization();
         return services;
     }
 
@@ -68,14 +71,15 @@ public static class Gateway
 
         var models = endpoints.CreateApplicationBuilder();
         models.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
-        models.UseMiddleware<IdentifyMiddleware>();       // 2. consumer from key
+        models.UseMiddleware<IdentifyMiddleware>();       // 2. consumer from key or JWT
         models.Run(ModelList.WriteAsync);
         var modelsPipeline = models.Build();
 
         var app = endpoints.CreateApplicationBuilder();
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
-        app.UseMiddleware<IdentifyMiddleware>();          // 2. consumer from key
+        app.UseMiddleware<IdentifyMiddleware>();          // 2. consumer from key or JWT
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
+        app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
         var pipeline = app.Build();
 

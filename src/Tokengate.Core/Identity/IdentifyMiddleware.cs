@@ -7,18 +7,32 @@ namespace Tokengate.Identity;
 
 /// <summary>
 /// Step 2: the consumer from a gateway key, sent as <c>api-key</c> or as <c>Authorization: Bearer</c> (the OpenAI
-/// client's way). Every failure gets the same 401, whatever the reason.
+/// client's way), or from an Entra ID / OIDC JWT sent as a bearer token. Every failure gets the same 401, whatever
+/// the reason.
 /// </summary>
-internal sealed class IdentifyMiddleware(RequestDelegate next)
+internal sealed class IdentifyMiddleware(RequestDelegate next, JwtConsumerAuthenticator jwt)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         var key = PresentedKeys.From(context.Request.Headers);
+        if (jwt.Enabled && JwtTokens.LooksLikeJwt(key)) return IdentifyJwtAsync(context, feature, key.ToString());
         if (key.IsEmpty || !feature.Snapshot.Consumers.TryFind(key, out var consumer))
             return GatewayError.InvalidKey.WriteAsync(context);
 
         feature.Consumer = consumer;
         return next(context);
+    }
+
+    private async Task IdentifyJwtAsync(HttpContext context, GatewayRequestFeature feature, string token)
+    {
+        var consumer = await jwt.AuthenticateAsync(token, context.RequestAborted).ConfigureAwait(false);
+        if (consumer is null)
+        {
+            await GatewayError.InvalidKey.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        feature.Consumer = consumer;
+        await next(context).ConfigureAwait(false);
     }
 }
