@@ -10,6 +10,7 @@ using Tokengate.Admin;
 using Tokengate.Audit;
 using Tokengate.Authorization;
 using Tokengate.Configuration;
+using Tokengate.Elevation;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
@@ -58,6 +59,7 @@ public static class Gateway
         services.AddAdminApi();
         services.AddAudit();
         services.AddScopeAuthorization();
+        services.AddElevation(configuration);
         return services;
     }
 
@@ -100,6 +102,7 @@ public static class Gateway
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
         endpoints.MapAdminApi().MapAudit();
+        endpoints.MapElevations();
         return endpoints;
     }
 }
