@@ -10,8 +10,6 @@ internal sealed class JwtTokenCache(int capacity)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public int Count => _entries.Count;
-
     public bool TryGet(string token, DateTimeOffset now, out Consumer consumer)
     {
         if (_entries.TryGetValue(token, out var entry))

@@ -37,8 +37,6 @@ internal sealed class TestIssuer : IAsyncDisposable
     /// <summary>How many times the key set was read.</summary>
     public int KeySetReads;
 
-    public string KeyId => _key.KeyId;
-
     public static async Task<TestIssuer> StartAsync(TimeProvider time)
     {
         var builder = WebApplication.CreateSlimBuilder();
