@@ -13,7 +13,8 @@ namespace Tokengate.Admin;
 
 /// <summary>
 /// The admin API under <c>/admin</c>: authenticated with gateway keys or Entra ID / OIDC bearer tokens, authorized
-/// by role (base roles and active elevations) through the policies in <see cref="AdminPolicies"/>. Features add their endpoints to the group that <see cref="MapAdminApi"/> returns.
+/// by role (base roles and active elevations) through the policies in <see cref="AdminPolicies"/>. Features add
+/// their endpoints to the group that <see cref="MapAdminApi"/> returns.
 /// </summary>
 public static class AdminApi
 {
