@@ -6,24 +6,37 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tokengate.Identity;
+using Tokengate.OpenAI;
 using Tokengate.Routing;
 
 namespace Tokengate.Admin;
 
 /// <summary>
-/// The admin API under <c>/admin</c>: authenticated with gateway keys, authorized by role through the policies in
-/// <see cref="AdminPolicies"/>. Features add their endpoints to the group that <see cref="MapAdminApi"/> returns.
+/// The admin API under <c>/admin</c>: authenticated with gateway keys or Entra ID / OIDC bearer tokens, authorized
+/// by role (base roles and active elevations) through the policies in <see cref="AdminPolicies"/>. Features add
+/// their endpoints to the group that <see cref="MapAdminApi"/> returns.
 /// </summary>
 public static class AdminApi
 {
-    /// <summary>Adds authentication (gateway keys) and one authorization policy per management role.</summary>
+    /// <summary>The scheme admin policies name: forwards to the JWT scheme for a token that looks like one, else to the key scheme.</summary>
+    public const string SchemeName = "Tokengate";
+
+    internal static GatewayError Forbidden { get; } = new(403, "PermissionDenied", "The principal does not have the role this operation needs.");
+
+    /// <summary>Adds authentication (gateway keys and bearer tokens) and one authorization policy per management role.</summary>
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
     {
         // No default scheme: the model routes authenticate in their own pipeline step, so the authentication
         // middleware must not hash every data-plane key a second time. Admin policies name the scheme.
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, GatewayKeyAuthenticationHandler>(GatewayKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, GatewayKeyAuthenticationHandler>(GatewayKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(SchemeName, null, o => o.ForwardDefaultSelector = context =>
+                context.RequestServices.GetRequiredService<JwtConsumerAuthenticator>().Enabled && JwtTokens.LooksLikeJwt(PresentedKeys.From(context.Request.Headers))
+                    ? JwtAuthenticationHandler.SchemeName
+                    : GatewayKeyAuthenticationHandler.SchemeName);
         services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicies.Authenticated, p => p.AddAuthenticationSchemes(SchemeName).RequireAuthenticatedUser())
             .AddPolicy(AdminPolicies.Reader, p => RoleAtLeast(p, Identity.Roles.Reader))
             .AddPolicy(AdminPolicies.Operator, p => RoleAtLeast(p, Identity.Roles.Operator))
             .AddPolicy(AdminPolicies.Admin, p => RoleAtLeast(p, Identity.Roles.Admin));
@@ -45,7 +58,7 @@ public static class AdminApi
     }
 
     private static void RoleAtLeast(AuthorizationPolicyBuilder policy, string role) =>
-        policy.AddAuthenticationSchemes(GatewayKeyAuthenticationHandler.SchemeName)
+        policy.AddAuthenticationSchemes(SchemeName)
             .RequireAuthenticatedUser()
             .RequireAssertion(c => HasRole(c.User, role));
 

@@ -3,6 +3,9 @@ namespace Tokengate.Admin;
 /// <summary>Authorization policy names of the admin API, one per management role.</summary>
 public static class AdminPolicies
 {
+    /// <summary>Any authenticated principal, whatever its roles (e.g. to request an elevation).</summary>
+    public const string Authenticated = "authenticated";
+
     /// <summary>Requires <c>reader</c> or higher.</summary>
     public const string Reader = Identity.Roles.Reader;
 

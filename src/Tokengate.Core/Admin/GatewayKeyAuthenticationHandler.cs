@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
@@ -21,7 +20,7 @@ internal sealed class GatewayKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "TokengateKey";
-    public const string GroupClaim = "tokengate:group";
+    public const string GroupClaim = ConsumerPrincipal.GroupClaim;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,15 +29,10 @@ internal sealed class GatewayKeyAuthenticationHandler(
         if (!configuration.Current.Consumers.TryFind(key, out var consumer))
             return Task.FromResult(AuthenticateResult.Fail("Invalid key."));
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, consumer.Name) };
-        if (consumer.Group is not null) claims.Add(new Claim(GroupClaim, consumer.Group));
-        foreach (var role in consumer.Roles) claims.Add(new Claim(ClaimTypes.Role, role));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(ConsumerPrincipal.Create(consumer, SchemeName), SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) => GatewayError.InvalidKey.WriteAsync(Context);
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        new GatewayError(403, "PermissionDenied", "The principal does not have the role this operation needs.").WriteAsync(Context);
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AdminApi.Forbidden.WriteAsync(Context);
 }

@@ -30,4 +30,7 @@ public sealed class GatewayOptions
 
     /// <summary>The local secret file and Key Vault access, for <c>file:</c> and <c>keyvault:</c> references.</summary>
     public SecretsOptions Secrets { get; set; } = new();
+
+    /// <summary>Scopes: which logical deployments and operations each consumer and consumer group may call.</summary>
+    public AccessOptions Access { get; set; } = new();
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tokengate.Network;
+using Tokengate.Authorization;
+using Tokengate.Identity;
 using Tokengate.Secrets;
 
 namespace Tokengate.Configuration;
@@ -7,8 +9,9 @@ namespace Tokengate.Configuration;
 /// <summary>
 /// Checks the whole configuration and names every bad field by its configuration path, so an operator can
 /// fix all of them in one go. Used on start and again on every reload (a bad reload keeps the last good one).
+/// <paramref name="oidc"/>, when given, makes scopes mandatory once bearer tokens from an issuer are accepted.
 /// </summary>
-internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValidateOptions<GatewayOptions>
+internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<OidcOptions>? oidc = null) : IValidateOptions<GatewayOptions>
 {
     private const string Root = GatewayOptions.SectionName;
 
@@ -21,6 +24,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
         ValidateNetwork(options.Network, errors);
         ValidateOutbound(options, errors);
         ValidateSecrets(options.Secrets, errors);
+        ValidateAccess(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -191,6 +195,39 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
             }
             IpRanges(consumer.AllowedIpRanges, $"{p}:AllowedIpRanges", errors);
         }
+    }
+
+    private void ValidateAccess(GatewayOptions options, List<string> errors)
+    {
+        const string P = Root + ":Access";
+        var access = options.Access;
+        if (access.IsUnscoped && oidc?.Value.Enabled == true)
+        {
+            errors.Add($"{P}: scopes are required when {OidcOptions.SectionName} accepts bearer tokens (any application the issuer " +
+                "serves could otherwise call every deployment); give Groups, Consumers or Default.");
+        }
+        foreach (var (name, scope) in access.Groups) ValidateScope(scope, $"{P}:Groups:{name}", options, errors);
+        foreach (var (name, scope) in access.Consumers) ValidateScope(scope, $"{P}:Consumers:{name}", options, errors);
+        if (access.Default is { } fallback) ValidateScope(fallback, $"{P}:Default", options, errors);
+    }
+
+    private static void ValidateScope(ScopeOptions scope, string p, GatewayOptions options, List<string> errors)
+    {
+        foreach (var deployment in scope.Deployments)
+        {
+            if (deployment != "*" && !options.Pools.ContainsKey(deployment)
+                && !options.Pools.Values.Any(pool => pool.Aliases.Contains(deployment, StringComparer.OrdinalIgnoreCase)))
+                errors.Add($"{p}:Deployments: '{deployment}' is not a pool name or alias (or '*').");
+        }
+        foreach (var operation in scope.Operations)
+        {
+            if (!ScopeOperationNames.TryParse(operation, out _))
+                errors.Add($"{p}:Operations: unknown operation '{operation}' (known: {string.Join(", ", ScopeOperationNames.Known)}).");
+        }
+        if (scope.Deployments.Count > 0 && scope.Operations.Count == 0)
+            errors.Add($"{p}:Operations: name at least one operation (or '*') for the deployments given.");
+        if (scope.Operations.Count > 0 && scope.Deployments.Count == 0)
+            errors.Add($"{p}:Deployments: name at least one deployment (or '*') for the operations given.");
     }
 
     private static void Positive(TimeSpan value, string path, List<string> errors)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Tokengate.Authorization;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Routing;
@@ -14,7 +15,7 @@ internal sealed class GatewaySnapshot
     private readonly FrozenDictionary<string, Pool>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
     public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding,
-        NetworkRules network, OutboundAllowlist outbound)
+        NetworkRules network, OutboundAllowlist outbound, AccessPolicy access)
     {
         PoolsByName = poolsByName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _poolLookup = PoolsByName.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -23,6 +24,7 @@ internal sealed class GatewaySnapshot
         Forwarding = forwarding;
         Network = network;
         Outbound = outbound;
+        Access = access;
     }
 
     /// <summary>Pools by logical name and by alias.</summary>
@@ -40,6 +42,9 @@ internal sealed class GatewaySnapshot
 
     /// <summary>The hosts the gateway may connect to under this configuration.</summary>
     public OutboundAllowlist Outbound { get; }
+
+    /// <summary>Who may call which deployment and operation (step 4).</summary>
+    public AccessPolicy Access { get; }
 
     public bool TryGetPool(ReadOnlySpan<char> name, out Pool pool) => _poolLookup.TryGetValue(name, out pool!);
 }

@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Tokengate.Authorization;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Proxy;
@@ -46,7 +47,7 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
         }
 
         return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding,
-            NetworkRules.From(options), OutboundAllowlist.From(options));
+            NetworkRules.From(options), OutboundAllowlist.From(options), AccessPolicy.Compile(options.Access, byName));
     }
 
     private Dictionary<string, (SecretValue Primary, SecretValue? Secondary)> ReadKeys(GatewayOptions options)

@@ -8,7 +8,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Admin;
 using Tokengate.Audit;
+using Tokengate.Authorization;
 using Tokengate.Configuration;
+using Tokengate.Elevation;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.OpenAI;
@@ -75,8 +77,11 @@ public static class Gateway
         services.AddHostedService<ScheduledKeyRotation>();
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
+        services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit();
+        services.AddScopeAuthorization();
+        services.AddElevation(configuration);
         return services;
     }
 
@@ -90,14 +95,15 @@ public static class Gateway
 
         var models = endpoints.CreateApplicationBuilder();
         models.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
-        models.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key
+        models.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key or JWT
         models.Run(ModelList.WriteAsync);
         var modelsPipeline = models.Build();
 
         var app = endpoints.CreateApplicationBuilder();
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
-        app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key
+        app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
+        app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
         var pipeline = app.Build();
 
@@ -118,6 +124,7 @@ public static class Gateway
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
         endpoints.MapAdminApi().MapAudit();
+        endpoints.MapElevations();
         return endpoints;
     }
 }

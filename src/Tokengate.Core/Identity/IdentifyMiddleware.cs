@@ -7,12 +7,12 @@ using Tokengate.OpenAI;
 namespace Tokengate.Identity;
 
 /// <summary>
-/// Step 2: the network rules, then the consumer from a gateway key, sent as <c>api-key</c> or as
-/// <c>Authorization: Bearer</c> (the OpenAI client's way), then the consumer's own network rules. A refused address
-/// is answered before the key is looked at, so a scan from outside learns nothing about keys. Every key failure gets
-/// the same 401, whatever the reason.
+/// Step 2: the network rules, then the consumer from a gateway key (sent as <c>api-key</c> or as
+/// <c>Authorization: Bearer</c>, the OpenAI client's way) or from an Entra ID / OIDC JWT sent as a bearer token, then
+/// the consumer's own network rules. A refused address is answered before any credential is looked at, so a scan from
+/// outside learns nothing about keys. Every credential failure gets the same 401, whatever the reason.
 /// </summary>
-internal sealed class IdentifyMiddleware(RequestDelegate next)
+internal sealed class IdentifyMiddleware(RequestDelegate next, JwtConsumerAuthenticator jwt)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -23,11 +23,29 @@ internal sealed class IdentifyMiddleware(RequestDelegate next)
         if (!network.Admits(client)) return NetworkRules.Denied.WriteAsync(context);
 
         var key = PresentedKeys.From(context.Request.Headers);
+        if (jwt.Enabled && JwtTokens.LooksLikeJwt(key)) return IdentifyJwtAsync(context, feature, key.ToString());
         if (key.IsEmpty || !feature.Snapshot.Consumers.TryFind(key, out var consumer))
             return GatewayError.InvalidKey.WriteAsync(context);
         if (!network.Admits(consumer.Name, client)) return NetworkRules.Denied.WriteAsync(context);
 
         feature.Consumer = consumer;
         return next(context);
+    }
+
+    private async Task IdentifyJwtAsync(HttpContext context, GatewayRequestFeature feature, string token)
+    {
+        var consumer = await jwt.AuthenticateAsync(token, context.RequestAborted).ConfigureAwait(false);
+        if (consumer is null)
+        {
+            await GatewayError.InvalidKey.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        if (!feature.Snapshot.Network.Admits(consumer.Name, feature.ClientAddress))
+        {
+            await NetworkRules.Denied.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        feature.Consumer = consumer;
+        await next(context).ConfigureAwait(false);
     }
 }

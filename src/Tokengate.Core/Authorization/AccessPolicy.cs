@@ -1,0 +1,52 @@
+using System.Collections.Frozen;
+using Tokengate.Configuration;
+using Tokengate.Identity;
+using Tokengate.Routing;
+
+namespace Tokengate.Authorization;
+
+/// <summary>
+/// The scopes of <see cref="AccessOptions"/> compiled for the request path: a consumer may call a deployment and
+/// operation when its own scope or its group's allows it; a consumer with neither falls back to the default.
+/// </summary>
+internal sealed class AccessPolicy
+{
+    private readonly FrozenDictionary<string, Scope> _consumers;
+    private readonly FrozenDictionary<string, Scope> _groups;
+    private readonly Scope _default;
+
+    private AccessPolicy(FrozenDictionary<string, Scope> consumers, FrozenDictionary<string, Scope> groups, Scope fallback)
+    {
+        _consumers = consumers;
+        _groups = groups;
+        _default = fallback;
+    }
+
+    /// <summary>No scopes: every consumer may call everything (a configuration without <c>Tokengate:Access</c>).</summary>
+    public static AccessPolicy Unscoped { get; } = new(FrozenDictionary<string, Scope>.Empty, FrozenDictionary<string, Scope>.Empty, Scope.Everything);
+
+    public static AccessPolicy Compile(AccessOptions options, IReadOnlyDictionary<string, Pool> poolsByName)
+    {
+        if (options.IsUnscoped) return Unscoped;
+        return new AccessPolicy(
+            CompileAll(options.Consumers, poolsByName),
+            CompileAll(options.Groups, poolsByName),
+            options.Default is { } d ? Scope.Compile(d.Deployments, d.Operations, poolsByName) : Scope.Nothing);
+    }
+
+    public bool Allows(Consumer consumer, Pool pool, ScopeOperations operation)
+    {
+        var own = _consumers.TryGetValue(consumer.Name, out var scope);
+        if (own && scope!.Allows(pool, operation)) return true;
+        var grouped = consumer.Group is not null && _groups.TryGetValue(consumer.Group, out scope);
+        if (grouped && scope!.Allows(pool, operation)) return true;
+        return !own && !grouped && _default.Allows(pool, operation);
+    }
+
+    private static FrozenDictionary<string, Scope> CompileAll(Dictionary<string, ScopeOptions> scopes, IReadOnlyDictionary<string, Pool> poolsByName)
+    {
+        var compiled = new Dictionary<string, Scope>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, s) in scopes) compiled[name] = Scope.Compile(s.Deployments, s.Operations, poolsByName);
+        return compiled.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+}

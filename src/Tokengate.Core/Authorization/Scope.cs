@@ -1,0 +1,36 @@
+using System.Collections.Frozen;
+using Tokengate.Routing;
+
+namespace Tokengate.Authorization;
+
+/// <summary>
+/// A compiled scope: the operations allowed on every deployment, and those allowed per logical deployment (by
+/// pool name, aliases resolved). Checking is one dictionary lookup and one AND.
+/// </summary>
+internal sealed class Scope(ScopeOperations anyDeployment, FrozenDictionary<string, ScopeOperations> perDeployment)
+{
+    public static Scope Nothing { get; } = new(ScopeOperations.None, FrozenDictionary<string, ScopeOperations>.Empty);
+
+    public static Scope Everything { get; } = new(ScopeOperations.All, FrozenDictionary<string, ScopeOperations>.Empty);
+
+    public bool Allows(Pool pool, ScopeOperations operation) =>
+        ((anyDeployment | perDeployment.GetValueOrDefault(pool.Name)) & operation) != 0;
+
+    /// <summary>Compiles deployment names (<c>*</c>, pool names, aliases) and operations; unknown names are skipped (validation reports them).</summary>
+    public static Scope Compile(IEnumerable<string> deployments, IEnumerable<string> operations, IReadOnlyDictionary<string, Pool> poolsByName)
+    {
+        var ops = ScopeOperations.None;
+        foreach (var name in operations)
+        {
+            if (ScopeOperationNames.TryParse(name, out var op)) ops |= op;
+        }
+        var any = ScopeOperations.None;
+        var per = new Dictionary<string, ScopeOperations>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in deployments)
+        {
+            if (name == "*") any = ops;
+            else if (poolsByName.TryGetValue(name, out var pool)) per[pool.Name] = ops;
+        }
+        return new Scope(any, per.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase));
+    }
+}
