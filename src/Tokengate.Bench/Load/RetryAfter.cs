@@ -8,17 +8,20 @@ namespace Tokengate.Bench.Load;
 /// </summary>
 internal static class RetryAfter
 {
+    // Absurd values are capped so they cannot overflow TimeSpan; the retry policy bounds what it honours anyway.
+    private static readonly TimeSpan Longest = TimeSpan.FromDays(1);
+
     /// <summary>Returns the delay, or null when neither header holds a usable (non-negative) value.</summary>
     public static TimeSpan? Parse(string? retryAfterMs, string? retryAfter, DateTimeOffset now)
     {
         if (TryNumber(retryAfterMs, out var ms))
         {
-            return TimeSpan.FromMilliseconds(ms);
+            return TimeSpan.FromMilliseconds(Math.Min(ms, Longest.TotalMilliseconds));
         }
 
         if (TryNumber(retryAfter, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            return TimeSpan.FromSeconds(Math.Min(seconds, Longest.TotalSeconds));
         }
 
         if (retryAfter is not null && DateTimeOffset.TryParseExact(retryAfter.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
@@ -37,8 +40,7 @@ internal static class RetryAfter
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
 
-    // Capped at a day so absurd values cannot overflow TimeSpan; the retry policy bounds what it honours anyway.
     private static bool TryNumber(string? value, out double number) =>
         double.TryParse(value, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out number)
-        && double.IsFinite(number) && (number = Math.Min(number, 86_400_000)) >= 0;
+        && double.IsFinite(number) && number >= 0;
 }
