@@ -19,6 +19,8 @@ internal sealed class LoadRunner
     private readonly TimeProvider _time;
     private readonly LoadStats _stats = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PromptFactory _prompts;
+    private readonly ExponentialBackoff _backoff;
     private long _started;
     private volatile bool _scheduling = true;
 
@@ -28,14 +30,10 @@ internal sealed class LoadRunner
         _reporter = reporter;
         _time = time ?? TimeProvider.System;
         random ??= Random.Shared;
-        Prompts = new PromptFactory(plan.Shape, plan.Operation, plan.Api == BenchApi.OpenAIV1 ? plan.Deployment : null, plan.Stream,
+        _prompts = new PromptFactory(plan.Shape, plan.Operation, plan.Api == BenchApi.OpenAIV1 ? plan.Deployment : null, plan.Stream,
             BenchTokenizer.Default, random);
-        Backoff = new ExponentialBackoff(random);
+        _backoff = new ExponentialBackoff(random);
     }
-
-    private PromptFactory Prompts { get; }
-
-    private ExponentialBackoff Backoff { get; }
 
     /// <summary>Runs to the end and returns the summary it reported.</summary>
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
@@ -52,7 +50,7 @@ internal sealed class LoadRunner
         };
         using var http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         var target = new RequestTarget(_plan.Endpoint, _plan.Api, _plan.Deployment, _plan.ApiVersion, _plan.Operation, _plan.ApiKey);
-        var sender = new RequestSender(http, target, Prompts, _stats, _plan, Backoff, _time);
+        var sender = new RequestSender(http, target, _prompts, _stats, _plan, _backoff, _time);
 
         LoadReport? summary = null;
         await _reporter.RunAsync(async () =>

@@ -14,8 +14,8 @@ internal static class BenchTokenizer
     /// <summary>The encoding the load generator sizes prompts with (gpt-4o and later).</summary>
     public static Tokenizer Default => O200k.Value;
 
-    /// <summary>The tokenizer for <paramref name="model"/>, or null with a reason when the model is not known.</summary>
-    public static Tokenizer? ForModel(string model, out string encoding)
+    /// <summary>The tokenizer for <paramref name="model"/>, or null when the model family is not known.</summary>
+    public static Tokenizer? ForModel(string model)
     {
         var name = model.Trim().ToLowerInvariant();
         if (name.StartsWith("gpt-4o", StringComparison.Ordinal) || name.StartsWith("gpt-4.1", StringComparison.Ordinal)
@@ -23,18 +23,15 @@ internal static class BenchTokenizer
             || name.StartsWith("o1", StringComparison.Ordinal) || name.StartsWith("o3", StringComparison.Ordinal)
             || name.StartsWith("o4", StringComparison.Ordinal) || name.StartsWith("gpt-oss", StringComparison.Ordinal))
         {
-            encoding = "o200k_base";
             return O200k.Value;
         }
 
         if (name.StartsWith("gpt-4", StringComparison.Ordinal) || name.StartsWith("gpt-35", StringComparison.Ordinal)
             || name.StartsWith("gpt-3.5", StringComparison.Ordinal) || name.StartsWith("text-embedding-", StringComparison.Ordinal))
         {
-            encoding = "cl100k_base";
             return Cl100k.Value;
         }
 
-        encoding = string.Empty;
         return null;
     }
 }

@@ -6,10 +6,10 @@ namespace Tokengate.Bench.Tokens;
 internal static class TokenizeInput
 {
     /// <summary>Counts <paramref name="text"/> as plain text, or as chat JSON when <paramref name="chat"/>; null with a message on bad input.</summary>
-    public static int? Count(string model, string text, bool chat, out string encoding, out string? error)
+    public static int? Count(string model, string text, bool chat, out string? error)
     {
         error = null;
-        var tokenizer = BenchTokenizer.ForModel(model, out encoding);
+        var tokenizer = BenchTokenizer.ForModel(model);
         if (tokenizer is null)
         {
             error = $"Unknown model '{model}': use a model name such as gpt-4o, gpt-4.1, o3, gpt-4, gpt-35-turbo or text-embedding-3-small.";

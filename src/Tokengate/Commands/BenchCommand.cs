@@ -119,7 +119,7 @@ internal static class BenchCommand
             }
 
             var input = path is null ? parse.GetValue(text)! : await File.ReadAllTextAsync(path.FullName, cancellationToken).ConfigureAwait(false);
-            var count = TokenizeInput.Count(parse.GetValue(model)!, input, parse.GetValue(chat) is not null, out _, out var problem);
+            var count = TokenizeInput.Count(parse.GetValue(model)!, input, parse.GetValue(chat) is not null, out var problem);
             if (count is null)
             {
                 await error.WriteLineAsync("tokengate bench tokenize: " + problem).ConfigureAwait(false);

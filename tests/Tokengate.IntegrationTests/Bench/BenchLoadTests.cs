@@ -101,7 +101,8 @@ public sealed class BenchLoadTests
         Assert.True(e2e.GetProperty("min").GetDouble() >= FirstTokenMs + (16 * PerTokenMs), e2e.ToString());
         Assert.True(e2e.GetProperty("p50").GetDouble() >= FirstTokenMs + (16 * PerTokenMs), e2e.ToString());
 
-        // Chunks can bunch up on the client's side of the socket, so only the median is bound by the per-token delay.
+        // A client that reads one chunk late reads the next one early, so single gaps can be shorter than the server's
+        // per-token delay; the median is not, unless most reads are late.
         Assert.True(summary.GetProperty("tbt_ms").GetProperty("p50").GetDouble() >= PerTokenMs, summary.GetProperty("tbt_ms").ToString());
     }
 
