@@ -24,15 +24,16 @@ internal sealed class LoadRunner
     private long _started;
     private volatile bool _scheduling = true;
 
-    public LoadRunner(LoadPlan plan, ILoadReporter reporter, TimeProvider? time = null, Random? random = null)
+    public LoadRunner(LoadPlan plan, ILoadReporter reporter, TimeProvider? time = null)
     {
         _plan = plan;
         _reporter = reporter;
         _time = time ?? TimeProvider.System;
-        random ??= Random.Shared;
+
+        // Request tasks draw from these concurrently, so only the thread-safe shared source will do.
         _prompts = new PromptFactory(plan.Shape, plan.Operation, plan.Api == BenchApi.OpenAIV1 ? plan.Deployment : null, plan.Stream,
-            BenchTokenizer.Default, random);
-        _backoff = new ExponentialBackoff(random);
+            BenchTokenizer.Default, Random.Shared);
+        _backoff = new ExponentialBackoff(Random.Shared);
     }
 
     /// <summary>Runs to the end and returns the summary it reported.</summary>
