@@ -8,5 +8,6 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     SimulateCommand.Create(),
     KeysCommand.Create(),
     SecretsCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
