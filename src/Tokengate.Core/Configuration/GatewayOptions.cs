@@ -21,4 +21,16 @@ public sealed class GatewayOptions
 
     /// <summary>How requests are forwarded: attempts, deadlines, cooldowns, circuit breaker, body limit.</summary>
     public ForwardingOptions Forwarding { get; set; } = new();
+
+    /// <summary>Token counting and estimation at admission.</summary>
+    public TokensOptions Tokens { get; set; } = new();
+
+    /// <summary>Rate limits (TPM, RPM, concurrency) per consumer and group, and max-tokens policies.</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>Prices and the usage ledger.</summary>
+    public AccountingOptions Accounting { get; set; } = new();
+
+    /// <summary>Budgets per consumer and group, with alerts and hard stops.</summary>
+    public BudgetsOptions Budgets { get; set; } = new();
 }

@@ -17,6 +17,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
         ValidateForwarding(options.Forwarding, errors);
         ValidatePools(options, errors);
         ValidateConsumers(options, errors);
+        UsageOptionsValidation.Validate(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -12,13 +12,14 @@ internal sealed class GatewaySnapshot
 {
     private readonly FrozenDictionary<string, Pool>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
-    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding)
+    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, GatewayOptions options)
     {
         PoolsByName = poolsByName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _poolLookup = PoolsByName.GetAlternateLookup<ReadOnlySpan<char>>();
         Pools = pools;
         Consumers = consumers;
-        Forwarding = forwarding;
+        Options = options;
+        Forwarding = options.Forwarding;
     }
 
     /// <summary>Pools by logical name and by alias.</summary>
@@ -30,6 +31,9 @@ internal sealed class GatewaySnapshot
     public IConsumerKeyStore Consumers { get; }
 
     public ForwardingOptions Forwarding { get; }
+
+    /// <summary>The validated options this snapshot was built from (limits, prices, budgets are read from here).</summary>
+    public GatewayOptions Options { get; }
 
     public bool TryGetPool(ReadOnlySpan<char> name, out Pool pool) => _poolLookup.TryGetValue(name, out pool!);
 }

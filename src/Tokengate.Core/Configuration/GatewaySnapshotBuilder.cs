@@ -33,7 +33,7 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
             foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
         }
 
-        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding);
+        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options);
     }
 
     private BackendCredential CreateCredential(BackendOptions b) => b.Auth switch

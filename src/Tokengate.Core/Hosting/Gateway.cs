@@ -6,10 +6,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tokengate.Accounting;
 using Tokengate.Admin;
 using Tokengate.Audit;
 using Tokengate.Configuration;
 using Tokengate.Identity;
+using Tokengate.Limits;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Routing;
@@ -55,6 +57,7 @@ public static class Gateway
         services.AddDataStorage(configuration);
         services.AddAdminApi();
         services.AddAudit();
+        services.AddUsageAccounting();
         return services;
     }
 
@@ -76,6 +79,8 @@ public static class Gateway
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
         app.UseMiddleware<IdentifyMiddleware>();          // 2. consumer from key
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
+        app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
+        app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
         var pipeline = app.Build();
 
@@ -95,7 +100,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit();
+        endpoints.MapAdminApi().MapAudit().MapUsage();
         return endpoints;
     }
 }
