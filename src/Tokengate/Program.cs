@@ -7,5 +7,6 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     ServeCommand.Create(),
     SimulateCommand.Create(),
     KeysCommand.Create(),
+    UsageCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

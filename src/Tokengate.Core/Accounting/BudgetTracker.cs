@@ -60,7 +60,7 @@ internal sealed class BudgetTracker(TimeProvider time)
                 state.Roll(PeriodStart(budget.Period, now));
                 if (state.PeriodStart == hold.PeriodStart) state.Reserved = Math.Max(0, state.Reserved - hold.Amount);
                 state.Spent += budget.Unit == BudgetUnit.Usd ? cost : tokens;
-                foreach (var percent in budget.AlertPercents)
+                foreach (var percent in budget.Thresholds)
                 {
                     if (state.Spent * 100 >= budget.Amount * percent && state.Fired.Add(percent))
                         _alerts.Writer.TryWrite(new BudgetAlert(state.Key, state.Label, budget.Period, state.PeriodStart, percent, budget.Amount, state.Spent, budget.Unit, now));

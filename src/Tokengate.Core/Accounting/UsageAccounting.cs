@@ -37,10 +37,17 @@ internal static class UsageAccounting
     /// </summary>
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/usage", async (IDatabase database, UsageGrouping? by, UsagePeriod? period, DateTimeOffset? since, DateTimeOffset? until,
+        admin.MapGet("/usage", async (IDatabase database, string? by, string? period, DateTimeOffset? since, DateTimeOffset? until,
             string? consumer, string? group, string? deployment, string? model, CancellationToken ct) =>
         {
-            var query = new UsageQuery(by ?? UsageGrouping.Consumer, period ?? UsagePeriod.Total, since, until, consumer, group, deployment, model);
+            var grouping = UsageGrouping.Consumer;
+            var buckets = UsagePeriod.Total;
+            if ((by is not null && !Enum.TryParse(by, ignoreCase: true, out grouping)) || (period is not null && !Enum.TryParse(period, ignoreCase: true, out buckets)))
+            {
+                return Results.Json(new { error = new { code = "invalid_value", message = "'by' is consumer, group, deployment, model or backend; 'period' is total, hour, day or month." } },
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+            var query = new UsageQuery(grouping, buckets, since, until, consumer, group, deployment, model);
             var rows = await UsageReport.QueryAsync(database, query, ct).ConfigureAwait(false);
             return Results.Json(new
             {
