@@ -17,17 +17,11 @@ internal sealed class UsageLedger(IOptions<GatewayOptions> options, AccountingMe
             FullMode = BoundedChannelFullMode.Wait,
         });
 
-    private long _queueFull;
-
     public ChannelReader<UsageRecord> Reader => _channel.Reader;
-
-    /// <summary>Times a record had to wait for room.</summary>
-    public long QueueFullCount => Interlocked.Read(ref _queueFull);
 
     public ValueTask AppendAsync(UsageRecord record, CancellationToken cancellationToken)
     {
         if (_channel.Writer.TryWrite(record)) return ValueTask.CompletedTask;
-        Interlocked.Increment(ref _queueFull);
         metrics.LedgerQueueFull.Add(1);
         return _channel.Writer.WriteAsync(record, cancellationToken);
     }
