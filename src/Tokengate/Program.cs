@@ -9,5 +9,6 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     KeysCommand.Create(),
     SecretsCommand.Create(),
     BenchCommand.Create(),
+    UsageCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -31,6 +31,21 @@ public sealed class GatewayOptions
     /// <summary>The local secret file and Key Vault access, for <c>file:</c> and <c>keyvault:</c> references.</summary>
     public SecretsOptions Secrets { get; set; } = new();
 
+    /// <summary>Consumer authentication beyond gateway keys (Entra ID / OIDC).</summary>
+    public IdentitySectionOptions Identity { get; set; } = new();
+
     /// <summary>Scopes: which logical deployments and operations each consumer and consumer group may call.</summary>
     public AccessOptions Access { get; set; } = new();
+
+    /// <summary>Token counting and estimation at admission.</summary>
+    public TokensOptions Tokens { get; set; } = new();
+
+    /// <summary>Rate limits (TPM, RPM, concurrency) per consumer and group, and max-tokens policies.</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>Prices and the usage ledger.</summary>
+    public AccountingOptions Accounting { get; set; } = new();
+
+    /// <summary>Budgets per consumer and group, with alerts and hard stops.</summary>
+    public BudgetsOptions Budgets { get; set; } = new();
 }

@@ -25,6 +25,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         ValidateOutbound(options, errors);
         ValidateSecrets(options.Secrets, errors);
         ValidateAccess(options, errors);
+        UsageOptionsValidation.Validate(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -14,14 +14,15 @@ internal sealed class GatewaySnapshot
 {
     private readonly FrozenDictionary<string, Pool>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
-    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding,
+    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, GatewayOptions options,
         NetworkRules network, OutboundAllowlist outbound, AccessPolicy access)
     {
         PoolsByName = poolsByName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _poolLookup = PoolsByName.GetAlternateLookup<ReadOnlySpan<char>>();
         Pools = pools;
         Consumers = consumers;
-        Forwarding = forwarding;
+        Options = options;
+        Forwarding = options.Forwarding;
         Network = network;
         Outbound = outbound;
         Access = access;
@@ -36,6 +37,9 @@ internal sealed class GatewaySnapshot
     public IConsumerKeyStore Consumers { get; }
 
     public ForwardingOptions Forwarding { get; }
+
+    /// <summary>The validated options this snapshot was built from (limits, prices, budgets are read from here).</summary>
+    public GatewayOptions Options { get; }
 
     /// <summary>Client IP allowlists and trusted proxies, parsed.</summary>
     public NetworkRules Network { get; }

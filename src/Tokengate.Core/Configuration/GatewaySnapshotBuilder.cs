@@ -46,7 +46,7 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
             foreach (var stale in _apiKeyCredentials.Keys.Where(n => !keys.ContainsKey(n)).ToList()) _apiKeyCredentials.Remove(stale);
         }
 
-        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding,
+        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options,
             NetworkRules.From(options), OutboundAllowlist.From(options), AccessPolicy.Compile(options.Access, byName));
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tokengate.Accounting;
 using Tokengate.Admin;
 using Tokengate.Audit;
 using Tokengate.Authorization;
@@ -13,6 +14,7 @@ using Tokengate.Configuration;
 using Tokengate.Elevation;
 using Tokengate.Identity;
 using Tokengate.Network;
+using Tokengate.Limits;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Routing;
@@ -82,6 +84,7 @@ public static class Gateway
         services.AddAudit();
         services.AddScopeAuthorization();
         services.AddElevation(configuration);
+        services.AddUsageAccounting();
         return services;
     }
 
@@ -104,6 +107,8 @@ public static class Gateway
         app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
         app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
+        app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
+        app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
         var pipeline = app.Build();
 
@@ -123,7 +128,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit();
+        endpoints.MapAdminApi().MapAudit().MapUsage();
         endpoints.MapElevations();
         return endpoints;
     }

@@ -1,8 +1,11 @@
 using System.Buffers;
 using System.Net;
+using Tokengate.Accounting;
 using Tokengate.Configuration;
 using Tokengate.Identity;
+using Tokengate.Limits;
 using Tokengate.OpenAI;
+using Tokengate.Proxy;
 using Tokengate.Routing;
 
 namespace Tokengate.Hosting;
@@ -45,6 +48,21 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
 
     /// <summary>The backend whose response is being relayed.</summary>
     public Backend? Backend { get; set; }
+
+    /// <summary>Step 6's estimate, reservation and budget holds, for step 8 to settle.</summary>
+    public AdmissionState? Admission { get; set; }
+
+    /// <summary>The gateway asked upstream for stream usage the consumer did not ask for: the usage chunk is held back.</summary>
+    public bool StripUsageChunk { get; set; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the relayed response's headers arrived (0: none relayed).</summary>
+    public long ResponseStartTimestamp { get; set; }
+
+    /// <summary>The usage the backend reported in a non-streaming body.</summary>
+    public UsageCounts? ReportedUsage { get; set; }
+
+    /// <summary>The relayed stream's usage and delivered text.</summary>
+    public StreamUsageTap? StreamTap { get; set; }
 
     public void SetBody(byte[] rented, int length)
     {

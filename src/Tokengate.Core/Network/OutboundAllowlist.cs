@@ -61,6 +61,14 @@ internal sealed class OutboundAllowlist
     /// <summary>Every host the configuration tells the gateway to call, with the configuration path that names it.</summary>
     public static IEnumerable<(string Path, string Host)> ConfiguredHosts(GatewayOptions options)
     {
+        const string Oidc = GatewayOptions.SectionName + ":Identity:Oidc";
+        var oidc = options.Identity.Oidc;
+        foreach (var (path, url) in new[] { ($"{Oidc}:Authority", oidc.Authority), ($"{Oidc}:MetadataAddress", oidc.MetadataAddress), ($"{Oidc}:JwksUri", oidc.JwksUri) })
+        {
+            if (UrlHost(url) is { } host) yield return (path, host);
+        }
+        if (UrlHost(options.Budgets.WebhookUrl) is { } webhook) yield return ($"{GatewayOptions.SectionName}:Budgets:WebhookUrl", webhook);
+
         foreach (var (poolName, pool) in options.Pools)
         {
             for (var i = 0; i < pool.Backends.Count; i++)
@@ -73,6 +81,9 @@ internal sealed class OutboundAllowlist
             }
         }
     }
+
+    private static string? UrlHost(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Normalize(uri.IdnHost) : null;
 
     private static string? KeyVaultHost(string? reference) =>
         reference is not null && KeyVaultReference.TryParse(reference, out var parsed, out _) ? Normalize(parsed.VaultUri.IdnHost) : null;

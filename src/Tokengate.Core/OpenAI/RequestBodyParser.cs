@@ -20,6 +20,7 @@ internal static class RequestBodyParser
                 error = "The request body must be a JSON object.";
                 return false;
             }
+            request.InsertAt = (int)reader.TokenStartIndex + 1;
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -41,17 +42,37 @@ internal static class RequestBodyParser
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
                     reader.Read();
-                    request.IncludeUsage = ReadIncludeUsage(ref reader);
+                    request.StreamOptionsStart = (int)reader.TokenStartIndex;
+                    request.IncludeUsage = ReadIncludeUsage(ref reader, ref request);
+                    request.StreamOptionsLength = (int)reader.BytesConsumed - request.StreamOptionsStart;
                 }
                 else if (reader.ValueTextEquals("max_tokens"u8))
                 {
                     reader.Read();
+                    request.MaxTokensStart = (int)reader.TokenStartIndex;
                     request.MaxTokens = ReadOptionalInt(ref reader, "max_tokens");
+                    request.MaxTokensLength = (int)reader.BytesConsumed - request.MaxTokensStart;
                 }
                 else if (reader.ValueTextEquals("max_completion_tokens"u8))
                 {
                     reader.Read();
+                    request.MaxCompletionTokensStart = (int)reader.TokenStartIndex;
                     request.MaxCompletionTokens = ReadOptionalInt(ref reader, "max_completion_tokens");
+                    request.MaxCompletionTokensLength = (int)reader.BytesConsumed - request.MaxCompletionTokensStart;
+                }
+                else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("input"u8))
+                {
+                    reader.Read();
+                    request.PromptStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    request.PromptLength = (int)reader.BytesConsumed - request.PromptStart;
+                }
+                else if (reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8))
+                {
+                    reader.Read();
+                    request.ToolsStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    request.ToolsLength = (int)reader.BytesConsumed - request.ToolsStart;
                 }
                 else if (reader.ValueTextEquals("n"u8))
                 {
@@ -84,7 +105,7 @@ internal static class RequestBodyParser
         }
     }
 
-    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader, ref ParsedRequest request)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -96,8 +117,13 @@ internal static class RequestBodyParser
         {
             var isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
             reader.Read();
-            if (isIncludeUsage) include = reader.TokenType == JsonTokenType.True;
+            if (isIncludeUsage)
+            {
+                include = reader.TokenType == JsonTokenType.True;
+                request.IncludeUsageStart = (int)reader.TokenStartIndex;
+            }
             reader.Skip();
+            if (isIncludeUsage) request.IncludeUsageLength = (int)reader.BytesConsumed - request.IncludeUsageStart;
         }
         return include;
     }

@@ -1,10 +1,53 @@
+using System.Buffers;
 using Tokengate.OpenAI;
 
 namespace Tokengate.Proxy;
 
-/// <summary>Splices a new <c>model</c> value into a JSON body without re-serializing it.</summary>
+/// <summary>Splices new values into a JSON body without re-serializing it.</summary>
 internal static class BodyRewriter
 {
+    /// <summary>
+    /// Applies <paramref name="edits"/> (non-overlapping, in any order) in one copy into a rented buffer, and moves
+    /// the offsets in <paramref name="parsed"/> so they point into the new body.
+    /// </summary>
+    public static (byte[] Rented, int Length) Apply(ReadOnlySpan<byte> source, List<BodyEdit> edits, ref ParsedRequest parsed)
+    {
+        edits.Sort(static (a, b) => a.Offset.CompareTo(b.Offset));
+        var length = source.Length;
+        foreach (var edit in edits) length += edit.Delta;
+        var result = ArrayPool<byte>.Shared.Rent(length);
+        int from = 0, to = 0;
+        foreach (var edit in edits)
+        {
+            source[from..edit.Offset].CopyTo(result.AsSpan(to));
+            to += edit.Offset - from;
+            edit.Replacement.CopyTo(result.AsSpan(to));
+            to += edit.Replacement.Length;
+            from = edit.Offset + edit.Length;
+        }
+        source[from..].CopyTo(result.AsSpan(to));
+
+        parsed.ModelTokenStart = Shift(parsed.ModelTokenStart, edits);
+        parsed.PromptStart = Shift(parsed.PromptStart, edits);
+        parsed.ToolsStart = Shift(parsed.ToolsStart, edits);
+        parsed.MaxTokensStart = Shift(parsed.MaxTokensStart, edits);
+        parsed.MaxCompletionTokensStart = Shift(parsed.MaxCompletionTokensStart, edits);
+        parsed.StreamOptionsStart = Shift(parsed.StreamOptionsStart, edits);
+        parsed.IncludeUsageStart = Shift(parsed.IncludeUsageStart, edits);
+        return (result, length);
+    }
+
+    /// <summary>A value that starts after an edit moves by the edit's change in length; one that an edit replaces stays.</summary>
+    private static int Shift(int offset, List<BodyEdit> edits)
+    {
+        var shifted = offset;
+        foreach (var edit in edits)
+        {
+            if (offset > edit.Offset || (edit.Length == 0 && offset == edit.Offset && offset != 0)) shifted += edit.Delta;
+        }
+        return shifted;
+    }
+
     public static byte[] WithModel(ReadOnlyMemory<byte> body, in ParsedRequest parsed, ReadOnlyMemory<byte> modelJsonString)
     {
         var source = body.Span;

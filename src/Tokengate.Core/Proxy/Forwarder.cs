@@ -103,15 +103,18 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             }
 
             health.ReportSuccess(backend);
+            feature.ResponseStartTimestamp = time.GetTimestamp();
             ResponseRelay.CopyStatusAndHeaders(response, context.Response);
+            RateLimitHeaders.Apply(context.Response, feature.Admission);
             if (ResponseRelay.IsEventStream(response))
             {
-                if (!await ResponseRelay.RelayEventsAsync(context, response).ConfigureAwait(false))
+                feature.StreamTap = new StreamUsageTap(feature.StripUsageChunk);
+                if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap).ConfigureAwait(false))
                     LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
             }
             else
             {
-                await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
+                feature.ReportedUsage = await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
             }
             return AttemptOutcome.Answered;
         }

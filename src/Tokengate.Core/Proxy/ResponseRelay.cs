@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tokengate.Accounting;
 
 namespace Tokengate.Proxy;
 
@@ -16,6 +17,9 @@ internal static class ResponseRelay
 
     /// <summary>A single SSE event larger than this is treated as a broken stream.</summary>
     private const int MaxEventBytes = 16 * 1024 * 1024;
+
+    /// <summary>A non-streaming body larger than this is relayed without reading its usage (the prompt is counted instead).</summary>
+    private const int MaxCapturedBodyBytes = 8 * 1024 * 1024;
 
     private static readonly FrozenSet<string> NotCopied = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Alt-Svc");
@@ -41,26 +45,61 @@ internal static class ResponseRelay
     public static bool IsEventStream(HttpResponseMessage upstream) =>
         upstream.Content.Headers.ContentType?.MediaType is "text/event-stream";
 
-    /// <summary>Copies a plain (non-streaming) body. A failure half-way aborts the consumer's connection.</summary>
-    public static async Task RelayBodyAsync(HttpContext context, HttpResponseMessage upstream)
+    /// <summary>
+    /// Copies a plain (non-streaming) body and reads its <c>usage</c> as it passes (the first
+    /// <see cref="MaxCapturedBodyBytes"/> are kept for that). A failure half-way aborts the consumer's connection.
+    /// </summary>
+    public static async Task<UsageCounts?> RelayBodyAsync(HttpContext context, HttpResponseMessage upstream)
     {
         var aborted = context.RequestAborted;
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var filled = 0;
+        var captured = true;
         try
         {
             var source = await upstream.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
-            await source.CopyToAsync(context.Response.Body, aborted).ConfigureAwait(false);
+            while (true)
+            {
+                if (captured && filled == buffer.Length)
+                {
+                    if (buffer.Length >= MaxCapturedBodyBytes)
+                    {
+                        // Too large to keep: relay the rest through the same buffer without reading it.
+                        captured = false;
+                        filled = 0;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, filled).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+                var at = captured ? filled : 0;
+                var read = await source.ReadAsync(buffer.AsMemory(at), aborted).ConfigureAwait(false);
+                if (read == 0) break;
+                await context.Response.Body.WriteAsync(buffer.AsMemory(at, read), aborted).ConfigureAwait(false);
+                if (captured) filled += read;
+            }
+            return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), out var usage) ? usage : null;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {
             context.Abort();
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>
-    /// Relays an SSE body event by event. Returns false when the upstream broke (an error event was sent instead
-    /// of the end of the stream).
+    /// Relays an SSE body event by event; <paramref name="tap"/> sees every event and may hold one back. Returns
+    /// false when the upstream broke (an error event was sent instead of the end of the stream).
     /// </summary>
-    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream)
+    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream, StreamUsageTap tap)
     {
         var aborted = context.RequestAborted;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -104,7 +143,7 @@ internal static class ResponseRelay
                 var complete = CompleteEventsLength(buffer.AsSpan(0, filled));
                 if (complete == 0) continue;
                 sawDone |= buffer.AsSpan(0, complete).IndexOf(DoneEvent) >= 0;
-                await body.WriteAsync(buffer.AsMemory(0, complete), aborted).ConfigureAwait(false);
+                await WriteEventsAsync(body, buffer.AsMemory(0, complete), tap, aborted).ConfigureAwait(false);
                 await body.FlushAsync(aborted).ConfigureAwait(false);
                 buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 filled -= complete;
@@ -123,6 +162,34 @@ internal static class ResponseRelay
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Writes the events the tap lets through, as few writes as the held-back ones allow.</summary>
+    private static async ValueTask WriteEventsAsync(Stream body, ReadOnlyMemory<byte> events, StreamUsageTap tap, CancellationToken cancellationToken)
+    {
+        var runStart = 0;
+        var at = 0;
+        while (at < events.Length)
+        {
+            var length = NextEventLength(events.Span[at..]);
+            if (!tap.Inspect(events.Span.Slice(at, length)))
+            {
+                if (at > runStart) await body.WriteAsync(events[runStart..at], cancellationToken).ConfigureAwait(false);
+                runStart = at + length;
+            }
+            at += length;
+        }
+        if (events.Length > runStart) await body.WriteAsync(events[runStart..], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Length of the first event in complete events, its blank line included.</summary>
+    private static int NextEventLength(ReadOnlySpan<byte> data)
+    {
+        var lf = data.IndexOf("\n\n"u8);
+        var crlf = data.IndexOf("\n\r\n"u8);
+        if (lf < 0 && crlf < 0) return data.Length;
+        if (crlf < 0 || (lf >= 0 && lf < crlf)) return lf + 2;
+        return crlf + 3;
     }
 
     /// <summary>Length of the prefix made of complete events (each ends with a blank line, LF or CRLF).</summary>

@@ -1,0 +1,11 @@
+namespace Tokengate.Accounting;
+
+/// <summary>What the budgets say about one request.</summary>
+/// <param name="Holds">Reservations to settle (empty when no budget applies).</param>
+/// <param name="Blocking">The spent budget that stops the request, if any.</param>
+/// <param name="ResetsAt">When <paramref name="Blocking"/> starts its next period.</param>
+/// <param name="Throttling">A spent budget that throttles instead, if any.</param>
+internal sealed record BudgetAdmission(IReadOnlyList<BudgetHold> Holds, BudgetState? Blocking = null, DateTimeOffset ResetsAt = default, BudgetState? Throttling = null)
+{
+    public static BudgetAdmission None { get; } = new([]);
+}

@@ -1,0 +1,94 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Tokengate.Hosting;
+using Tokengate.Limits;
+using Tokengate.Tokens;
+
+namespace Tokengate.Accounting;
+
+/// <summary>
+/// Step 8, around steps 6 and 7: once the response is complete, takes the usage (the backend's report, or the
+/// gateway's own count when a stream broke before its usage chunk), prices it, corrects the reservation to it (or
+/// releases it when no model answered), settles the budgets, and queues the request's <see cref="UsageRecord"/>.
+/// Nothing here writes to the database.
+/// </summary>
+internal sealed partial class SettleMiddleware(
+    RequestDelegate next, ILimitStore limits, BudgetTracker budgets, UsageLedger ledger, TokenCounter counter, TimeProvider time, ILogger<SettleMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            await SettleAsync(context, feature).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SettleAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var admission = feature.Admission;
+        var usage = Usage(context, feature, admission);
+        var model = feature.Backend?.Model ?? feature.Pool?.Backends[0].Model;
+        var cost = PriceTable.For(model, feature.Snapshot.Options.Accounting).Cost(usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens);
+
+        if (admission is not null)
+        {
+            if (admission.Reservation is { } reservation)
+            {
+                if (usage.Source == UsageSource.None) await limits.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+                else await limits.SettleAsync(reservation, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
+            }
+            budgets.Settle(admission.Budget, cost, usage.TotalTokens);
+        }
+
+        // Requests refused before admission (bad key, unknown deployment) have no consumer or pool to record.
+        if (feature.Consumer is not { } consumer || feature.Pool is not { } pool) return;
+        var record = new UsageRecord(
+            time.GetUtcNow(),
+            consumer.Name,
+            consumer.Group,
+            pool.Name,
+            feature.Backend?.Name,
+            model,
+            usage.PromptTokens,
+            usage.CachedTokens,
+            usage.CompletionTokens,
+            cost,
+            context.Response.StatusCode,
+            time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
+            feature.ResponseStartTimestamp == 0 ? null : time.GetElapsedTime(feature.StartTimestamp, feature.ResponseStartTimestamp).TotalMilliseconds,
+            feature.Parsed.Stream,
+            usage.Source);
+        try
+        {
+            await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            LogLedgerClosed(logger, consumer.Name);
+        }
+    }
+
+    private UsageCounts Usage(HttpContext context, GatewayRequestFeature feature, AdmissionState? admission)
+    {
+        if (feature.ResponseStartTimestamp == 0) return default;
+        if (feature.ReportedUsage is { } reported) return reported;
+        if (feature.StreamTap?.Usage is { } streamed) return streamed;
+        if (context.Response.StatusCode >= 400 || admission is null) return default;
+
+        // A model answered but said nothing about usage (a stream cut before its usage chunk, or an unreadable body):
+        // count the prompt and whatever completion text reached the consumer.
+        var prompt = admission.Prompt.Exact ? admission.Prompt.Tokens : counter.Count(feature, admission.Profile);
+        var completion = feature.StreamTap is { } tap ? counter.CountText(tap.CompletionText, admission.Profile.Encoding) : 0;
+        return new UsageCounts(prompt, 0, completion, UsageSource.Counted);
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "A request of {Consumer} finished after the usage ledger closed; its record is lost")]
+    private static partial void LogLedgerClosed(ILogger logger, string consumer);
+}

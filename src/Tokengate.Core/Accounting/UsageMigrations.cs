@@ -1,0 +1,46 @@
+using Tokengate.Storage;
+
+namespace Tokengate.Accounting;
+
+/// <summary>
+/// The usage ledger and the record of fired budget alerts. Cost is stored in nano-dollars as an integer so sums are
+/// exact on both engines. Hour and day rollups are GROUP BY queries over the time indexes rather than tables the
+/// writer maintains: one source of truth, nothing to keep consistent when several instances write, and a rollup
+/// table can still be added later behind <see cref="UsageReport"/> when ledgers grow past what a scan serves.
+/// </summary>
+internal sealed class UsageMigrations : IMigrationSource
+{
+    private const string Columns = """
+            consumer TEXT NOT NULL,
+            consumer_group TEXT NULL,
+            deployment TEXT NOT NULL,
+            backend TEXT NULL,
+            model TEXT NULL,
+            prompt_tokens BIGINT NOT NULL,
+            cached_tokens BIGINT NOT NULL,
+            completion_tokens BIGINT NOT NULL,
+            cost_nanousd BIGINT NOT NULL,
+            status INTEGER NOT NULL,
+            latency_ms DOUBLE PRECISION NOT NULL,
+            ttfb_ms DOUBLE PRECISION NULL,
+            stream BOOLEAN NOT NULL,
+            usage_source TEXT NOT NULL,
+            priority TEXT NULL);
+        CREATE INDEX ix_usage_ledger_at ON usage_ledger (at);
+        CREATE INDEX ix_usage_ledger_consumer_at ON usage_ledger (consumer, at);
+        CREATE INDEX ix_usage_ledger_group_at ON usage_ledger (consumer_group, at);
+        CREATE TABLE budget_alerts (
+            budget_key TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            threshold_percent INTEGER NOT NULL,
+            fired_at TEXT NOT NULL,
+            PRIMARY KEY (budget_key, period_start, threshold_percent));
+        """;
+
+    public IEnumerable<Migration> Migrations { get; } =
+    [
+        new("0400_usage_ledger",
+            Sqlite: "CREATE TABLE usage_ledger (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL," + Columns,
+            PostgreSql: "CREATE TABLE usage_ledger (id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL," + Columns),
+    ];
+}

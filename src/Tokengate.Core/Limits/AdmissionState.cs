@@ -1,0 +1,31 @@
+using Tokengate.Accounting;
+using Tokengate.Tokens;
+
+namespace Tokengate.Limits;
+
+/// <summary>What step 6 decided for a request and what step 8 must settle.</summary>
+internal sealed class AdmissionState(ModelProfile profile, PromptEstimate prompt, int maxOutputTokens, int choices)
+{
+    public ModelProfile Profile { get; } = profile;
+
+    /// <summary>The prompt as counted or estimated at admission.</summary>
+    public PromptEstimate Prompt { get; set; } = prompt;
+
+    /// <summary>The output bound per choice the request runs with (after the max-tokens policy).</summary>
+    public int MaxOutputTokens { get; } = maxOutputTokens;
+
+    public int Choices { get; } = choices;
+
+    /// <summary>Prompt plus every choice's output bound: what the limits reserve.</summary>
+    public long EstimatedTokens => Prompt.Tokens + ((long)MaxOutputTokens * Choices);
+
+    public LimitReservation? Reservation { get; set; }
+
+    public BudgetAdmission Budget { get; set; } = BudgetAdmission.None;
+
+    /// <summary>The consumer's TPM left after this request's reservation, when it has a TPM limit.</summary>
+    public long? RemainingTokens { get; set; }
+
+    /// <summary>The consumer's RPM left after this request, when it has an RPM limit.</summary>
+    public long? RemainingRequests { get; set; }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Tokengate.Accounting;
+using Tokengate.Configuration;
+using Tokengate.Hosting;
+using Tokengate.OpenAI;
+using Tokengate.Proxy;
+using Tokengate.Tokens;
+
+namespace Tokengate.Limits;
+
+/// <summary>
+/// Step 6: applies the max-tokens policy, checks the context window, the budgets and the rate limits, and reserves
+/// the request's estimate (prompt + output bound × n) in the consumer's and group's counters. The body is rewritten
+/// only to clamp the output bound or to ask upstream for stream usage the consumer did not ask for.
+/// </summary>
+internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter, ILimitStore limits, BudgetTracker budgets, TimeProvider time)
+{
+    private static ReadOnlySpan<byte> IncludeUsageMember => "\"stream_options\":{\"include_usage\":true},"u8;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        var options = feature.Snapshot.Options;
+        var consumer = feature.Consumer!;
+        var pool = feature.Pool!;
+        var operation = feature.Route.Operation;
+        var generates = operation != OpenAIOperation.Embeddings;
+        var model = pool.Backends[0].Model;
+        var profile = ModelProfile.For(model);
+        var edits = new List<BodyEdit>(2);
+
+        // The output bound, after the max-tokens policy.
+        var maxOutput = 0;
+        string? rewriteField = null;
+        if (generates)
+        {
+            var policy = MaxTokensPolicy.Resolve(options.Limits, consumer, pool.Name);
+            var requested = feature.Parsed.RequestedMaxOutput;
+            if (requested is null)
+            {
+                maxOutput = policy.Default ?? policy.Cap ?? options.Tokens.DefaultMaxOutputTokens;
+                if (policy.Cap is not null && feature.Parsed.PromptLength > 0)
+                    rewriteField = profile.UsesMaxCompletionTokens ? "max_completion_tokens" : "max_tokens";
+            }
+            else if (policy.Cap is { } cap && requested > cap)
+            {
+                var field = feature.Parsed.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
+                if (policy.OverCap == MaxTokensAction.Reject)
+                {
+                    await LimitErrors.MaxTokensAboveCap(field, requested.Value, cap).WriteAsync(context).ConfigureAwait(false);
+                    return;
+                }
+                maxOutput = cap;
+                ClampExisting(feature.Parsed, cap, edits);
+            }
+            else
+            {
+                maxOutput = requested.Value;
+            }
+            if (rewriteField is not null)
+                edits.Add(new BodyEdit(feature.Parsed.InsertAt, 0, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"\"{rewriteField}\":{maxOutput},"))));
+        }
+
+        var admission = new AdmissionState(profile, counter.Estimate(feature, profile, options.Tokens), maxOutput, generates ? Math.Max(1, feature.Parsed.N) : 1);
+
+        // The context window: an estimate over it is checked exactly, counting only as far as the window.
+        var window = options.Tokens.ContextWindows.TryGetValue(model ?? "", out var configured) ? configured : profile.ContextWindow;
+        if (generates && window is { } w && admission.Prompt.Tokens + maxOutput > w)
+        {
+            var room = Math.Max(0, w - maxOutput);
+            var exact = admission.Prompt.Exact ? admission.Prompt.Tokens : counter.Count(feature, profile, stopAbove: room);
+            if (exact > room)
+            {
+                var full = admission.Prompt.Exact ? exact : counter.Count(feature, profile);
+                await LimitErrors.ContextLengthExceeded(w, full, feature.Parsed.RequestedMaxOutput is null ? 0 : maxOutput).WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
+            admission.Prompt = new PromptEstimate(exact, Exact: true);
+        }
+
+        // Budgets, then the rate limits (a budget that throttles adds its own scope).
+        var price = PriceTable.For(model, options.Accounting);
+        admission.Budget = budgets.Admit(consumer, options.Budgets, price.Cost(admission.Prompt.Tokens, 0, (long)maxOutput * admission.Choices), admission.EstimatedTokens);
+        if (admission.Budget.Blocking is { } spent)
+        {
+            var resets = admission.Budget.ResetsAt;
+            await LimitErrors.BudgetExhausted(spent.Label, resets, resets - time.GetUtcNow()).WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var scopes = LimitScopes.For(consumer, options.Limits, admission.Budget.Throttling);
+        if (scopes.Count > 0)
+        {
+            var decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, context.RequestAborted).ConfigureAwait(false);
+            if (!decision.Admitted && !admission.Prompt.Exact && decision.RefusedKind == LimitKind.TokensPerMinute)
+            {
+                // The size-based estimate is high on purpose; before refusing, count exactly.
+                admission.Prompt = new PromptEstimate(counter.Count(feature, profile), Exact: true);
+                decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, context.RequestAborted).ConfigureAwait(false);
+            }
+            if (!decision.Admitted)
+            {
+                budgets.Settle(admission.Budget, 0, 0);
+                await LimitErrors.RateLimited(decision).WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
+            admission.Reservation = decision.Reservation;
+            admission.RemainingTokens = decision.RemainingTokens;
+            admission.RemainingRequests = decision.RemainingRequests;
+        }
+        feature.Admission = admission;
+
+        if (feature.Parsed.Stream && !feature.Parsed.IncludeUsage && generates)
+        {
+            feature.StripUsageChunk = true;
+            AskForStreamUsage(feature.Body.Span, feature.Parsed, edits);
+        }
+        if (edits.Count > 0)
+        {
+            var parsed = feature.Parsed;
+            var (rented, length) = BodyRewriter.Apply(feature.Body.Span, edits, ref parsed);
+            feature.SetBody(rented, length);
+            feature.Parsed = parsed;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static void ClampExisting(in ParsedRequest parsed, int cap, List<BodyEdit> edits)
+    {
+        var value = Encoding.UTF8.GetBytes(cap.ToString(CultureInfo.InvariantCulture));
+        if (parsed.MaxTokens > cap) edits.Add(new BodyEdit(parsed.MaxTokensStart, parsed.MaxTokensLength, value));
+        if (parsed.MaxCompletionTokens > cap) edits.Add(new BodyEdit(parsed.MaxCompletionTokensStart, parsed.MaxCompletionTokensLength, value));
+    }
+
+    /// <summary><c>stream_options.include_usage: true</c>, keeping any other stream option the consumer sent.</summary>
+    private static void AskForStreamUsage(ReadOnlySpan<byte> body, in ParsedRequest parsed, List<BodyEdit> edits)
+    {
+        if (parsed.IncludeUsageLength > 0)
+        {
+            edits.Add(new BodyEdit(parsed.IncludeUsageStart, parsed.IncludeUsageLength, "true"u8.ToArray()));
+        }
+        else if (parsed.StreamOptionsLength > 0 && body[parsed.StreamOptionsStart] == (byte)'{')
+        {
+            var isEmpty = body.Slice(parsed.StreamOptionsStart + 1, parsed.StreamOptionsLength - 1).TrimStart(" \t\r\n"u8)[0] == (byte)'}';
+            edits.Add(new BodyEdit(parsed.StreamOptionsStart + 1, 0, isEmpty ? "\"include_usage\":true"u8.ToArray() : "\"include_usage\":true,"u8.ToArray()));
+        }
+        else if (parsed.StreamOptionsLength > 0)
+        {
+            edits.Add(new BodyEdit(parsed.StreamOptionsStart, parsed.StreamOptionsLength, "{\"include_usage\":true}"u8.ToArray()));
+        }
+        else
+        {
+            edits.Add(new BodyEdit(parsed.InsertAt, 0, IncludeUsageMember.ToArray()));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Tokengate.Limits;
+
+namespace Tokengate.Proxy;
+
+/// <summary>
+/// The consumer's own rate-limit position on a relayed response. When the consumer has a limit, the gateway's
+/// <c>x-ratelimit-limit-*</c> / <c>x-ratelimit-remaining-*</c> replace the backend's: those describe one backend of a
+/// shared pool (which the gateway fails over around), not what this consumer may still send, and a client that
+/// paces itself on them would pace on the wrong budget. Without a consumer limit the backend's headers pass as they came.
+/// </summary>
+internal static class RateLimitHeaders
+{
+    public static void Apply(HttpResponse response, AdmissionState? admission)
+    {
+        if (admission?.Reservation is not { Scopes: [var first, ..] }) return;
+        var headers = response.Headers;
+        if (admission.RemainingTokens is { } tokens)
+        {
+            headers["x-ratelimit-limit-tokens"] = first.TokensPerMinute!.Value.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-tokens"] = tokens.ToString(CultureInfo.InvariantCulture);
+        }
+        if (admission.RemainingRequests is { } requests)
+        {
+            headers["x-ratelimit-limit-requests"] = first.RequestsPerMinute!.Value.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-requests"] = requests.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Tokengate.Accounting;
+using Tokengate.Storage;
+
+namespace Tokengate.Commands;
+
+/// <summary><c>tokengate usage</c>: usage and cost from the ledger in a data folder.</summary>
+internal static class UsageCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "The gateway's data folder (holding tokengate.db).", DefaultValueFactory = _ => new DirectoryInfo("tokengate-data") };
+        var by = new Option<UsageGrouping>("--by") { Description = "Sum by consumer, group, deployment, model or backend.", DefaultValueFactory = _ => UsageGrouping.Consumer };
+        var period = new Option<UsagePeriod>("--period") { Description = "Buckets: total, hour, day or month (UTC).", DefaultValueFactory = _ => UsagePeriod.Total };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Only usage at or after this time (e.g. 2026-11-01)." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Only usage before this time." };
+        var consumer = new Option<string?>("--consumer") { Description = "Only this consumer." };
+        var group = new Option<string?>("--group") { Description = "Only this consumer group." };
+        var deployment = new Option<string?>("--deployment") { Description = "Only this logical deployment." };
+        var model = new Option<string?>("--model") { Description = "Only this model." };
+        var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "csv", "json");
+
+        var command = new Command("usage", "Show tokens and cost from the usage ledger, by consumer, group, deployment or model and period.")
+        {
+            data, by, period, since, until, consumer, group, deployment, model, format,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var folder = parse.GetValue(data)!;
+            if (!File.Exists(Path.Combine(folder.FullName, SqliteDatabase.FileName)))
+            {
+                await Console.Error.WriteLineAsync($"No Tokengate database in {folder.FullName}.").ConfigureAwait(false);
+                return 2;
+            }
+            var query = new UsageQuery(parse.GetValue(by), parse.GetValue(period), parse.GetValue(since), parse.GetValue(until),
+                parse.GetValue(consumer), parse.GetValue(group), parse.GetValue(deployment), parse.GetValue(model));
+            IReadOnlyList<UsageRow> rows;
+            try
+            {
+                rows = await UsageReport.QueryAsync(new SqliteDatabase(folder.FullName), query, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException ex)
+            {
+                await Console.Error.WriteLineAsync($"Could not read the usage ledger: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+            finally
+            {
+                SqliteConnection.ClearAllPools();
+            }
+            await Console.Out.WriteAsync(Render(rows, query, parse.GetValue(format)!)).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    internal static string Render(IReadOnlyList<UsageRow> rows, UsageQuery query, string format)
+    {
+        var key = query.By.ToString().ToLowerInvariant();
+        string[] header = [key, "period", "requests", "prompt_tokens", "cached_tokens", "completion_tokens", "total_tokens", "cost_usd"];
+        var lines = rows.Select(r => new[]
+        {
+            r.Key ?? "-", r.Period ?? "all", Num(r.Requests), Num(r.PromptTokens), Num(r.CachedTokens), Num(r.CompletionTokens), Num(r.TotalTokens),
+            r.CostUsd.ToString("0.000000", CultureInfo.InvariantCulture),
+        }).ToList();
+
+        switch (format)
+        {
+            case "json":
+                return JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object?>
+                {
+                    [key] = r.Key, ["period"] = r.Period, ["requests"] = r.Requests, ["promptTokens"] = r.PromptTokens,
+                    ["cachedTokens"] = r.CachedTokens, ["completionTokens"] = r.CompletionTokens, ["totalTokens"] = r.TotalTokens, ["costUsd"] = r.CostUsd,
+                })) + Environment.NewLine;
+            case "csv":
+                return string.Join(Environment.NewLine, new[] { header }.Concat(lines).Select(l => string.Join(',', l.Select(Csv)))) + Environment.NewLine;
+            default:
+                var all = new[] { header }.Concat(lines).ToList();
+                var widths = header.Select((_, i) => all.Max(l => l[i].Length)).ToArray();
+                return string.Join(Environment.NewLine, all.Select(l => string.Join("  ", l.Select((v, i) => i < 2 ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))).TrimEnd())) + Environment.NewLine;
+        }
+    }
+
+    private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Csv(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
+        ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+        : value;
+}
