@@ -55,6 +55,7 @@ public static class Gateway
         services.AddDataStorage(configuration);
         services.AddAdminApi();
         services.AddAudit();
+        services.AddKeyStore(configuration);
         return services;
     }
 
@@ -95,7 +96,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit();
+        endpoints.MapAdminApi().MapAudit().MapConsumerAdmin();
         return endpoints;
     }
 }

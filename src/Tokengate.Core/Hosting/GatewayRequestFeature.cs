@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using Tokengate.Configuration;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
@@ -20,6 +21,9 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request entered the pipeline.</summary>
     public long StartTimestamp { get; } = startTimestamp;
+
+    /// <summary>The address the request is attributed to, set in the Identify step (see <see cref="Identity.ClientAddress"/>).</summary>
+    public IPAddress? ClientAddress { get; set; }
 
     public Consumer? Consumer { get; set; }
 
