@@ -7,5 +7,7 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     ServeCommand.Create(),
     SimulateCommand.Create(),
     KeysCommand.Create(),
+    ConsumersCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
