@@ -32,6 +32,9 @@ internal sealed class GatewayKeyAuthenticationHandler(
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // As the only registered scheme this one becomes the default, so the authentication middleware would run it
+        // on model routes too: those identify in their own pipeline step, and must not hash or count a key twice.
+        if (!Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
         var address = ClientAddress.Of(Context);
         if (throttle.IsBlocked(address, out var retryAfter))
         {

@@ -109,7 +109,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         var outcome = await store.TryCreateKeyAsync(record, hash, cancellationToken).ConfigureAwait(false);
         AdminResult<IssuedKey> result = outcome == KeyCreationOutcome.Created
             ? new IssuedKey(record, key)
-            : AdminErrors.Conflict($"Consumer '{consumer}' {(outcome == KeyCreationOutcome.TooManyActiveKeys ? "already has two active keys" : "is disabled")}.");
+            : AdminErrors.Conflict($"Consumer '{consumer}' {(outcome == KeyCreationOutcome.TooManyActiveKeys ? "already has 2 active keys" : "is disabled")}.");
         await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
         await AuditAsync(actor, "key.imported", record.Id, result, KeyDetail(result.Value), cancellationToken).ConfigureAwait(false);
         return result.Error is null ? true : throw new InvalidOperationException(result.Error.Message);
