@@ -13,6 +13,17 @@ public sealed class SimulatorControl
 
     internal SimulatorControl(SimulatorRuntime runtime) => _runtime = runtime;
 
+    /// <summary>
+    /// Replaces the accepted API keys for the next requests, as regenerating a key in the Azure portal does. Empty
+    /// accepts any key.
+    /// </summary>
+    public void SetApiKeys(params string[] apiKeys)
+    {
+        ArgumentNullException.ThrowIfNull(apiKeys);
+        // A new list swapped in whole: requests read the reference once and never see a list being edited.
+        _runtime.Options.ApiKeys = [.. apiKeys];
+    }
+
     /// <summary>Names of the configured deployments.</summary>
     public IReadOnlyList<string> Deployments => _runtime.Deployments.Names;
 

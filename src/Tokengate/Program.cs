@@ -9,5 +9,6 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     KeysCommand.Create(),
     ConsumersCommand.Create(),
     AuditCommand.Create(),
+    SecretsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

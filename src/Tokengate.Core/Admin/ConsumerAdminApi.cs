@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tokengate.Configuration;
 using Tokengate.Identity;
 
 namespace Tokengate.Admin;
@@ -123,5 +125,5 @@ internal static class ConsumerAdminApi
     };
 
     private static AuditActor Actor(HttpContext context) =>
-        new(context.User.Identity?.Name ?? "(unknown)", ClientAddress.Of(context)?.ToString());
+        new(context.User.Identity?.Name ?? "(unknown)", CallerAddress.Of(context, context.RequestServices.GetRequiredService<GatewayConfiguration>().Current)?.ToString());
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Audit;
+using Tokengate.Configuration;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
 
@@ -18,6 +19,7 @@ internal sealed class GatewayKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
+    GatewayConfiguration configuration,
     IConsumerKeyStore consumers,
     AuthFailureThrottle throttle,
     IAuditLog audit,
@@ -35,7 +37,7 @@ internal sealed class GatewayKeyAuthenticationHandler(
         // As the only registered scheme this one becomes the default, so the authentication middleware would run it
         // on model routes too: those identify in their own pipeline step, and must not hash or count a key twice.
         if (!Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        var address = ClientAddress.Of(Context);
+        var address = CallerAddress.Of(Context, configuration.Current);
         if (throttle.IsBlocked(address, out var retryAfter))
         {
             _blockedFor = retryAfter;
@@ -74,6 +76,6 @@ internal sealed class GatewayKeyAuthenticationHandler(
     }
 
     private Task AuditAsync(string actor, string action, string detail) => audit.AppendAsync(
-        new AuditRecord(time.GetUtcNow(), actor, action, $"{Request.Method} {Request.Path}", ClientAddress.Of(Context)?.ToString(), "denied", detail),
+        new AuditRecord(time.GetUtcNow(), actor, action, $"{Request.Method} {Request.Path}", CallerAddress.Of(Context, configuration.Current)?.ToString(), "denied", detail),
         CancellationToken.None).AsTask();
 }

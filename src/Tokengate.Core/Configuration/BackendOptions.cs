@@ -43,10 +43,24 @@ public sealed class BackendOptions
     public BackendAuthMode Auth { get; set; } = BackendAuthMode.ApiKey;
 
     /// <summary>
-    /// A secret reference to the backend key, never the key itself: <c>env:VARIABLE_NAME</c>.
+    /// A secret reference to the backend key, never the key itself: <c>env:VARIABLE_NAME</c>, <c>file:NAME</c> (the
+    /// local secret file) or <c>keyvault:https://VAULT.vault.azure.net/secrets/NAME</c>.
     /// Required when <see cref="Auth"/> is <see cref="BackendAuthMode.ApiKey"/>.
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// A secret reference to the resource's other key (Azure's key 2), so keys rotate without a failed request: the
+    /// gateway switches to it on command, on <see cref="KeyRotationInterval"/>, or when the backend refuses the key in
+    /// use with 401. Optional; only with <see cref="BackendAuthMode.ApiKey"/>.
+    /// </summary>
+    public string? SecondaryApiKey { get; set; }
+
+    /// <summary>
+    /// Switch between <see cref="ApiKey"/> and <see cref="SecondaryApiKey"/> this often, re-reading both secrets.
+    /// Default: never on schedule. Needs <see cref="SecondaryApiKey"/>; at least one minute.
+    /// </summary>
+    public TimeSpan? KeyRotationInterval { get; set; }
 
     /// <summary>
     /// Client id of a user-assigned managed identity for <see cref="BackendAuthMode.EntraId"/>. Default: the

@@ -14,4 +14,10 @@ public sealed class ConsumerOptions
 
     /// <summary>Roles: <c>consumer</c>, <c>reader</c>, <c>operator</c>, <c>admin</c>. Default (empty): <c>consumer</c>.</summary>
     public List<string> Roles { get; set; } = [];
+
+    /// <summary>
+    /// CIDR ranges or single addresses this consumer may call from, on top of
+    /// <see cref="NetworkOptions.AllowedIpRanges"/>. Default empty: wherever the gateway admits.
+    /// </summary>
+    public List<string> AllowedIpRanges { get; set; } = [];
 }

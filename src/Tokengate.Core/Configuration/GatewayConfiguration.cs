@@ -29,8 +29,16 @@ internal sealed partial class GatewayConfiguration : IDisposable
         _validator = validator;
         _builder = builder;
         _logger = logger;
-        // IOptions has already run the validator (ValidateOnStart), so the start snapshot is known good.
-        _current = builder.Build(startOptions.Value);
+        // IOptions has already run the validator (ValidateOnStart), so the start snapshot is known good, but for
+        // secrets in remote stores, which are first read here: those fail the start the way validation does.
+        try
+        {
+            _current = builder.Build(startOptions.Value);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), [ex.Message]);
+        }
         _reloadRegistration = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 

@@ -21,4 +21,13 @@ public sealed class GatewayOptions
 
     /// <summary>How requests are forwarded: attempts, deadlines, cooldowns, circuit breaker, body limit.</summary>
     public ForwardingOptions Forwarding { get; set; } = new();
+
+    /// <summary>Client IP allowlist and trusted proxies.</summary>
+    public NetworkOptions Network { get; set; } = new();
+
+    /// <summary>The hosts the gateway may connect to.</summary>
+    public OutboundOptions Outbound { get; set; } = new();
+
+    /// <summary>The local secret file and Key Vault access, for <c>file:</c> and <c>keyvault:</c> references.</summary>
+    public SecretsOptions Secrets { get; set; } = new();
 }

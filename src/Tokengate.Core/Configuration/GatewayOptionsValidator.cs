@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tokengate.Network;
 using Tokengate.Secrets;
 
 namespace Tokengate.Configuration;
@@ -17,6 +18,9 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
         ValidateForwarding(options.Forwarding, errors);
         ValidatePools(options, errors);
         ValidateConsumers(options, errors);
+        ValidateNetwork(options.Network, errors);
+        ValidateOutbound(options, errors);
+        ValidateSecrets(options.Secrets, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -89,6 +93,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
                 break;
             case BackendAuthMode.ApiKey:
                 if (secrets.Check(b.ApiKey!) is { } problem) errors.Add($"{p}:ApiKey: {problem}");
+                ValidateSecondaryKey(b, p, errors);
                 break;
             case BackendAuthMode.EntraId when b.Protocol != BackendProtocol.AzureOpenAI:
                 errors.Add($"{p}:Auth: EntraId works only with the AzureOpenAI protocol.");
@@ -96,6 +101,68 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
             default:
                 if (b.ApiKey is not null) errors.Add($"{p}:ApiKey: only used when Auth is ApiKey (Auth is {b.Auth}).");
                 break;
+        }
+        if (b.Auth != BackendAuthMode.ApiKey && b.SecondaryApiKey is not null) errors.Add($"{p}:SecondaryApiKey: only used when Auth is ApiKey (Auth is {b.Auth}).");
+        if (b.Auth != BackendAuthMode.ApiKey && b.KeyRotationInterval is not null) errors.Add($"{p}:KeyRotationInterval: only used when Auth is ApiKey (Auth is {b.Auth}).");
+    }
+
+    private void ValidateSecondaryKey(BackendOptions b, string p, List<string> errors)
+    {
+        if (b.SecondaryApiKey is { } secondary)
+        {
+            if (string.IsNullOrWhiteSpace(secondary)) errors.Add($"{p}:SecondaryApiKey: must not be empty when given.");
+            else if (string.Equals(secondary, b.ApiKey, StringComparison.Ordinal)) errors.Add($"{p}:SecondaryApiKey: must name a different secret than ApiKey.");
+            else if (secrets.Check(secondary) is { } problem) errors.Add($"{p}:SecondaryApiKey: {problem}");
+        }
+        if (b.KeyRotationInterval is { } interval)
+        {
+            if (b.SecondaryApiKey is null) errors.Add($"{p}:KeyRotationInterval: needs SecondaryApiKey (there is no other key to rotate to).");
+            if (interval < TimeSpan.FromMinutes(1)) errors.Add($"{p}:KeyRotationInterval: must be at least one minute, such as '30.00:00:00' (was {interval}).");
+        }
+    }
+
+    private static void ValidateNetwork(NetworkOptions network, List<string> errors)
+    {
+        IpRanges(network.AllowedIpRanges, $"{Root}:Network:AllowedIpRanges", errors);
+        IpRanges(network.TrustedProxies, $"{Root}:Network:TrustedProxies", errors);
+    }
+
+    private static void ValidateOutbound(GatewayOptions options, List<string> errors)
+    {
+        const string P = Root + ":Outbound:AllowedHosts";
+        var hosts = options.Outbound.AllowedHosts;
+        var patternsValid = true;
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (OutboundAllowlist.CheckPattern(hosts[i]) is { } problem)
+            {
+                errors.Add($"{P}:{i}: {problem}");
+                patternsValid = false;
+            }
+        }
+        if (hosts.Count == 0 || !patternsValid) return;
+
+        var allowlist = OutboundAllowlist.From(options);
+        foreach (var (path, host) in OutboundAllowlist.ConfiguredHosts(options))
+        {
+            if (!allowlist.Allows(host)) errors.Add($"{path}: host '{host}' is not in {P}.");
+        }
+    }
+
+    private static void ValidateSecrets(SecretsOptions s, List<string> errors)
+    {
+        const string P = Root + ":Secrets";
+        if (string.IsNullOrWhiteSpace(s.FilePath)) errors.Add($"{P}:FilePath: must not be empty.");
+        if (string.IsNullOrWhiteSpace(s.KeyPath) && s.KeyEnvironmentVariable is null) errors.Add($"{P}:KeyPath: must not be empty unless KeyEnvironmentVariable is set.");
+        if (s.KeyEnvironmentVariable is not null && string.IsNullOrWhiteSpace(s.KeyEnvironmentVariable)) errors.Add($"{P}:KeyEnvironmentVariable: must not be empty when given.");
+    }
+
+    private static void IpRanges(List<string> ranges, string path, List<string> errors)
+    {
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            if (!IpRangeSet.TryParseRange(ranges[i], out _))
+                errors.Add($"{path}:{i}: '{ranges[i]}' is not a CIDR range such as '10.0.0.0/8' or '2001:db8::/32' (with no bits set past the prefix), nor a single address.");
         }
     }
 
@@ -122,6 +189,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets) : IValida
                 else if (!seen.Add(hash.ToLowerInvariant()))
                     errors.Add($"{p}:KeyHashes:{i}: this key hash is already listed (for this or another consumer).");
             }
+            IpRanges(consumer.AllowedIpRanges, $"{p}:AllowedIpRanges", errors);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Tokengate.Identity;
+using Tokengate.Network;
 using Tokengate.Routing;
 
 namespace Tokengate.Configuration;
@@ -12,13 +13,16 @@ internal sealed class GatewaySnapshot
 {
     private readonly FrozenDictionary<string, Pool>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
-    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding)
+    public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, ForwardingOptions forwarding,
+        NetworkRules network, OutboundAllowlist outbound)
     {
         PoolsByName = poolsByName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _poolLookup = PoolsByName.GetAlternateLookup<ReadOnlySpan<char>>();
         Pools = pools;
         Consumers = consumers;
         Forwarding = forwarding;
+        Network = network;
+        Outbound = outbound;
     }
 
     /// <summary>Pools by logical name and by alias.</summary>
@@ -30,6 +34,12 @@ internal sealed class GatewaySnapshot
     public IConsumerKeyStore Consumers { get; }
 
     public ForwardingOptions Forwarding { get; }
+
+    /// <summary>Client IP allowlists and trusted proxies, parsed.</summary>
+    public NetworkRules Network { get; }
+
+    /// <summary>The hosts the gateway may connect to under this configuration.</summary>
+    public OutboundAllowlist Outbound { get; }
 
     public bool TryGetPool(ReadOnlySpan<char> name, out Pool pool) => _poolLookup.TryGetValue(name, out pool!);
 }

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Tokengate.Identity;
+using Tokengate.Network;
 using Tokengate.Proxy;
 using Tokengate.Routing;
 using Tokengate.Secrets;
@@ -10,53 +11,103 @@ namespace Tokengate.Configuration;
 /// <summary>Compiles validated options into a <see cref="GatewaySnapshot"/>.</summary>
 internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvider time)
 {
-    // Entra ID credentials hold token caches; keep one per identity across reloads.
+    // Entra ID credentials hold token caches, and API key credentials hold which of two keys is active (rotation must
+    // survive a reload): keep one per identity / backend across reloads.
     private readonly Dictionary<string, BackendCredential> _entraCredentials = new(StringComparer.Ordinal);
-    private readonly Lock _entraLock = new();
+    private readonly Dictionary<string, ApiKeyBackendCredential> _apiKeyCredentials = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _credentialsLock = new();
 
+    /// <exception cref="InvalidOperationException">A secret cannot be read; the message starts with its configuration path.</exception>
     public GatewaySnapshot Build(GatewayOptions options)
     {
+        // Every secret is read before any live credential changes, so a failed build leaves the running one intact.
+        var keys = ReadKeys(options);
+
         var byName = new Dictionary<string, Pool>(StringComparer.OrdinalIgnoreCase);
         var pools = new List<Pool>(options.Pools.Count);
-        foreach (var (name, poolOptions) in options.Pools)
+        lock (_credentialsLock)
         {
-            var backends = new Backend[poolOptions.Backends.Count];
-            for (var i = 0; i < backends.Length; i++)
+            foreach (var (name, poolOptions) in options.Pools)
             {
-                var b = poolOptions.Backends[i];
-                backends[i] = new Backend(b, name, i, CreateCredential(b));
+                var backends = new Backend[poolOptions.Backends.Count];
+                for (var i = 0; i < backends.Length; i++)
+                {
+                    var b = poolOptions.Backends[i];
+                    backends[i] = new Backend(b, name, i, CreateCredential(b, keys));
+                }
+
+                var pool = new Pool(name, backends, PriorityWeightedSelectionPolicy.Instance, poolOptions.SpilloverUtilizationPercent);
+                pools.Add(pool);
+                byName[name] = pool;
+                foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
             }
 
-            var pool = new Pool(name, backends, PriorityWeightedSelectionPolicy.Instance, poolOptions.SpilloverUtilizationPercent);
-            pools.Add(pool);
-            byName[name] = pool;
-            foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
+            foreach (var stale in _apiKeyCredentials.Keys.Where(n => !keys.ContainsKey(n)).ToList()) _apiKeyCredentials.Remove(stale);
         }
 
-        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding);
+        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options.Forwarding,
+            NetworkRules.From(options), OutboundAllowlist.From(options));
     }
 
-    private BackendCredential CreateCredential(BackendOptions b) => b.Auth switch
+    private Dictionary<string, (SecretValue Primary, SecretValue? Secondary)> ReadKeys(GatewayOptions options)
     {
-        BackendAuthMode.ApiKey => new ApiKeyBackendCredential(b.ApiKey!, secrets.Resolve(b.ApiKey!), asBearer: b.Protocol == BackendProtocol.OpenAI),
+        var keys = new Dictionary<string, (SecretValue, SecretValue?)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, pool) in options.Pools)
+        {
+            for (var i = 0; i < pool.Backends.Count; i++)
+            {
+                var b = pool.Backends[i];
+                if (b.Auth != BackendAuthMode.ApiKey) continue;
+                var path = $"{GatewayOptions.SectionName}:Pools:{name}:Backends:{i}";
+                keys[b.Name] = (Read(b.ApiKey!, $"{path}:ApiKey"), b.SecondaryApiKey is { } s ? Read(s, $"{path}:SecondaryApiKey") : null);
+            }
+        }
+        return keys;
+    }
+
+    private SecretValue Read(string reference, string path)
+    {
+        try
+        {
+            return new SecretValue(reference, secrets.Resolve(reference));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    private BackendCredential CreateCredential(BackendOptions b, Dictionary<string, (SecretValue Primary, SecretValue? Secondary)> keys) => b.Auth switch
+    {
+        BackendAuthMode.ApiKey => ApiKeyCredential(b, keys[b.Name]),
         BackendAuthMode.EntraId => EntraCredential(b.ManagedIdentityClientId),
         _ => NoBackendCredential.Instance,
     };
 
+    private ApiKeyBackendCredential ApiKeyCredential(BackendOptions b, (SecretValue Primary, SecretValue? Secondary) key)
+    {
+        var asBearer = b.Protocol == BackendProtocol.OpenAI;
+        if (_apiKeyCredentials.TryGetValue(b.Name, out var existing) && existing.AsBearer == asBearer)
+        {
+            existing.Update(key.Primary, key.Secondary, b.KeyRotationInterval);
+            return existing;
+        }
+        var credential = new ApiKeyBackendCredential(b.Name, asBearer, time, key.Primary, key.Secondary, b.KeyRotationInterval);
+        _apiKeyCredentials[b.Name] = credential;
+        return credential;
+    }
+
     private BackendCredential EntraCredential(string? clientId)
     {
-        lock (_entraLock)
+        var key = clientId ?? "";
+        if (!_entraCredentials.TryGetValue(key, out var credential))
         {
-            var key = clientId ?? "";
-            if (!_entraCredentials.TryGetValue(key, out var credential))
-            {
-                TokenCredential inner = clientId is null
-                    ? new DefaultAzureCredential()
-                    : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-                credential = new EntraIdBackendCredential(inner, time);
-                _entraCredentials[key] = credential;
-            }
-            return credential;
+            TokenCredential inner = clientId is null
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+            credential = new EntraIdBackendCredential(inner, time);
+            _entraCredentials[key] = credential;
         }
+        return credential;
     }
 }

@@ -10,6 +10,7 @@ using Tokengate.Admin;
 using Tokengate.Audit;
 using Tokengate.Configuration;
 using Tokengate.Identity;
+using Tokengate.Network;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Routing;
@@ -33,24 +34,45 @@ public static class Gateway
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(Random.Shared);
-        services.TryAddSingleton<ISecretResolver, EnvironmentSecretResolver>();
+        // Read on every use: secrets are resolved on load, reload and rotation only, and must see the current settings.
+        Func<SecretsOptions> secretsOptions = () => configuration.GetSection(SecretsOptions.SectionPath).Get<SecretsOptions>() ?? new SecretsOptions();
+        // Lazily: Key Vault is first called while the configuration is compiled, after the options are validated.
+        services.TryAddSingleton<IKeyVaultSecretClient>(sp => new AzureKeyVaultSecretClient(secretsOptions, sp.GetRequiredService<OutboundHttpClient>));
+        services.TryAddSingleton<ISecretResolver>(sp => new CompositeSecretResolver(
+            new EnvironmentSecretResolver(), new FileSecretResolver(secretsOptions), new KeyVaultSecretResolver(sp.GetRequiredService<IKeyVaultSecretClient>())));
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         // Bound without a change-token source: reloads go through GatewayConfiguration, which validates and keeps the
         // last good snapshot instead of throwing from the configuration change callback.
         services.AddOptions<GatewayOptions>().Configure(o => configuration.GetSection(GatewayOptions.SectionName).Bind(o)).ValidateOnStart();
         services.AddSingleton<GatewaySnapshotBuilder>();
-        services.AddSingleton(sp => new GatewayConfiguration(
-            configuration,
-            sp.GetRequiredService<IOptions<GatewayOptions>>(),
-            sp.GetRequiredService<IValidateOptions<GatewayOptions>>(),
-            sp.GetRequiredService<GatewaySnapshotBuilder>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayConfiguration>>()));
+        services.AddSingleton(sp =>
+        {
+            var gatewayConfiguration = new GatewayConfiguration(
+                configuration,
+                sp.GetRequiredService<IOptions<GatewayOptions>>(),
+                sp.GetRequiredService<IValidateOptions<GatewayOptions>>(),
+                sp.GetRequiredService<GatewaySnapshotBuilder>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GatewayConfiguration>>());
+            // The outbound allowlist follows every configuration that comes into force.
+            var outbound = sp.GetRequiredService<OutboundHttpClient>();
+            outbound.Allowlist = gatewayConfiguration.Current.Outbound;
+            gatewayConfiguration.Reloaded += snapshot => outbound.Allowlist = snapshot.Outbound;
+            return gatewayConfiguration;
+        });
         services.AddSingleton<IBackendHealth>(sp =>
         {
             var config = sp.GetRequiredService<GatewayConfiguration>();
             return new InMemoryBackendHealth(sp.GetRequiredService<TimeProvider>(), () => config.Current.Forwarding);
         });
-        services.AddSingleton(sp => new OutboundHttpClient(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Forwarding.ConnectTimeout));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new OutboundHttpClient(options.Forwarding.ConnectTimeout, OutboundAllowlist.From(options),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OutboundHttpClient>>());
+        });
+        // Backend key rotation: BackendKeyRotation.RotateAsync is the hook for operators; the schedule runs in the background.
+        services.AddSingleton<BackendKeyRotation>();
+        services.AddHostedService<ScheduledKeyRotation>();
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
         services.AddAdminApi();
@@ -69,13 +91,13 @@ public static class Gateway
 
         var models = endpoints.CreateApplicationBuilder();
         models.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
-        models.UseMiddleware<IdentifyMiddleware>();       // 2. consumer from key
+        models.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key
         models.Run(ModelList.WriteAsync);
         var modelsPipeline = models.Build();
 
         var app = endpoints.CreateApplicationBuilder();
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
-        app.UseMiddleware<IdentifyMiddleware>();          // 2. consumer from key
+        app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
         var pipeline = app.Build();

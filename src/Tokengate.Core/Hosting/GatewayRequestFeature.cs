@@ -22,7 +22,10 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request entered the pipeline.</summary>
     public long StartTimestamp { get; } = startTimestamp;
 
-    /// <summary>The address the request is attributed to, set in the Identify step (see <see cref="Identity.ClientAddress"/>).</summary>
+    /// <summary>
+    /// The client's address: the direct peer, or from <c>X-Forwarded-For</c> when the peer is a trusted proxy. Null when
+    /// the server has no socket address (in-memory test hosts).
+    /// </summary>
     public IPAddress? ClientAddress { get; set; }
 
     public Consumer? Consumer { get; set; }

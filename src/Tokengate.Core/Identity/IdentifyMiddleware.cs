@@ -1,30 +1,35 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tokengate.Hosting;
+using Tokengate.Network;
 using Tokengate.OpenAI;
 
 namespace Tokengate.Identity;
 
 /// <summary>
-/// Step 2: the consumer from a gateway key, sent as <c>api-key</c> or as <c>Authorization: Bearer</c> (the OpenAI
-/// client's way). Every failure gets the same 401, whatever the reason; an address with too many recent failures
-/// gets 429 before its key is even looked at.
+/// Step 2: the network rules, then the consumer from a gateway key, sent as <c>api-key</c> or as
+/// <c>Authorization: Bearer</c> (the OpenAI client's way), then the consumer's own network rules. A refused address
+/// is answered before the key is looked at, so a scan from outside learns nothing about keys. Every key failure gets
+/// the same 401, whatever the reason; an address with too many recent failures gets 429 before its key is looked at.
 /// </summary>
 internal sealed class IdentifyMiddleware(RequestDelegate next, IConsumerKeyStore consumers, AuthFailureThrottle throttle)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        var address = feature.ClientAddress = ClientAddress.Of(context);
-        if (throttle.IsBlocked(address, out var retryAfter))
-            return AuthFailureThrottle.TooManyFailures(retryAfter).WriteAsync(context);
+        var network = feature.Snapshot.Network;
+        if (!network.TryResolveClient(context, out var client)) return NetworkRules.MalformedForwardedFor.WriteAsync(context);
+        feature.ClientAddress = client;
+        if (!network.Admits(client)) return NetworkRules.Denied.WriteAsync(context);
+        if (throttle.IsBlocked(client, out var retryAfter)) return AuthFailureThrottle.TooManyFailures(retryAfter).WriteAsync(context);
 
         var key = PresentedKeys.From(context.Request.Headers);
         if (key.IsEmpty || !consumers.TryFind(key, out var consumer))
         {
-            throttle.RecordFailure(address);
+            throttle.RecordFailure(client);
             return GatewayError.InvalidKey.WriteAsync(context);
         }
+        if (!network.Admits(consumer.Name, client)) return NetworkRules.Denied.WriteAsync(context);
 
         feature.Consumer = consumer;
         return next(context);
