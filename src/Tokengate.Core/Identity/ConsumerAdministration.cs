@@ -109,10 +109,13 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         var outcome = await store.TryCreateKeyAsync(record, hash, cancellationToken).ConfigureAwait(false);
         AdminResult<IssuedKey> result = outcome == KeyCreationOutcome.Created
             ? new IssuedKey(record, key)
-            : AdminErrors.Conflict($"Consumer '{consumer}' {(outcome == KeyCreationOutcome.TooManyActiveKeys ? "already has 2 active keys" : "is disabled")}.");
+            : AdminErrors.Conflict(outcome == KeyCreationOutcome.TooManyActiveKeys
+                ? $"Consumer '{consumer}' already has {ConsumerStore.MaxActiveKeys} active keys; revoke one before importing another."
+                : $"Consumer '{consumer}' is disabled.");
         await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
         await AuditAsync(actor, "key.imported", record.Id, result, KeyDetail(result.Value), cancellationToken).ConfigureAwait(false);
-        return result.Error is null ? true : throw new InvalidOperationException(result.Error.Message);
+        if (result.Error is not null) throw new InvalidOperationException(result.Error.Message);
+        return true;
     }
 
     private async Task<AdminResult<IssuedKey>> IssueAsync(string consumer, string? expires, CancellationToken cancellationToken)

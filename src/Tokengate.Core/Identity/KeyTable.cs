@@ -7,7 +7,5 @@ internal sealed class KeyTable(FrozenDictionary<string, KeyEntry> entries)
 {
     public static KeyTable Empty { get; } = new(FrozenDictionary<string, KeyEntry>.Empty);
 
-    public FrozenDictionary<string, KeyEntry> Entries { get; } = entries;
-
     public FrozenDictionary<string, KeyEntry>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; } = entries.GetAlternateLookup<ReadOnlySpan<char>>();
 }

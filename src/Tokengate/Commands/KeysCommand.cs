@@ -80,16 +80,14 @@ internal static class KeysCommand
     {
         var text = new StringBuilder();
         var replaces = AdminCommand.Cell(key, "replaces");
-        text.Append(CultureInfoText($"{verb}: key {AdminCommand.Cell(key, "id")} for consumer {AdminCommand.Cell(key, "consumer")}"));
-        if (replaces != "-") text.Append(CultureInfoText($", successor of {replaces}"));
-        text.AppendLine(CultureInfoText($"; expires {AdminCommand.Cell(key, "expires")}."));
+        text.Append(verb).Append(": key ").Append(AdminCommand.Cell(key, "id")).Append(" for consumer ").Append(AdminCommand.Cell(key, "consumer"));
+        if (replaces != "-") text.Append(", successor of ").Append(replaces);
+        text.Append("; expires ").Append(AdminCommand.Cell(key, "expires")).AppendLine(".");
         text.AppendLine("The key is shown only this once; store it now:");
         text.AppendLine();
         text.AppendLine(key.GetProperty("key").GetString());
         return text.ToString();
     }
-
-    private static string CultureInfoText(FormattableString text) => FormattableString.Invariant(text);
 
     private static Command Hash()
     {
