@@ -7,6 +7,8 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     ServeCommand.Create(),
     SimulateCommand.Create(),
     KeysCommand.Create(),
+    ConsumersCommand.Create(),
+    AuditCommand.Create(),
     SecretsCommand.Create(),
     BenchCommand.Create(),
     UsageCommand.Create(),

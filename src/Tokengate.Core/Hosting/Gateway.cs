@@ -85,6 +85,7 @@ public static class Gateway
         services.AddScopeAuthorization();
         services.AddElevation(configuration);
         services.AddUsageAccounting();
+        services.AddKeyStore(configuration);
         return services;
     }
 
@@ -128,7 +129,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin();
         endpoints.MapElevations();
         return endpoints;
     }

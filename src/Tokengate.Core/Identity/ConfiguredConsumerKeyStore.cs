@@ -20,8 +20,12 @@ internal sealed class ConfiguredConsumerKeyStore : IConsumerKeyStore
                 if (KeyHash.TryParse(hash, out var hex)) byHash[hex] = consumer;
             }
         }
-        _byHash = byHash.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        ByHash = byHash.ToFrozenDictionary(StringComparer.Ordinal);
+        _byHash = ByHash.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>Configured consumers by key hash (upper-case hex), merged into <see cref="ConsumerDirectory"/>.</summary>
+    public FrozenDictionary<string, Consumer> ByHash { get; }
 
     public bool TryFind(ReadOnlySpan<char> key, out Consumer consumer)
     {

@@ -15,4 +15,10 @@ internal static class CommonOptions
     {
         Description = "A JSON configuration file, read after appsettings.json and before environment variables; changes are reloaded.",
     };
+
+    public static Option<DirectoryInfo> Data() => new("--data")
+    {
+        Description = "The running gateway's data folder (where 'tokengate up' keeps its data). Default: ./tokengate-data.",
+        DefaultValueFactory = _ => new DirectoryInfo("tokengate-data"),
+    };
 }

@@ -11,7 +11,7 @@ internal static class UpCommand
         var urls = CommonOptions.Urls("http://127.0.0.1:5080");
         var data = new Option<DirectoryInfo>("--data")
         {
-            Description = "Data folder (development key; later the database). Default: ./tokengate-data.",
+            Description = "Data folder (database, development key, local operator access). Default: ./tokengate-data.",
             DefaultValueFactory = _ => new DirectoryInfo("tokengate-data"),
         };
         var instant = new Option<bool>("--no-latency") { Description = "Simulated backends answer at once instead of at model speed." };

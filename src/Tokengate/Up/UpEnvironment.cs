@@ -10,8 +10,8 @@ namespace Tokengate.Up;
 
 /// <summary>
 /// What <c>tokengate up</c> runs: three simulated Azure OpenAI resources in different regions (one provisioned,
-/// two pay-as-you-go), a gateway with a chat and an embeddings pool over them, and a development consumer key
-/// kept in the data folder.
+/// two pay-as-you-go), a gateway with a chat and an embeddings pool over them, and a development consumer <c>dev</c>
+/// stored in the gateway's database with its key kept in the data folder.
 /// </summary>
 internal sealed class UpEnvironment : IAsyncDisposable
 {
@@ -64,7 +64,7 @@ internal sealed class UpEnvironment : IAsyncDisposable
 
             var gateway = await GatewayServer.StartAsync(settings.Urls, builder =>
             {
-                builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends, devKey));
+                builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends));
                 builder.Configuration["Tokengate:Data:Directory"] = data.FullName;
                 if (settings.TimeProvider is { } time) builder.Services.AddSingleton(time);
                 if (settings.Quiet)
@@ -72,6 +72,15 @@ internal sealed class UpEnvironment : IAsyncDisposable
                     builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 }
             }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                devKey = await RegisterDevKeyAsync(gateway, data, devKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await gateway.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
             return new UpEnvironment(gateway, backends, devKey, data);
         }
         catch
@@ -87,11 +96,10 @@ internal sealed class UpEnvironment : IAsyncDisposable
         foreach (var b in Backends) await b.Server.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static Dictionary<string, string?> GatewayConfiguration(IReadOnlyList<UpBackend> backends, string devKey)
+    private static Dictionary<string, string?> GatewayConfiguration(IReadOnlyList<UpBackend> backends)
     {
         var c = new Dictionary<string, string?>
         {
-            [$"Tokengate:Consumers:{DevConsumer}:KeyHashes:0"] = KeyHash.Format(devKey),
             [$"Tokengate:Pools:{ChatDeployment}:Aliases:0"] = ChatAlias,
             [$"Tokengate:Pools:{EmbeddingsDeployment}:Aliases:0"] = EmbeddingsAlias,
         };
@@ -117,15 +125,30 @@ internal sealed class UpEnvironment : IAsyncDisposable
         c[$"{p}:ApiKey"] = $"env:{BackendKeyVariable}";
     }
 
-    private static async Task<string> ReadOrCreateDevKeyAsync(DirectoryInfo data, CancellationToken cancellationToken)
+    /// <summary>
+    /// The development key is a key of the stored consumer <c>dev</c>, like any other: it can be listed, rotated and
+    /// revoked. The same key is used across restarts; once revoked or expired, a new one replaces it.
+    /// </summary>
+    private static async Task<string> RegisterDevKeyAsync(GatewayServer gateway, DirectoryInfo data, string devKey, CancellationToken cancellationToken)
+    {
+        var administration = gateway.App.Services.GetRequiredService<ConsumerAdministration>();
+        var actor = new AuditActor("tokengate-up", null);
+        if (await administration.EnsureKeyAsync(actor, DevConsumer, devKey, cancellationToken).ConfigureAwait(false)) return devKey;
+        devKey = await ReadOrCreateDevKeyAsync(data, cancellationToken, replace: true).ConfigureAwait(false);
+        await administration.EnsureKeyAsync(actor, DevConsumer, devKey, cancellationToken).ConfigureAwait(false);
+        return devKey;
+    }
+
+    private static async Task<string> ReadOrCreateDevKeyAsync(DirectoryInfo data, CancellationToken cancellationToken, bool replace = false)
     {
         var path = Path.Combine(data.FullName, DevKeyFile);
-        if (File.Exists(path))
+        if (!replace && File.Exists(path))
         {
             var existing = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Trim();
             if (existing.Length > 0) return existing;
         }
         var key = ConsumerKeys.Generate("tg_dev_");
+        File.Delete(path);
         await File.WriteAllTextAsync(path, key + "\n", cancellationToken).ConfigureAwait(false);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return key;

@@ -33,6 +33,8 @@ public sealed class AccessFixture : IAsyncLifetime
         var config = new Dictionary<string, string?>
         {
             ["Tokengate:Data:Directory"] = _data.FullName,
+            // The matrix sends many bad credentials from one address on purpose; it is not about the failure limit.
+            ["Tokengate:AuthFailures:Limit"] = "100000",
             ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format("key-app"),
             ["Tokengate:Consumers:app:Group"] = "checkout",
             ["Tokengate:Consumers:solo:KeyHashes:0"] = KeyHash.Format("key-solo"),

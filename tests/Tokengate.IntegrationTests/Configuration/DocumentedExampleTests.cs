@@ -33,6 +33,6 @@ public sealed class DocumentedExampleTests
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(RepositoryPaths.Root, "docs", "examples", "gateway.json"))
             .Build();
-        Assert.Equal(Identity.KeyHash.Format("checkout-service-example-key"), configuration["Tokengate:Consumers:checkout-service:KeyHashes:0"]);
+        Assert.Equal(Tokengate.Identity.KeyHash.Format("checkout-service-example-key"), configuration["Tokengate:Consumers:checkout-service:KeyHashes:0"]);
     }
 }

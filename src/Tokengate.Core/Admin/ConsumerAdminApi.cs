@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Tokengate.Configuration;
+using Tokengate.Identity;
+
+namespace Tokengate.Admin;
+
+/// <summary>
+/// Consumers and gateway keys on the admin API. Readers list; operators create, rotate, revoke and disable; granting
+/// a role other than <c>consumer</c> takes an admin. A key is returned in full only by the call that creates it.
+/// </summary>
+internal static class ConsumerAdminApi
+{
+    public static RouteGroupBuilder MapConsumerAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapGet("/consumers", ListConsumersAsync);
+        admin.MapPost("/consumers", CreateConsumerAsync).RequireAuthorization(AdminPolicies.Operator);
+        admin.MapDelete("/consumers/{name}", DisableConsumerAsync).RequireAuthorization(AdminPolicies.Operator);
+        admin.MapPost("/consumers/{name}/keys", CreateKeyAsync).RequireAuthorization(AdminPolicies.Operator);
+        admin.MapGet("/keys", ListKeysAsync);
+        admin.MapPost("/keys/{id}/rotate", RotateKeyAsync).RequireAuthorization(AdminPolicies.Operator);
+        admin.MapPost("/keys/{id}/revoke", RevokeKeyAsync).RequireAuthorization(AdminPolicies.Operator);
+        return admin;
+    }
+
+    private static async Task<IResult> ListConsumersAsync(ConsumerStore store, ConsumerDirectory directory, CancellationToken ct)
+    {
+        var stored = (await store.ListConsumersAsync(ct).ConfigureAwait(false)).Select(c => ConsumerView(c, "database"));
+        var configured = directory.ConfiguredConsumerList().Select(c => new
+        {
+            name = c.Name,
+            group = c.Group,
+            roles = c.Roles.Order(StringComparer.Ordinal).ToArray(),
+            created = (DateTimeOffset?)null,
+            disabled = (DateTimeOffset?)null,
+            source = "configuration",
+        });
+        return Results.Json(new { data = configured.Concat(stored).ToArray() });
+    }
+
+    private static async Task<IResult> CreateConsumerAsync(HttpContext context, ConsumerAdministration administration, CancellationToken ct)
+    {
+        var (body, error) = await AdminJsonBody.ReadAsync<CreateConsumerRequest>(context.Request, required: true, ct).ConfigureAwait(false);
+        if (error is not null) return new GatewayErrorResult(error);
+        var held = context.User.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var result = await administration.CreateConsumerAsync(Actor(context), body!.Name, body.Group, body.Roles, Roles.Includes(held, Roles.Admin), ct).ConfigureAwait(false);
+        return result.Value is { } consumer ? Results.Json(ConsumerView(consumer, "database"), statusCode: StatusCodes.Status201Created) : new GatewayErrorResult(result.Error!);
+    }
+
+    private static async Task<IResult> DisableConsumerAsync(HttpContext context, string name, ConsumerAdministration administration, CancellationToken ct)
+    {
+        var result = await administration.DisableConsumerAsync(Actor(context), name, ct).ConfigureAwait(false);
+        return result.Value is { } consumer ? Results.Json(ConsumerView(consumer, "database")) : new GatewayErrorResult(result.Error!);
+    }
+
+    private static async Task<IResult> CreateKeyAsync(HttpContext context, string name, ConsumerAdministration administration, CancellationToken ct)
+    {
+        var (body, error) = await AdminJsonBody.ReadAsync<CreateKeyRequest>(context.Request, required: false, ct).ConfigureAwait(false);
+        if (error is not null) return new GatewayErrorResult(error);
+        var result = await administration.CreateKeyAsync(Actor(context), name, body?.Expires, ct).ConfigureAwait(false);
+        return Issued(result, null);
+    }
+
+    private static async Task<IResult> ListKeysAsync(string? consumer, ConsumerStore store, TimeProvider time, CancellationToken ct)
+    {
+        if (consumer is not null && await store.FindConsumerAsync(consumer, ct).ConfigureAwait(false) is null)
+            return new GatewayErrorResult(AdminErrors.NotFound($"Consumer '{consumer}' does not exist."));
+        var now = time.GetUtcNow();
+        var keys = await store.ListKeysAsync(consumer, ct).ConfigureAwait(false);
+        return Results.Json(new { data = keys.Select(k => KeyView(k, now)).ToArray() });
+    }
+
+    private static async Task<IResult> RotateKeyAsync(HttpContext context, string id, ConsumerAdministration administration, CancellationToken ct)
+    {
+        var (body, error) = await AdminJsonBody.ReadAsync<CreateKeyRequest>(context.Request, required: false, ct).ConfigureAwait(false);
+        if (error is not null) return new GatewayErrorResult(error);
+        var result = await administration.RotateKeyAsync(Actor(context), id, body?.Expires, body?.Grace, ct).ConfigureAwait(false);
+        return Issued(result, id);
+    }
+
+    private static async Task<IResult> RevokeKeyAsync(HttpContext context, string id, ConsumerAdministration administration, TimeProvider time, CancellationToken ct)
+    {
+        var result = await administration.RevokeKeyAsync(Actor(context), id, ct).ConfigureAwait(false);
+        return result.Value is { } key ? Results.Json(KeyView(key, time.GetUtcNow())) : new GatewayErrorResult(result.Error!);
+    }
+
+    private static IResult Issued(AdminResult<IssuedKey> result, string? replaces)
+    {
+        if (result.Value is not { } issued) return new GatewayErrorResult(result.Error!);
+        var k = issued.Record;
+        return Results.Json(new
+        {
+            id = k.Id,
+            consumer = k.Consumer,
+            prefix = k.Prefix,
+            created = k.CreatedAt,
+            expires = k.ExpiresAt,
+            key = issued.Key,
+            replaces,
+        }, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static object ConsumerView(ConsumerRecord c, string source) => new
+    {
+        name = c.Name,
+        group = c.Group,
+        roles = c.Roles,
+        created = (DateTimeOffset?)c.CreatedAt,
+        disabled = c.DisabledAt,
+        source,
+    };
+
+    private static object KeyView(KeyRecord k, DateTimeOffset now) => new
+    {
+        id = k.Id,
+        consumer = k.Consumer,
+        prefix = k.Prefix,
+        created = k.CreatedAt,
+        expires = k.ExpiresAt,
+        revoked = k.RevokedAt,
+        status = k.Status(now),
+    };
+
+    private static AuditActor Actor(HttpContext context) =>
+        new(context.User.Identity?.Name ?? "(unknown)", CallerAddress.Of(context, context.RequestServices.GetRequiredService<GatewayConfiguration>().Current)?.ToString());
+}
