@@ -10,7 +10,7 @@ using Tokengate.Secrets;
 namespace Tokengate.Configuration;
 
 /// <summary>Compiles validated options into a <see cref="GatewaySnapshot"/>.</summary>
-internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvider time)
+internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvider time, OutboundHttpClient? outbound = null)
 {
     // Entra ID credentials hold token caches, and API key credentials hold which of two keys is active (rotation must
     // survive a reload): keep one per identity / backend across reloads.
@@ -103,10 +103,7 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
         var key = clientId ?? "";
         if (!_entraCredentials.TryGetValue(key, out var credential))
         {
-            TokenCredential inner = clientId is null
-                ? new DefaultAzureCredential()
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
-            credential = new EntraIdBackendCredential(inner, time);
+            credential = new EntraIdBackendCredential(AzureSignIn.Create(clientId, outbound), time);
             _entraCredentials[key] = credential;
         }
         return credential;

@@ -69,6 +69,13 @@ internal sealed class OutboundAllowlist
         }
         if (UrlHost(options.Budgets.WebhookUrl) is { } webhook) yield return ($"{GatewayOptions.SectionName}:Budgets:WebhookUrl", webhook);
 
+        // Signing in with Entra ID (backends with Auth EntraId, Key Vault references) calls the authority and the
+        // managed identity endpoint; name them by the first setting that needs them.
+        if (FirstEntraUse(options) is { } entraPath)
+        {
+            foreach (var host in AzureSignIn.Hosts()) yield return (entraPath, Normalize(host));
+        }
+
         foreach (var (poolName, pool) in options.Pools)
         {
             for (var i = 0; i < pool.Backends.Count; i++)
@@ -80,6 +87,22 @@ internal sealed class OutboundAllowlist
                 if (KeyVaultHost(b.SecondaryApiKey) is { } secondary) yield return ($"{p}:SecondaryApiKey", secondary);
             }
         }
+    }
+
+    private static string? FirstEntraUse(GatewayOptions options)
+    {
+        foreach (var (poolName, pool) in options.Pools)
+        {
+            for (var i = 0; i < pool.Backends.Count; i++)
+            {
+                var b = pool.Backends[i];
+                var p = $"{GatewayOptions.SectionName}:Pools:{poolName}:Backends:{i}";
+                if (b.Auth == BackendAuthMode.EntraId) return $"{p}:Auth";
+                if (KeyVaultHost(b.ApiKey) is not null) return $"{p}:ApiKey";
+                if (KeyVaultHost(b.SecondaryApiKey) is not null) return $"{p}:SecondaryApiKey";
+            }
+        }
+        return null;
     }
 
     private static string? UrlHost(string? url) =>

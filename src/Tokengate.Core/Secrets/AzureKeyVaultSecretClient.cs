@@ -47,9 +47,7 @@ internal sealed class AzureKeyVaultSecretClient(Func<SecretsOptions> options, Fu
         var identity = options().KeyVaultManagedIdentityClientId;
         return _clients.GetOrAdd((vault, identity), static (key, self) =>
         {
-            TokenCredential credential = key.Identity is null
-                ? new DefaultAzureCredential()
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(key.Identity));
+            var credential = AzureSignIn.Create(key.Identity, self._outbound());
             var clientOptions = new SecretClientOptions { Transport = new HttpClientTransport(self._outbound().CreateHttpClient()) };
             clientOptions.Retry.MaxRetries = 2;
             clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);

@@ -64,13 +64,28 @@ public sealed class GatewayOptionsValidatorNetworkTests : IDisposable
     public void Validate_KeyVaultHostOutsideAllowedHosts_NamesTheKeyField()
     {
         var options = Options();
-        options.Outbound.AllowedHosts = ["evil.example.com", "contoso.openai.azure.com"];
+        options.Outbound.AllowedHosts = ["evil.example.com", "contoso.openai.azure.com", .. Tokengate.Secrets.AzureSignIn.Hosts()];
         options.Pools["x"].Backends[1].ApiKey = "keyvault:https://kv.vault.azure.net/secrets/key1";
         var resolver = new CompositeSecretResolver(new EnvironmentSecretResolver(), new EnvironmentSecretResolver(), new KeyVaultSecretResolver(new NoKeyVault()));
 
         var result = new GatewayOptionsValidator(resolver).Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
 
         Assert.Equal("Tokengate:Pools:x:Backends:1:ApiKey: host 'kv.vault.azure.net' is not in Tokengate:Outbound:AllowedHosts.", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Validate_EntraIdBackendWithExplicitListWithoutSignInHosts_NamesTheAuthField()
+    {
+        var options = Options();
+        options.Outbound.AllowedHosts = ["evil.example.com", "contoso.openai.azure.com"];
+        options.Pools["x"].Backends[1].ApiKey = null;
+        options.Pools["x"].Backends[1].Auth = BackendAuthMode.EntraId;
+
+        var failures = Failures(options);
+
+        Assert.NotEmpty(failures);
+        Assert.All(failures, f => Assert.StartsWith("Tokengate:Pools:x:Backends:1:Auth: host '", f, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("'169.254.169.254'", StringComparison.Ordinal));
     }
 
     [Fact]
