@@ -21,8 +21,6 @@ public static class AdminApi
     /// <summary>The scheme admin policies name: forwards to the JWT scheme for a token that looks like one, else to the key scheme.</summary>
     public const string SchemeName = "Tokengate";
 
-    internal static GatewayError Forbidden { get; } = new(403, "PermissionDenied", "The principal does not have the role this operation needs.");
-
     /// <summary>Adds authentication (gateway keys and bearer tokens) and one authorization policy per management role.</summary>
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
     {
@@ -54,6 +52,7 @@ public static class AdminApi
             roles = user.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal).ToArray(),
         }));
         admin.MapGet("/pools", PoolStatus.Describe);
+        admin.MapGet("/config", ConfigurationView.Describe).RequireAuthorization(AdminPolicies.Operator);
         return admin;
     }
 

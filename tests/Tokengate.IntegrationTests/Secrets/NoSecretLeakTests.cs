@@ -18,6 +18,7 @@ namespace Tokengate.IntegrationTests.Secrets;
 public sealed class NoSecretLeakTests : IAsyncLifetime
 {
     private const string ConsumerKey = "tg_leak-test-consumer-key";
+    private const string OperatorKey = "tg_leak-test-operator-key";
     private readonly string _envVariable = "TOKENGATE_TEST_LEAK_" + Guid.NewGuid().ToString("N");
     private readonly string _envSecret = "ENV-SECRET-" + Guid.NewGuid().ToString("N");
     private readonly string _fileSecret = "FILE-SECRET-" + Guid.NewGuid().ToString("N");
@@ -39,6 +40,7 @@ public sealed class NoSecretLeakTests : IAsyncLifetime
     {
         await _simulator.DisposeAsync();
         Environment.SetEnvironmentVariable(_envVariable, null);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _folder.Delete(recursive: true);
     }
 
@@ -51,7 +53,10 @@ public sealed class NoSecretLeakTests : IAsyncLifetime
         {
             ["Tokengate:Secrets:FilePath"] = secrets.FilePath,
             ["Tokengate:Secrets:KeyPath"] = secrets.KeyPath,
+            ["Tokengate:Data:Directory"] = Path.Combine(_folder.FullName, "data"),
             ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(ConsumerKey),
+            ["Tokengate:Consumers:ops:KeyHashes:0"] = KeyHash.Format(OperatorKey),
+            ["Tokengate:Consumers:ops:Roles:0"] = "operator",
             ["Tokengate:Pools:env:Backends:0:Name"] = "env-backend",
             ["Tokengate:Pools:env:Backends:0:Endpoint"] = _simulator.Endpoint.ToString(),
             ["Tokengate:Pools:env:Backends:0:Deployment"] = "gpt-4o",
@@ -96,8 +101,15 @@ public sealed class NoSecretLeakTests : IAsyncLifetime
             Record(ready, await ready.Content.ReadAsStringAsync());
         }
 
+        // The configuration dump an operator can read.
+        var dump = new HttpRequestMessage(HttpMethod.Get, "admin/config");
+        dump.Headers.Add("api-key", OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, dump));
+
         var everything = _seen + "\n" + _logs.All;
         Assert.Contains("wrong-backend", everything, StringComparison.Ordinal); // the capture did capture
+        Assert.Contains("file:good", everything, StringComparison.Ordinal); // the dump shows references ...
+        Assert.DoesNotContain(KeyHash.Format(ConsumerKey), everything, StringComparison.Ordinal); // ... but not key hashes
         foreach (var secret in new[] { _envSecret, _fileSecret, _wrongSecret })
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
     }
