@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Tokengate.Hosting;
 using Tokengate.Limits;
+using Tokengate.Routing;
 using Tokengate.Tokens;
 
 namespace Tokengate.Accounting;
@@ -11,11 +12,12 @@ namespace Tokengate.Accounting;
 /// <summary>
 /// Step 8, around steps 6 and 7: once the response is complete, takes the usage (the backend's report, or the
 /// gateway's own count when a stream broke before its usage chunk), prices it, corrects the reservation to it (or
-/// releases it when no model answered), settles the budgets, and queues the request's <see cref="UsageRecord"/>.
-/// Nothing here writes to the database.
+/// releases it when no model answered), settles the budgets and the serving backend's per-minute count, and queues
+/// the request's <see cref="UsageRecord"/>. Nothing here writes to the database.
 /// </summary>
 internal sealed partial class SettleMiddleware(
-    RequestDelegate next, ILimitStore limits, BudgetTracker budgets, UsageLedger ledger, TokenCounter counter, TimeProvider time, ILogger<SettleMiddleware> logger)
+    RequestDelegate next, ILimitStore limits, BudgetTracker budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, TimeProvider time,
+    ILogger<SettleMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -45,6 +47,8 @@ internal sealed partial class SettleMiddleware(
                 else await limits.SettleAsync(reservation, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
             }
             budgets.Settle(admission.Budget, cost, usage.TotalTokens);
+            if (feature.Backend is { } backend && usage.Source != UsageSource.None)
+                health.ReportSettled(backend, admission.EstimatedTokens, usage.TotalTokens);
         }
 
         // Requests refused before admission (bad key, unknown deployment) have no consumer or pool to record.
@@ -62,7 +66,7 @@ internal sealed partial class SettleMiddleware(
             cost,
             context.Response.StatusCode,
             time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
-            feature.ResponseStartTimestamp == 0 ? null : time.GetElapsedTime(feature.StartTimestamp, feature.ResponseStartTimestamp).TotalMilliseconds,
+            TimeToFirstToken(feature),
             feature.Parsed.Stream,
             usage.Source);
         try
@@ -73,6 +77,16 @@ internal sealed partial class SettleMiddleware(
         {
             LogLedgerClosed(logger, consumer.Name);
         }
+    }
+
+    /// <summary>
+    /// Streams: until the first event reached the consumer (response headers come before any token); other responses:
+    /// until the headers. Null when nothing was relayed.
+    /// </summary>
+    private double? TimeToFirstToken(GatewayRequestFeature feature)
+    {
+        var first = feature.StreamTap is { } tap ? tap.FirstEventTimestamp : feature.ResponseStartTimestamp;
+        return first == 0 ? null : time.GetElapsedTime(feature.StartTimestamp, first).TotalMilliseconds;
     }
 
     private UsageCounts Usage(HttpContext context, GatewayRequestFeature feature, AdmissionState? admission)

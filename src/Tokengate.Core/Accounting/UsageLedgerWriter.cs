@@ -95,7 +95,7 @@ internal sealed partial class UsageLedgerWriter(
             [
                 UsageTime.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
                 r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
-                r.TimeToFirstByteMs, r.Stream, r.Source.ToString(), r.Priority,
+                r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority,
             ];
             for (var c = 0; c < Columns; c++) command.AddParameter($"@p{i}_{c}", values[c]);
         }

@@ -1,6 +1,10 @@
 namespace Tokengate.Accounting;
 
 /// <summary>One request's entry in the usage ledger.</summary>
+/// <remarks>
+/// <see cref="TimeToFirstTokenMs"/> (column <c>ttfb_ms</c>) runs to the first SSE event relayed for streams and to the
+/// response headers otherwise. <see cref="Priority"/> is a placeholder until priority classes exist.
+/// </remarks>
 internal sealed record UsageRecord(
     DateTimeOffset At,
     string Consumer,
@@ -14,7 +18,7 @@ internal sealed record UsageRecord(
     decimal CostUsd,
     int Status,
     double LatencyMs,
-    double? TimeToFirstByteMs,
+    double? TimeToFirstTokenMs,
     bool Stream,
     UsageSource Source,
     string? Priority = null);

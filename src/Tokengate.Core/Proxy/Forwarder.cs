@@ -21,11 +21,12 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         var deadline = time.GetUtcNow() + options.Deadline - time.GetElapsedTime(feature.StartTimestamp);
         var last = AttemptOutcome.None;
         ulong tried = 0;
+        var estimate = feature.Admission?.EstimatedTokens ?? 0;
 
         while (feature.Attempts < options.MaxAttempts)
         {
-            var backend = pool.Policy.Select(pool, health, tried, random)
-                ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, random);
+            var backend = pool.Policy.Select(pool, health, tried, estimate, random)
+                ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
             if (backend is null) break;
             tried |= 1UL << backend.Index;
             if (!health.TryBeginAttempt(backend)) continue;
@@ -69,6 +70,7 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             {
                 using var request = UpstreamRequestFactory.Create(context, feature, backend);
                 await backend.Credential.ApplyAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                health.ReportSent(backend, feature.Admission?.EstimatedTokens ?? 0);
                 response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
@@ -89,6 +91,7 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         {
             var status = (int)response.StatusCode;
             if (RetryAfter.Utilization(response.Headers) is { } utilization) health.ReportUtilization(backend, utilization);
+            health.ReportQuota(backend, RateLimitHeaders.ReadBackendQuota(response.Headers));
 
             var outcome = Classify(status);
             if (outcome != AttemptOutcome.Answered)
@@ -109,7 +112,7 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             if (ResponseRelay.IsEventStream(response))
             {
                 feature.StreamTap = new StreamUsageTap(feature.StripUsageChunk);
-                if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap).ConfigureAwait(false))
+                if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap, time).ConfigureAwait(false))
                     LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
             }
             else

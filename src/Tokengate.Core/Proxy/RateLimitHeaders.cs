@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Tokengate.Limits;
+using Tokengate.Routing;
 
 namespace Tokengate.Proxy;
 
@@ -9,6 +11,7 @@ namespace Tokengate.Proxy;
 /// <c>x-ratelimit-limit-*</c> / <c>x-ratelimit-remaining-*</c> replace the backend's: those describe one backend of a
 /// shared pool (which the gateway fails over around), not what this consumer may still send, and a client that
 /// paces itself on them would pace on the wrong budget. Without a consumer limit the backend's headers pass as they came.
+/// The backend's values are read first (<see cref="ReadBackendQuota"/>) for quota-aware routing.
 /// </summary>
 internal static class RateLimitHeaders
 {
@@ -27,4 +30,14 @@ internal static class RateLimitHeaders
             headers["x-ratelimit-remaining-requests"] = requests.ToString(CultureInfo.InvariantCulture);
         }
     }
+
+    /// <summary>The backend's <c>x-ratelimit-limit-*</c> / <c>x-ratelimit-remaining-*</c>; unparsable values count as absent.</summary>
+    public static BackendQuotaReading ReadBackendQuota(HttpResponseHeaders headers) => new(
+        Number(headers, "x-ratelimit-limit-tokens"),
+        Number(headers, "x-ratelimit-remaining-tokens"),
+        Number(headers, "x-ratelimit-limit-requests"),
+        Number(headers, "x-ratelimit-remaining-requests"));
+
+    private static long? Number(HttpResponseHeaders headers, string name) =>
+        RetryAfter.First(headers, name) is { } value && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 }

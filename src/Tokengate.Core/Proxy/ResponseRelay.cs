@@ -96,10 +96,11 @@ internal static class ResponseRelay
     }
 
     /// <summary>
-    /// Relays an SSE body event by event; <paramref name="tap"/> sees every event and may hold one back. Returns
-    /// false when the upstream broke (an error event was sent instead of the end of the stream).
+    /// Relays an SSE body event by event; <paramref name="tap"/> sees every event and may hold one back, and records
+    /// when the first one was flushed to the consumer (its time to first token). Returns false when the upstream broke
+    /// (an error event was sent instead of the end of the stream).
     /// </summary>
-    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream, StreamUsageTap tap)
+    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream, StreamUsageTap tap, TimeProvider time)
     {
         var aborted = context.RequestAborted;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -145,6 +146,7 @@ internal static class ResponseRelay
                 sawDone |= buffer.AsSpan(0, complete).IndexOf(DoneEvent) >= 0;
                 await WriteEventsAsync(body, buffer.AsMemory(0, complete), tap, aborted).ConfigureAwait(false);
                 await body.FlushAsync(aborted).ConfigureAwait(false);
+                if (tap.FirstEventTimestamp == 0) tap.FirstEventTimestamp = time.GetTimestamp();
                 buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 filled -= complete;
             }

@@ -75,6 +75,6 @@ internal static class RetryAfter
         : ms >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue
         : TimeSpan.FromMilliseconds(ms);
 
-    private static string? First(HttpResponseHeaders headers, string name) =>
+    internal static string? First(HttpResponseHeaders headers, string name) =>
         headers.NonValidated.TryGetValues(name, out var values) && values.Count > 0 ? values.ToString() : null;
 }

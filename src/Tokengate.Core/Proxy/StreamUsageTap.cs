@@ -15,6 +15,9 @@ internal sealed class StreamUsageTap(bool stripUsageChunk)
 
     public UsageCounts? Usage { get; private set; }
 
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first event reached the consumer (0: none yet).</summary>
+    public long FirstEventTimestamp { get; set; }
+
     /// <summary>The completion text relayed so far (content, refusals, tool-call names and arguments).</summary>
     public string CompletionText => _completion?.ToString() ?? "";
 

@@ -5,8 +5,16 @@ namespace Tokengate.Routing;
 /// <param name="CircuitOpenUntil">End of the open circuit, if open (half-open once passed).</param>
 /// <param name="ConsecutiveFailures">Failures since the last success.</param>
 /// <param name="UtilizationPercent">The last utilization reading, if any.</param>
+/// <param name="Quota">The quota the backend most likely has left now (see <see cref="BackendQuotaRecord.ProjectAt"/>).</param>
+/// <param name="QuotaReadAt">When the backend last sent rate-limit headers, if ever.</param>
+/// <param name="TokensPerMinute">Tokens the gateway sent the backend over the last minute (estimates, settled to actual usage).</param>
+/// <param name="RequestsPerMinute">Requests the gateway sent the backend over the last minute.</param>
 internal sealed record BackendHealthRecord(
     DateTimeOffset? CoolingUntil,
     DateTimeOffset? CircuitOpenUntil,
     int ConsecutiveFailures,
-    double? UtilizationPercent);
+    double? UtilizationPercent,
+    BackendQuota Quota,
+    DateTimeOffset? QuotaReadAt,
+    long TokensPerMinute,
+    long RequestsPerMinute);

@@ -1,6 +1,9 @@
 namespace Tokengate.Routing;
 
-/// <summary>Mutable health of one backend. Fields are read and written with interlocked operations only.</summary>
+/// <summary>
+/// Mutable health of one backend. Cooldown, breaker and utilization fields are read and written with interlocked
+/// operations only; the quota fields change together, under <see cref="QuotaLock"/> (never held across an await).
+/// </summary>
 internal sealed class BackendHealthState
 {
     public long CoolingUntilTicks;
@@ -16,4 +19,25 @@ internal sealed class BackendHealthState
     public long UtilizationBasisPoints = -1;
 
     public long UtilizationAtTicks;
+
+    public readonly Lock QuotaLock = new();
+
+    /// <summary>The backend's last rate-limit headers.</summary>
+    public BackendQuotaReading QuotaReading;
+
+    /// <summary>When <see cref="QuotaReading"/> arrived; 0 when never.</summary>
+    public long QuotaReadAtTicks;
+
+    /// <summary>Estimated tokens and requests sent since <see cref="QuotaReading"/>.</summary>
+    public long TokensSentSinceReading;
+
+    public long RequestsSentSinceReading;
+
+    /// <summary>Start of the minute the <c>*ThisMinute</c> counts belong to (a multiple of one minute in ticks).</summary>
+    public long MinuteStartTicks;
+
+    public long TokensThisMinute;
+    public long RequestsThisMinute;
+    public long TokensLastMinute;
+    public long RequestsLastMinute;
 }

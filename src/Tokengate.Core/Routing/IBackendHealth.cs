@@ -1,8 +1,9 @@
 namespace Tokengate.Routing;
 
 /// <summary>
-/// Cooldowns, circuit breakers and utilization readings of every backend. One instance in memory by default;
-/// shared between gateway instances when scaled out. Every report is safe to call concurrently.
+/// Cooldowns, circuit breakers, utilization readings and quota (rate-limit headers and what the gateway sent) of every
+/// backend. One instance in memory by default; shared between gateway instances when scaled out. Every report is
+/// safe to call concurrently.
 /// </summary>
 internal interface IBackendHealth : IBackendAvailability
 {
@@ -29,6 +30,18 @@ internal interface IBackendHealth : IBackendAvailability
 
     /// <summary>A provisioned backend reported its utilization (percent).</summary>
     void ReportUtilization(Backend backend, double percent);
+
+    /// <summary>
+    /// The gateway is sending the backend a request admitted with this estimate: it counts against the backend's
+    /// last known quota until the backend's next rate-limit headers, and toward the gateway's own per-minute count.
+    /// </summary>
+    void ReportSent(Backend backend, long estimatedTokens);
+
+    /// <summary>The backend's own rate-limit headers from a response: they replace the last reading.</summary>
+    void ReportQuota(Backend backend, BackendQuotaReading reading);
+
+    /// <summary>A request the backend served was settled: the gateway's per-minute count moves from its estimate to the actual tokens.</summary>
+    void ReportSettled(Backend backend, long estimatedTokens, long actualTokens);
 
     /// <summary>When the first backend of the pool will take requests again (now, if one can).</summary>
     DateTimeOffset EarliestRecovery(Pool pool);

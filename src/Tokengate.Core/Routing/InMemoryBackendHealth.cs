@@ -21,6 +21,15 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
 
     public bool IsAvailable(Backend backend, Pool pool) => IsAvailable(backend, pool, honourSpillover: true);
 
+    public BackendQuota Quota(Backend backend)
+    {
+        var s = State(backend);
+        lock (s.QuotaLock)
+        {
+            return s.QuotaReadAtTicks == 0 ? BackendQuota.Unknown : QuotaRecord(s).ProjectAt(_time.GetUtcNow());
+        }
+    }
+
     public bool TryBeginAttempt(Backend backend)
     {
         var s = State(backend);
@@ -65,6 +74,43 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         Interlocked.Exchange(ref s.UtilizationAtTicks, NowTicks);
     }
 
+    public void ReportSent(Backend backend, long estimatedTokens)
+    {
+        var s = State(backend);
+        lock (s.QuotaLock)
+        {
+            s.TokensSentSinceReading += estimatedTokens;
+            s.RequestsSentSinceReading++;
+            RollMinute(s, NowTicks);
+            s.TokensThisMinute += estimatedTokens;
+            s.RequestsThisMinute++;
+        }
+    }
+
+    public void ReportQuota(Backend backend, BackendQuotaReading reading)
+    {
+        if (reading.IsEmpty) return;
+        var s = State(backend);
+        lock (s.QuotaLock)
+        {
+            // The headers already include this request and everything the backend admitted before it.
+            s.QuotaReading = reading;
+            s.QuotaReadAtTicks = NowTicks;
+            s.TokensSentSinceReading = 0;
+            s.RequestsSentSinceReading = 0;
+        }
+    }
+
+    public void ReportSettled(Backend backend, long estimatedTokens, long actualTokens)
+    {
+        var s = State(backend);
+        lock (s.QuotaLock)
+        {
+            RollMinute(s, NowTicks);
+            s.TokensThisMinute = Math.Max(0, s.TokensThisMinute + actualTokens - estimatedTokens);
+        }
+    }
+
     public DateTimeOffset EarliestRecovery(Pool pool)
     {
         var now = NowTicks;
@@ -85,11 +131,27 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         var cooling = Interlocked.Read(ref s.CoolingUntilTicks);
         var open = Interlocked.Read(ref s.CircuitOpenUntilTicks);
         var utilization = Interlocked.Read(ref s.UtilizationBasisPoints);
+        BackendQuota quota;
+        long readAt, tokensPerMinute, requestsPerMinute;
+        lock (s.QuotaLock)
+        {
+            readAt = s.QuotaReadAtTicks;
+            quota = readAt == 0 ? BackendQuota.Unknown : QuotaRecord(s).ProjectAt(new DateTimeOffset(now, TimeSpan.Zero));
+            RollMinute(s, now);
+            // A sliding minute from two fixed ones: the last minute's count weighted by how much of it is still inside.
+            var lastShare = 1 - ((double)(now - s.MinuteStartTicks) / TimeSpan.TicksPerMinute);
+            tokensPerMinute = s.TokensThisMinute + (long)Math.Round(s.TokensLastMinute * lastShare);
+            requestsPerMinute = s.RequestsThisMinute + (long)Math.Round(s.RequestsLastMinute * lastShare);
+        }
         return new BackendHealthRecord(
             cooling > now ? new DateTimeOffset(cooling, TimeSpan.Zero) : null,
             open != 0 ? new DateTimeOffset(open, TimeSpan.Zero) : null,
             Volatile.Read(ref s.ConsecutiveFailures),
-            utilization >= 0 ? utilization / 100.0 : null);
+            utilization >= 0 ? utilization / 100.0 : null,
+            quota,
+            readAt == 0 ? null : new DateTimeOffset(readAt, TimeSpan.Zero),
+            tokensPerMinute,
+            requestsPerMinute);
     }
 
     private bool IsAvailable(Backend backend, Pool pool, bool honourSpillover)
@@ -110,6 +172,22 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         return true;
     }
 
+    private static BackendQuotaRecord QuotaRecord(BackendHealthState s) =>
+        new(s.QuotaReading, new DateTimeOffset(s.QuotaReadAtTicks, TimeSpan.Zero), s.TokensSentSinceReading, s.RequestsSentSinceReading);
+
+    /// <summary>Moves the per-minute counts on to the minute of <paramref name="nowTicks"/>; the caller holds the quota lock.</summary>
+    private static void RollMinute(BackendHealthState s, long nowTicks)
+    {
+        var minute = nowTicks - (nowTicks % TimeSpan.TicksPerMinute);
+        if (minute == s.MinuteStartTicks) return;
+        var adjacent = minute - s.MinuteStartTicks == TimeSpan.TicksPerMinute;
+        s.TokensLastMinute = adjacent ? s.TokensThisMinute : 0;
+        s.RequestsLastMinute = adjacent ? s.RequestsThisMinute : 0;
+        s.TokensThisMinute = 0;
+        s.RequestsThisMinute = 0;
+        s.MinuteStartTicks = minute;
+    }
+
     private static void ExtendCooldown(BackendHealthState s, long untilTicks)
     {
         var current = Interlocked.Read(ref s.CoolingUntilTicks);
@@ -128,5 +206,7 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     private sealed class SpilloverBlindView(InMemoryBackendHealth health) : IBackendAvailability
     {
         public bool IsAvailable(Backend backend, Pool pool) => health.IsAvailable(backend, pool, honourSpillover: false);
+
+        public BackendQuota Quota(Backend backend) => health.Quota(backend);
     }
 }

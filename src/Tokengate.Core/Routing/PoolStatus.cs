@@ -3,7 +3,7 @@ using Tokengate.Configuration;
 
 namespace Tokengate.Routing;
 
-/// <summary><c>GET /admin/pools</c>: every pool and backend with its current health, for operators and the dashboard.</summary>
+/// <summary><c>GET /admin/pools</c>: every pool and backend with its current health and quota, for operators and the dashboard.</summary>
 internal static class PoolStatus
 {
     public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health) =>
@@ -28,6 +28,16 @@ internal static class PoolStatus
                         circuitOpenUntil = h.CircuitOpenUntil,
                         consecutiveFailures = h.ConsecutiveFailures,
                         utilizationPercent = h.UtilizationPercent,
+                        quota = new
+                        {
+                            remainingTokens = h.Quota.RemainingTokens,
+                            limitTokens = h.Quota.LimitTokens,
+                            remainingRequests = h.Quota.RemainingRequests,
+                            limitRequests = h.Quota.LimitRequests,
+                            readAt = h.QuotaReadAt,
+                            gatewayTokensPerMinute = h.TokensPerMinute,
+                            gatewayRequestsPerMinute = h.RequestsPerMinute,
+                        },
                     };
                 }),
             }),

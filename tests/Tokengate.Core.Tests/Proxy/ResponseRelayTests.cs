@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Tokengate.Proxy;
 
@@ -65,5 +67,26 @@ public class ResponseRelayTests
     public void CompleteEventsLength_NoBoundary_Zero(string data)
     {
         Assert.Equal(0, Complete(data));
+    }
+
+    [Fact]
+    public async Task RelayEventsAsync_TimeToFirstToken_IsWhenTheFirstEventIsFlushed_NotTheHeaders()
+    {
+        var time = new FakeTimeProvider();
+        var headersAt = time.GetTimestamp();
+        var context = new DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+        using var upstream = new HttpResponseMessage
+        {
+            Content = new StreamContent(new TimedChunkStream(time,
+                (TimeSpan.FromMilliseconds(250), "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"),
+                (TimeSpan.FromMilliseconds(100), "data: [DONE]\n\n"))),
+        };
+        var tap = new StreamUsageTap(stripUsageChunk: false);
+
+        Assert.True(await ResponseRelay.RelayEventsAsync(context, upstream, tap, time));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(250), time.GetElapsedTime(headersAt, tap.FirstEventTimestamp));
+        Assert.Equal("Hi", tap.CompletionText);
     }
 }

@@ -30,7 +30,7 @@ public class PriorityWeightedSelectionPolicyTests
 
         for (var i = 0; i < 200; i++)
         {
-            var picked = _policy.Select(pool, _health, tried: 0, random);
+            var picked = _policy.Select(pool, _health, tried: 0, estimatedTokens: 0, random);
             Assert.NotNull(picked);
             Assert.Equal(0, picked.Priority);
         }
@@ -42,7 +42,7 @@ public class PriorityWeightedSelectionPolicyTests
         var pool = TestPools.Pool((0, 1), (1, 1), (2, 1));
         _health.ReportThrottled(pool.Backends[0], Start.AddSeconds(10));
 
-        var picked = _policy.Select(pool, _health, tried: 0, new Random(7));
+        var picked = _policy.Select(pool, _health, tried: 0, estimatedTokens: 0, new Random(7));
 
         Assert.Same(pool.Backends[1], picked);
     }
@@ -54,7 +54,7 @@ public class PriorityWeightedSelectionPolicyTests
         _health.ReportThrottled(pool.Backends[0], Start.AddSeconds(10));
         _time.Advance(TimeSpan.FromSeconds(10));
 
-        var picked = _policy.Select(pool, _health, tried: 0, new Random(7));
+        var picked = _policy.Select(pool, _health, tried: 0, estimatedTokens: 0, new Random(7));
 
         Assert.Same(pool.Backends[0], picked);
     }
@@ -66,7 +66,7 @@ public class PriorityWeightedSelectionPolicyTests
         var random = new Random(3);
 
         for (var i = 0; i < 100; i++)
-            Assert.Same(pool.Backends[1], _policy.Select(pool, _health, tried: 0b001, random));
+            Assert.Same(pool.Backends[1], _policy.Select(pool, _health, tried: 0b001, estimatedTokens: 0, random));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class PriorityWeightedSelectionPolicyTests
     {
         var pool = TestPools.Pool((0, 1), (0, 1), (1, 1));
 
-        var picked = _policy.Select(pool, _health, tried: 0b011, new Random(3));
+        var picked = _policy.Select(pool, _health, tried: 0b011, estimatedTokens: 0, new Random(3));
 
         Assert.Same(pool.Backends[2], picked);
     }
@@ -84,7 +84,7 @@ public class PriorityWeightedSelectionPolicyTests
     {
         var pool = TestPools.Pool((0, 1), (1, 1));
 
-        Assert.Null(_policy.Select(pool, _health, tried: 0b11, new Random(3)));
+        Assert.Null(_policy.Select(pool, _health, tried: 0b11, estimatedTokens: 0, new Random(3)));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class PriorityWeightedSelectionPolicyTests
     {
         var pool = TestPools.Pool((0, 1));
 
-        Assert.Same(pool.Backends[0], _policy.Select(pool, _health, tried: 1UL << 63, new Random(3)));
+        Assert.Same(pool.Backends[0], _policy.Select(pool, _health, tried: 1UL << 63, estimatedTokens: 0, new Random(3)));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class PriorityWeightedSelectionPolicyTests
         const int Picks = 4000;
 
         for (var i = 0; i < Picks; i++)
-            counts[_policy.Select(pool, _health, tried: 0, random)!.Index]++;
+            counts[_policy.Select(pool, _health, tried: 0, estimatedTokens: 0, random)!.Index]++;
 
         // Expected 3000 / 1000; the standard deviation is about 27, so ±150 cannot fail by chance.
         Assert.InRange(counts[0], 2850, 3150);
@@ -120,7 +120,7 @@ public class PriorityWeightedSelectionPolicyTests
         var random = new Random(99);
 
         for (var i = 0; i < 100; i++)
-            Assert.Same(pool.Backends[1], _policy.Select(pool, _health, tried: 0, random));
+            Assert.Same(pool.Backends[1], _policy.Select(pool, _health, tried: 0, estimatedTokens: 0, random));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class PriorityWeightedSelectionPolicyTests
         _health.ReportThrottled(pool.Backends[0], Start.AddSeconds(5));
         _health.ReportThrottled(pool.Backends[1], Start.AddSeconds(5));
 
-        Assert.Null(_policy.Select(pool, _health, tried: 0, new Random(1)));
+        Assert.Null(_policy.Select(pool, _health, tried: 0, estimatedTokens: 0, new Random(1)));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public class PriorityWeightedSelectionPolicyTests
         var pool = new Pool("pool", [ptu, paygo], _policy, 90);
         _health.ReportUtilization(ptu, 95);
 
-        Assert.Same(paygo, _policy.Select(pool, _health, tried: 0, new Random(1)));
-        Assert.Same(ptu, _policy.Select(pool, _health.IgnoringSpillover, tried: 0, new Random(1)));
+        Assert.Same(paygo, _policy.Select(pool, _health, tried: 0, estimatedTokens: 0, new Random(1)));
+        Assert.Same(ptu, _policy.Select(pool, _health.IgnoringSpillover, tried: 0, estimatedTokens: 0, new Random(1)));
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tokengate.Accounting;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.IntegrationTests.Limits;
+using Tokengate.IntegrationTests.Simulator;
 
 namespace Tokengate.IntegrationTests.Accounting;
 
@@ -133,5 +134,82 @@ public sealed class UsageLedgerTests
         Assert.Equal(40, ledger.Records);
         Assert.Equal(stats.PromptTokens, ledger.Prompt);
         Assert.Equal(stats.CompletionTokens, ledger.Completion);
+    }
+
+    [Fact]
+    public async Task Stream_CutBeforeItsUsageChunk_LedgerHasThePromptAndTheDeliveredCompletionCountedByTheGateway()
+    {
+        await using var h = await LimitsHarness.StartAsync([]);
+        h.Backend.Control.Update("gpt-4o", o =>
+        {
+            o.Faults.MidStreamCutNextCount = 1;
+            o.Faults.MidStreamCutAfterChunks = 4;
+        });
+        const string Prompt = "Tell me a long story about lighthouses.";
+        using var response = await h.ChatAsync(LimitsHarness.ChatBody(Prompt, maxTokens: 60, stream: true));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("stream_interrupted", events[^1], StringComparison.Ordinal);
+
+        // What reached the client, counted with the model's tokenizer.
+        var delivered = new System.Text.StringBuilder();
+        foreach (var e in events[..^1])
+        {
+            using var doc = JsonDocument.Parse(e["data: ".Length..]);
+            foreach (var choice in doc.RootElement.GetProperty("choices").EnumerateArray())
+            {
+                if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+                    delivered.Append(content.GetString());
+            }
+        }
+        Assert.NotEqual(0, delivered.Length);
+
+        var ledger = await h.LedgerAsync(1);
+        Assert.Equal(1, ledger.Records);
+        Assert.Equal(ReferenceTokenCounter.CountChat(ReferenceTokenCounter.O200kBase, ("user", Prompt, null)), ledger.Prompt);
+        Assert.Equal(ReferenceTokenCounter.O200kBase.CountTokens(delivered.ToString()), ledger.Completion);
+        Assert.Equal("Counted", await LedgerTextAsync(h, "usage_source"));
+    }
+
+    [Fact]
+    public async Task Budget_ThrottleInsteadOfBlock_RequestsContinueAtTheThrottleRate()
+    {
+        await using var h = await LimitsHarness.StartAsync(new()
+        {
+            ["Tokengate:Budgets:Consumers:app:0:Period"] = "Daily",
+            ["Tokengate:Budgets:Consumers:app:0:Unit"] = "Tokens",
+            ["Tokengate:Budgets:Consumers:app:0:Amount"] = "1",
+            ["Tokengate:Budgets:Consumers:app:0:OverBudget"] = "Throttle",
+            ["Tokengate:Budgets:Consumers:app:0:ThrottleRequestsPerMinute"] = "2",
+        });
+
+        // The first request spends the budget; from then on two requests a minute pass.
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await h.ChatAsync(LimitsHarness.ChatBody($"Question {i}", maxTokens: 10));
+            Assert.True(ok.StatusCode == HttpStatusCode.OK, $"request {i}: {await ok.Content.ReadAsStringAsync()}");
+        }
+        using var throttled = await h.ChatAsync(LimitsHarness.ChatBody("One too many", maxTokens: 10));
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        var body = await throttled.Content.ReadAsStringAsync();
+        Assert.Contains("2 requests per minute", body, StringComparison.Ordinal);
+        Assert.Contains("(throttled)", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("BudgetExceeded", body, StringComparison.Ordinal);
+        var retryAfter = int.Parse(throttled.Headers.GetValues("retry-after").Single(), CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+
+        // Once the refusal's retry-after has passed, the consumer gets through again (still throttled, never blocked).
+        h.Time.Advance(TimeSpan.FromSeconds(retryAfter));
+        using var again = await h.ChatAsync(LimitsHarness.ChatBody("Later", maxTokens: 10));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    private static async Task<string> LedgerTextAsync(LimitsHarness h, string column)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(h.Data.FullName, "tokengate.db")};Pooling=false");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {column} FROM usage_ledger ORDER BY id DESC LIMIT 1";
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 }
