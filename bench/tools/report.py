@@ -95,6 +95,7 @@ def main():
     w("| Machine | |")
     w("|---|---|")
     w(f"| Date (UTC) | {machine['date_utc']} |")
+    w(f"| Command | `{machine['command'].strip()}` |")
     w(f"| Commit | `{machine['commit']}` |")
     w(f"| CPU | {machine['cpu_model']}, nproc {machine['nproc']} |")
     w(f"| Kernel | {machine['kernel']} |")
