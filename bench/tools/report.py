@@ -44,6 +44,7 @@ def aggregate(runs, clk_tck):
             "rps": statistics.median(r["wrk"]["requests"] / r["wrk"]["duration_us"] * 1e6 for r in rs),
             "p50": statistics.median(r["wrk"]["p50_us"] for r in rs) / 1000,
             "p99": statistics.median(r["wrk"]["p99_us"] for r in rs) / 1000,
+            "mean": statistics.median(r["wrk"]["mean_us"] for r in rs) / 1000,
             "cpu": sum(r["server_ticks"] for r in rs) / clk_tck * 1e6 / requests if requests else float("nan"),
             "backend_cpu": sum(r["backend_ticks"] for r in rs) / clk_tck * 1e6 / requests if requests else float("nan"),
             "requests": requests,
@@ -115,8 +116,13 @@ def main():
       "at the same connection count in this run. *Added p50* is the server's p50 minus direct's p50. CPU is "
       "user + system time of the server's process(es) per request; for a gateway, the backend's CPU is its own column.")
     w("")
-    w("| Conns | Server | req/s | p50 ms | p99 ms | added p50 ms | server CPU µs/req | backend CPU µs/req | errors |")
-    w("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    w("*Mean ms* is wrk's mean latency and, after it, the mean that the throughput implies for a closed loop of N "
+      "connections (Little's law: N ÷ req/s). The two must agree; where wrk's is much higher, its latency histogram "
+      "holds values the run's wall time cannot contain, and its p99 is not to be trusted (see docs/performance.md).")
+    w("")
+    w("| Conns | Server | req/s | p50 ms | p99 ms | mean ms: wrk · N÷req/s | added p50 ms | server CPU µs/req | backend CPU µs/req | errors |")
+    w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    suspect = []
     for c in conns:
         d, y = cells.get(("direct", c)), cells.get(("yarp", c))
         for t in ORDER:
@@ -130,12 +136,19 @@ def main():
                 cell(x["rps"], y["rps"], d["rps"], "{:,.0f}"),
                 cell(x["p50"], y["p50"], d["p50"], "{:.3f}"),
                 cell(x["p99"], y["p99"], d["p99"], "{:.3f}"),
+                f"{x['mean']:.3f} · {c / x['rps'] * 1000:.3f}",
                 "–" if t == "direct" else cell(added, y_added, None, "{:+.3f}"),
                 cell(x["cpu"], y["cpu"], d["cpu"], "{:.1f}"),
                 "(is the server)" if t == "direct" else f"{x['backend_cpu']:.1f}",
                 f"{x['errors']} of {x['requests']:,}",
             ]) + " |")
+            if x["mean"] > 1.25 * c / x["rps"] * 1000:
+                suspect.append(f"{t} at {c}")
     w("")
+    if suspect:
+        w(f"**Latency tails unreliable in this run:** wrk's mean exceeds the closed-loop mean by more than 25% for "
+          f"{', '.join(suspect)}. Quote p50 and req/s from those cells, not p99.")
+        w("")
 
     # -- streaming -------------------------------------------------------------------------------------------
     w("## Streaming: time to first event")
