@@ -193,8 +193,8 @@ def main():
     # -- admission -------------------------------------------------------------------------------------------
     w("## Admission cost of a 128k-token prompt")
     w("")
-    w("Not measured yet: the repository has no admission (limits) step or tool to measure it with; the limits work "
-      "adds both.")
+    w("Not measured yet: nothing in the repository times the admission of a 128k-token prompt; the limits work is "
+      "to add that measurement and this row.")
     w("")
 
     # -- targets ---------------------------------------------------------------------------------------------
