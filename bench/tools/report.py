@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Turns one bench/run raw-data folder into the markdown results table (printed on stdout).
+
+usage: report.py RAW_DIR
+"""
+import json
+import os
+import statistics
+import sys
+
+NAMES = {
+    "direct": "Static backend, direct",
+    "nginx": "nginx `proxy_pass`",
+    "yarp": "YARP pass-through",
+    "tokengate": "**Tokengate**",
+    "portkey": "Portkey gateway (Node.js)",
+}
+ORDER = list(NAMES)
+
+
+def load(raw):
+    with open(os.path.join(raw, "machine.json")) as f:
+        machine = json.load(f)
+    with open(os.path.join(raw, "runs.jsonl")) as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+    with open(os.path.join(raw, "ttfe.jsonl")) as f:
+        ttfe = {r["target"]: r["ttfe"] for r in (json.loads(line) for line in f if line.strip())}
+    with open(os.path.join(raw, "rss.tsv")) as f:
+        rss = [tuple(int(v) for v in line.split("\t")) for line in f.read().splitlines()[1:] if line.strip()]
+    with open(os.path.join(raw, "soak-wrk.json")) as f:
+        soak = json.load(f)
+    with open(os.path.join(raw, "soak-cpu.json")) as f:
+        soak.update(json.load(f))
+    return machine, runs, ttfe, rss, soak
+
+
+def aggregate(runs, clk_tck):
+    """Per (target, connections): medians over rounds of req/s, p50, p99; CPU per request over all rounds."""
+    cells = {}
+    for key in {(r["target"], r["connections"]) for r in runs}:
+        rs = [r for r in runs if (r["target"], r["connections"]) == key]
+        requests = sum(r["wrk"]["requests"] for r in rs)
+        cells[key] = {
+            "rps": statistics.median(r["wrk"]["requests"] / r["wrk"]["duration_us"] * 1e6 for r in rs),
+            "p50": statistics.median(r["wrk"]["p50_us"] for r in rs) / 1000,
+            "p99": statistics.median(r["wrk"]["p99_us"] for r in rs) / 1000,
+            "mean": statistics.median(r["wrk"]["mean_us"] for r in rs) / 1000,
+            "cpu": sum(r["server_ticks"] for r in rs) / clk_tck * 1e6 / requests if requests else float("nan"),
+            "backend_cpu": sum(r["backend_ticks"] for r in rs) / clk_tck * 1e6 / requests if requests else float("nan"),
+            "requests": requests,
+            "errors": sum(v for r in rs for k, v in r["wrk"].items() if k.endswith("errors") or k == "timeouts"),
+        }
+    return cells
+
+
+def ratio(value, base):
+    if base is None or value is None or base <= 0:
+        return "–"
+    return f"{value / base:.2f}×"
+
+
+def cell(value, yarp, direct, fmt):
+    """The value with its ratios to the YARP pass-through (Y) and to direct (D) of the same run."""
+    parts = [fmt.format(value)]
+    tags = []
+    if yarp is not None:
+        tags.append(f"{ratio(value, yarp)} Y")
+    if direct is not None:
+        tags.append(f"{ratio(value, direct)} D")
+    if tags:
+        parts.append(" · ".join(tags))
+    return "<br>".join(parts)
+
+
+def verdict(ok):
+    if ok is None:
+        return "not measured yet"
+    return "**met**" if ok else "**missed**"
+
+
+def main():
+    raw = sys.argv[1]
+    machine, runs, ttfe, rss, soak = load(raw)
+    cells = aggregate(runs, machine["clk_tck"])
+    conns = sorted({c for _, c in cells})
+    out = []
+    w = out.append
+    kind = "QUICK SMOKE RUN — short durations, figures are noisy" if machine["quick"] else "full run"
+    w(f"# Tokengate performance suite — {machine['date_utc'][:10]} on {machine['machine']} ({kind})")
+    w("")
+    if machine["quick"]:
+        w("> **Smoke run** (`bench/run --quick`): it shows that the suite works end to end, not how fast anything is. "
+          "Quote only a full run (`bench/run`) on a quiet machine.")
+        w("")
+    v = machine["versions"]
+    w("| Machine | |")
+    w("|---|---|")
+    w(f"| Date (UTC) | {machine['date_utc']} |")
+    w(f"| Command | `{machine['command'].strip()}` |")
+    w(f"| Commit | `{machine['commit']}` |")
+    w(f"| CPU | {machine['cpu_model']}, nproc {machine['nproc']} |")
+    w(f"| Kernel | {machine['kernel']} |")
+    w(f"| Load average at start | {machine['load_avg_at_start']} |")
+    w(f"| Pinning | load generator on CPU {machine['load_cpu']}, every server on CPU {machine['server_cpu']} |")
+    w(f"| Durations | warm-up {machine['warmup_s']} s per server; {machine['rounds']} round(s) × {machine['duration_s']} s "
+      f"per server and connection count (medians over rounds); {machine['ttfe_count']} streaming requests per server; "
+      f"soak {machine['soak_s']} s |")
+    w(f"| Versions | .NET SDK {v['dotnet']}, nginx {v['nginx']}, Node.js {v['node']}, wrk {v['wrk']}, "
+      f"@portkey-ai/gateway {v['portkey']} |")
+    w("")
+
+    # -- throughput and latency ------------------------------------------------------------------------------
+    w("## Throughput, latency and CPU (chat completions, not streamed)")
+    w("")
+    w("Each cell: the value, then its ratio to the YARP pass-through (Y) and to the backend called directly (D) "
+      "at the same connection count in this run. *Added p50* is the server's p50 minus direct's p50. CPU is "
+      "user + system time of the server's process(es) per request; for a gateway, the backend's CPU is its own column.")
+    w("")
+    w("*Mean ms* is wrk's mean latency and, after it, the mean that the throughput implies for a closed loop of N "
+      "connections (Little's law: N ÷ req/s). The two must agree; where wrk's is much higher, its latency histogram "
+      "holds values the run's wall time cannot contain, and its p99 is not to be trusted (see docs/performance.md).")
+    w("")
+    w("| Conns | Server | req/s | p50 ms | p99 ms | mean ms: wrk · N÷req/s | added p50 ms | server CPU µs/req | backend CPU µs/req | errors |")
+    w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    suspect = []
+    for c in conns:
+        d, y = cells.get(("direct", c)), cells.get(("yarp", c))
+        for t in ORDER:
+            x = cells.get((t, c))
+            if x is None:
+                continue
+            added = x["p50"] - d["p50"]
+            y_added = y["p50"] - d["p50"]
+            w("| " + " | ".join([
+                str(c), NAMES[t],
+                cell(x["rps"], y["rps"], d["rps"], "{:,.0f}"),
+                cell(x["p50"], y["p50"], d["p50"], "{:.3f}"),
+                cell(x["p99"], y["p99"], d["p99"], "{:.3f}"),
+                f"{x['mean']:.3f} · {c / x['rps'] * 1000:.3f}",
+                "–" if t == "direct" else cell(added, y_added, None, "{:+.3f}"),
+                cell(x["cpu"], y["cpu"], d["cpu"], "{:.1f}"),
+                "(is the server)" if t == "direct" else f"{x['backend_cpu']:.1f}",
+                f"{x['errors']} of {x['requests']:,}",
+            ]) + " |")
+            if x["mean"] > 1.25 * c / x["rps"] * 1000:
+                suspect.append(f"{t} at {c}")
+    w("")
+    if suspect:
+        w(f"**Latency tails unreliable in this run:** wrk's mean exceeds the closed-loop mean by more than 25% for "
+          f"{', '.join(suspect)}. Quote p50 and req/s from those cells, not p99.")
+        w("")
+
+    # -- streaming -------------------------------------------------------------------------------------------
+    w("## Streaming: time to first event")
+    w("")
+    w("From the end of the request to the first `data:` of the response body, sequential requests on one "
+      "kept-alive connection (`bench/tools/ttfe.py`).")
+    w("")
+    w("| Server | p50 ms | p90 ms | p99 ms | added p50 ms |")
+    w("|---|---:|---:|---:|---:|")
+    sd, sy = ttfe["direct"], ttfe["yarp"]
+    for t in ORDER:
+        if t not in ttfe:
+            continue
+        s = ttfe[t]
+        added = (s["p50_us"] - sd["p50_us"]) / 1000
+        y_added = (sy["p50_us"] - sd["p50_us"]) / 1000
+        w("| " + " | ".join([
+            NAMES[t],
+            cell(s["p50_us"] / 1000, sy["p50_us"] / 1000, sd["p50_us"] / 1000, "{:.3f}"),
+            cell(s["p90_us"] / 1000, sy["p90_us"] / 1000, sd["p90_us"] / 1000, "{:.3f}"),
+            cell(s["p99_us"] / 1000, sy["p99_us"] / 1000, sd["p99_us"] / 1000, "{:.3f}"),
+            "–" if t == "direct" else cell(added, y_added, None, "{:+.3f}"),
+        ]) + " |")
+    w("")
+
+    # -- soak ------------------------------------------------------------------------------------------------
+    under_load = [kb for secs, kb in rss if secs > 0] or [rss[0][1]]
+    start_mb, end_mb, max_mb = under_load[0] / 1024, under_load[-1] / 1024, max(kb for _, kb in rss) / 1024
+    change = (end_mb - start_mb) / start_mb * 100
+    soak_cpu = soak["server_ticks"] / machine["clk_tck"] * 1e6 / soak["requests"] if soak["requests"] else float("nan")
+    w("## Resident memory under a soak (Tokengate, 64 connections)")
+    w("")
+    w("RSS of the gateway process from `/proc/PID/status`; *start* is the first sample under load, *end* the last. "
+      f"Idle before the soak: {rss[0][1] / 1024:.1f} MB. Samples: `rss.tsv`.")
+    w("")
+    w("| Duration | Requests | req/s | p99 ms | start MB | end MB | max MB | change | CPU µs/req |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w(f"| {soak['duration_us'] / 1e6:.0f} s | {soak['requests']:,} | {soak['requests'] / soak['duration_us'] * 1e6:,.0f} | "
+      f"{soak['p99_us'] / 1000:.3f} | {start_mb:.1f} | {end_mb:.1f} | {max_mb:.1f} | {change:+.1f}% | {soak_cpu:.1f} |")
+    w("")
+
+    # -- admission -------------------------------------------------------------------------------------------
+    w("## Admission cost of a 128k-token prompt")
+    w("")
+    w("Not measured yet: nothing in the repository times the admission of a 128k-token prompt; the limits work is "
+      "to add that measurement and this row.")
+    w("")
+
+    # -- targets ---------------------------------------------------------------------------------------------
+    t1, y1, d1 = cells[("tokengate", 1)], cells[("yarp", 1)], cells[("direct", 1)]
+    tg_added, y_added = t1["p50"] - d1["p50"], y1["p50"] - d1["p50"]
+    t64, y64, p64 = cells[("tokengate", 64)], cells[("yarp", 64)], cells[("portkey", 64)]
+    st_added = (ttfe["tokengate"]["p50_us"] - sd["p50_us"]) / 1000
+    rows = [
+        ("Added p50 at 1 connection", f"{tg_added:+.3f} ms", "≤ 0.10 ms", tg_added <= 0.10),
+        ("Added p50 at 1 connection vs YARP's added p50",
+         f"{tg_added:+.3f} / {y_added:+.3f} ms = {ratio(tg_added, y_added)}" if y_added > 0 else
+         f"{tg_added:+.3f} / {y_added:+.3f} ms (YARP's added p50 not above zero: no ratio)",
+         "≤ 1.5×", (tg_added <= 1.5 * y_added) if y_added > 0 else tg_added <= 0),
+        ("Throughput at 64 connections vs YARP", f"{t64['rps']:,.0f} / {y64['rps']:,.0f} req/s = {ratio(t64['rps'], y64['rps'])}",
+         "≥ 0.8×", t64["rps"] >= 0.8 * y64["rps"]),
+        ("Throughput at 64 connections vs Portkey", f"{t64['rps']:,.0f} / {p64['rps']:,.0f} req/s = {ratio(t64['rps'], p64['rps'])}",
+         "≥ 10×", t64["rps"] >= 10 * p64["rps"]),
+        ("Streaming: added time to first event, p50", f"{st_added:+.3f} ms", "≤ 0.2 ms", st_added <= 0.2),
+        ("Admission of a 128k-token prompt", "not measured yet", "≤ 1 ms", None),
+        (f"RSS flat over the soak ({machine['soak_s']} s)", f"{change:+.1f}%", "within ±10%", abs(change) <= 10),
+        ("RSS at most", f"{max_mb:.1f} MB", "≤ 200 MB", max_mb <= 200),
+    ]
+    w("## Targets")
+    w("")
+    if machine["quick"]:
+        w("Smoke run: the verdicts below only show that the suite computes them.")
+        w("")
+    w("| Target | Measured | Threshold | Verdict |")
+    w("|---|---|---|---|")
+    for name, measured, threshold, ok in rows:
+        w(f"| {name} | {measured} | {threshold} | {verdict(ok)} |")
+    w("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
