@@ -21,6 +21,7 @@ internal static class UsageAccounting
         services.AddSingleton<AccountingMetrics>();
         services.AddSingleton<IMigrationSource, UsageMigrations>();
         services.AddSingleton<UsageLedger>();
+        services.AddSingleton<LedgerSpool>();
         services.AddSingleton<UsageLedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageLedgerWriter>());
         services.AddSingleton<BudgetTracker>();

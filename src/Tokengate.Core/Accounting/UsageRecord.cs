@@ -1,6 +1,6 @@
 namespace Tokengate.Accounting;
 
-/// <summary>One request's entry in the usage ledger.</summary>
+/// <summary>One request's entry in the usage ledger. <see cref="Id"/> makes writing it again (a spool replay) a no-op.</summary>
 internal sealed record UsageRecord(
     DateTimeOffset At,
     string Consumer,
@@ -17,4 +17,8 @@ internal sealed record UsageRecord(
     double? TimeToFirstByteMs,
     bool Stream,
     UsageSource Source,
-    string? Priority = null);
+    string? Priority = null)
+{
+    /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+}
