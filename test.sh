@@ -41,8 +41,10 @@ PGDIR="$SERVICES_DIR/pg"; mkdir -p "$PGDIR"; chown postgres:postgres "$PGDIR"
 PGPORT=$(free_port)
 PGPASS="tg-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 echo "$PGPASS" > "$PGDIR/pw"; chown postgres "$PGDIR/pw"
+REDIS_PID=""
 stop_services() {
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
+  if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null; fi
   rm -rf "$SERVICES_DIR"
 }
 trap stop_services EXIT
@@ -53,6 +55,27 @@ runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/pg.log" -w \
   || { cat "$PGDIR/pg.log"; echo "PostgreSQL did not start"; exit 1; }
 export TOKENGATE_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Database=postgres;Username=postgres;Password=$PGPASS"
 echo "PostgreSQL on 127.0.0.1:$PGPORT"
+
+# Redis: a private, non-persistent server on a free loopback port, next to PostgreSQL. Tests share it through
+# TOKENGATE_TEST_REDIS with a key prefix of their own; tests that stop and start Redis run their own redis-server
+# (found through TOKENGATE_TEST_REDIS_SERVER).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "installing redis-server"
+  need_apt redis-server || { echo "could not install Redis"; exit 1; }
+fi
+REDISDIR="$SERVICES_DIR/redis"; mkdir -p "$REDISDIR"
+REDISPORT=$(free_port)
+redis-server --bind 127.0.0.1 --port "$REDISPORT" --dir "$REDISDIR" --save "" --appendonly no \
+  --daemonize no --logfile "$REDISDIR/redis.log" &
+REDIS_PID=$!
+for _ in $(seq 1 100); do
+  if redis-cli -h 127.0.0.1 -p "$REDISPORT" ping 2>/dev/null | grep -q PONG; then break; fi
+  sleep 0.05
+done
+redis-cli -h 127.0.0.1 -p "$REDISPORT" ping 2>/dev/null | grep -q PONG || { cat "$REDISDIR/redis.log"; echo "Redis did not start"; exit 1; }
+export TOKENGATE_TEST_REDIS="127.0.0.1:$REDISPORT"
+export TOKENGATE_TEST_REDIS_SERVER=$(command -v redis-server)
+echo "Redis on 127.0.0.1:$REDISPORT"
 
 log "Build"
 dotnet build Tokengate.slnx -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tokengate.Admin;
-using Tokengate.Limits;
 using Tokengate.Storage;
 using Tokengate.Tokens;
 
@@ -19,10 +18,10 @@ internal static class UsageAccounting
         services.AddSingleton<TokenizerRegistry>();
         services.AddSingleton<TokenCounter>();
         services.AddHostedService<TokenizerWarmup>();
-        services.AddSingleton<ILimitStore, InMemoryLimitStore>();
         services.AddSingleton<AccountingMetrics>();
         services.AddSingleton<IMigrationSource, UsageMigrations>();
         services.AddSingleton<UsageLedger>();
+        services.AddSingleton<LedgerSpool>();
         services.AddSingleton<UsageLedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageLedgerWriter>());
         services.AddSingleton<BudgetTracker>();

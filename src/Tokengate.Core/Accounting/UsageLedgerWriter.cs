@@ -9,22 +9,27 @@ using Tokengate.Storage;
 namespace Tokengate.Accounting;
 
 /// <summary>
-/// Writes usage records to the ledger in batches (one multi-row insert each), off the request path. It stops only
-/// after the web server has (<see cref="IHostedLifecycleService.StoppedAsync"/>), so every request that finished
-/// during a graceful shutdown is in the ledger.
+/// Writes usage records to the ledger in batches (one multi-row insert each), off the request path. A batch the
+/// database does not take goes to the <see cref="LedgerSpool"/> file; while the spool holds records, new batches
+/// queue behind them in it, and the spool is replayed in order (every second, and before each new batch) until
+/// the database takes it. Each record carries its own id and is inserted with <c>ON CONFLICT DO NOTHING</c>, so a
+/// replay that is interrupted and repeated adds nothing twice. It stops only after the web server has
+/// (<see cref="IHostedLifecycleService.StoppedAsync"/>), so every request that finished during a graceful shutdown
+/// is in the ledger or, if the database is away, in the spool for the next start.
 /// </summary>
 internal sealed partial class UsageLedgerWriter(
-    UsageLedger ledger, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
+    UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     : IHostedLifecycleService
 {
-    private const int Columns = 16;
-    private const int MaxAttempts = 5;
+    private const int Columns = 17;
+    private static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(1);
     private Task _loop = Task.CompletedTask;
+    private DateTimeOffset _nextAttempt;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await spool.OpenAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(LoopAsync, CancellationToken.None);
-        return Task.CompletedTask;
     }
 
     public async Task StoppedAsync(CancellationToken cancellationToken)
@@ -45,35 +50,73 @@ internal sealed partial class UsageLedgerWriter(
     {
         var batchSize = options.Value.Accounting.LedgerBatchSize;
         var batch = new List<UsageRecord>(batchSize);
-        while (await ledger.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var more = ledger.Reader.WaitToReadAsync().AsTask();
+        while (true)
         {
+            if (spool.Pending > 0 && !more.IsCompleted)
+            {
+                await Task.WhenAny(more, Task.Delay(ReplayInterval, time)).ConfigureAwait(false);
+                if (!more.IsCompleted)
+                {
+                    await ReplayAsync(batchSize).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            if (!await more.ConfigureAwait(false)) break;
             while (batch.Count < batchSize && ledger.Reader.TryRead(out var record)) batch.Add(record);
-            await WriteWithRetryAsync(batch).ConfigureAwait(false);
+            await PersistAsync(batch, batchSize).ConfigureAwait(false);
             batch.Clear();
+            more = ledger.Reader.WaitToReadAsync().AsTask();
+        }
+        // Shutting down: one last chance for what is spooled; anything left is replayed at the next start.
+        _nextAttempt = default;
+        if (spool.Pending > 0) await ReplayAsync(batchSize).ConfigureAwait(false);
+    }
+
+    private async Task PersistAsync(List<UsageRecord> batch, int batchSize)
+    {
+        // Spooled records are older: they go first, and new ones queue behind them while the database is away.
+        if (spool.Pending > 0) await ReplayAsync(batchSize).ConfigureAwait(false);
+        if (spool.Pending == 0 && await TryWriteAsync(batch).ConfigureAwait(false)) return;
+        try
+        {
+            await spool.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            metrics.LedgerSpooled.Add(batch.Count);
+        }
+        catch (IOException ex)
+        {
+            metrics.LedgerFailed.Add(batch.Count);
+            LogDropped(logger, ex, batch.Count);
         }
     }
 
-    private async Task WriteWithRetryAsync(List<UsageRecord> batch)
+    private async Task ReplayAsync(int batchSize)
     {
-        for (var attempt = 1; ; attempt++)
+        if (time.GetUtcNow() < _nextAttempt) return;
+        var records = await spool.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        for (var i = 0; i < records.Count; i += batchSize)
         {
-            try
-            {
-                await WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                metrics.LedgerWritten.Add(batch.Count);
-                return;
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                if (attempt == MaxAttempts)
-                {
-                    metrics.LedgerFailed.Add(batch.Count);
-                    LogDropped(logger, ex, batch.Count);
-                    return;
-                }
-                LogRetry(logger, ex, batch.Count, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), time).ConfigureAwait(false);
-            }
+            if (!await TryWriteAsync(records.GetRange(i, Math.Min(batchSize, records.Count - i))).ConfigureAwait(false)) return;
+        }
+        spool.Clear();
+        LogReplayed(logger, records.Count);
+    }
+
+    /// <summary>One attempt; after a failure the next one waits <see cref="ReplayInterval"/>, so a database that is away costs no time per batch.</summary>
+    private async Task<bool> TryWriteAsync(IReadOnlyList<UsageRecord> batch)
+    {
+        if (time.GetUtcNow() < _nextAttempt) return false;
+        try
+        {
+            await WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            metrics.LedgerWritten.Add(batch.Count);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            _nextAttempt = time.GetUtcNow() + ReplayInterval;
+            LogSpooling(logger, ex.GetType().Name, batch.Count);
+            return false;
         }
     }
 
@@ -83,7 +126,7 @@ internal sealed partial class UsageLedgerWriter(
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder("""
             INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
-                completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority) VALUES
+                completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id) VALUES
             """);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -95,17 +138,21 @@ internal sealed partial class UsageLedgerWriter(
             [
                 UsageTime.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
                 r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
-                r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority,
+                r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
             ];
             for (var c = 0; c < Columns; c++) command.AddParameter($"@p{i}_{c}", values[c]);
         }
+        sql.Append("\nON CONFLICT (record_id) DO NOTHING");
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Writing {Count} usage records failed (attempt {Attempt}); retrying")]
-    private static partial void LogRetry(ILogger logger, Exception exception, int count, int attempt);
+    [LoggerMessage(1, LogLevel.Warning, "The ledger database did not take {Count} usage records ({Error}); they are spooled to the data folder and replayed when it is back")]
+    private static partial void LogSpooling(ILogger logger, string error, int count);
 
-    [LoggerMessage(2, LogLevel.Error, "Writing {Count} usage records failed repeatedly; they are lost from the ledger")]
+    [LoggerMessage(2, LogLevel.Error, "Spooling {Count} usage records failed; they are lost from the ledger")]
     private static partial void LogDropped(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(3, LogLevel.Information, "Replayed {Count} spooled usage records into the ledger")]
+    private static partial void LogReplayed(ILogger logger, int count);
 }

@@ -37,10 +37,19 @@ internal sealed class UsageMigrations : IMigrationSource
             PRIMARY KEY (budget_key, period_start, threshold_percent));
         """;
 
+    private const string RecordId = """
+        ALTER TABLE usage_ledger ADD COLUMN record_id TEXT NULL;
+        CREATE UNIQUE INDEX ix_usage_ledger_record_id ON usage_ledger (record_id);
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
             Sqlite: "CREATE TABLE usage_ledger (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL," + Columns,
             PostgreSql: "CREATE TABLE usage_ledger (id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL," + Columns),
+        // Each record's own id, so a batch written again after a failure (the spool replay) adds nothing twice.
+        new("0401_usage_ledger_record_id",
+            Sqlite: RecordId,
+            PostgreSql: RecordId),
     ];
 }

@@ -1,6 +1,6 @@
 namespace Tokengate.Accounting;
 
-/// <summary>One request's entry in the usage ledger.</summary>
+/// <summary>One request's entry in the usage ledger. <see cref="Id"/> makes writing it again (a spool replay) a no-op.</summary>
 /// <remarks>
 /// <see cref="TimeToFirstTokenMs"/> (column <c>ttfb_ms</c>) runs to the first SSE event relayed for streams and to the
 /// response headers otherwise. <see cref="Priority"/> is a placeholder until priority classes exist.
@@ -21,4 +21,8 @@ internal sealed record UsageRecord(
     double? TimeToFirstTokenMs,
     bool Stream,
     UsageSource Source,
-    string? Priority = null);
+    string? Priority = null)
+{
+    /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+}

@@ -17,8 +17,8 @@ using Tokengate.Network;
 using Tokengate.Limits;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
-using Tokengate.Routing;
 using Tokengate.Secrets;
+using Tokengate.State;
 using Tokengate.Storage;
 
 namespace Tokengate.Hosting;
@@ -63,11 +63,7 @@ public static class Gateway
             gatewayConfiguration.Reloaded += snapshot => outbound.Allowlist = snapshot.Outbound;
             return gatewayConfiguration;
         });
-        services.AddSingleton<IBackendHealth>(sp =>
-        {
-            var config = sp.GetRequiredService<GatewayConfiguration>();
-            return new InMemoryBackendHealth(sp.GetRequiredService<TimeProvider>(), () => config.Current.Forwarding);
-        });
+        services.AddSharedState(configuration);  // rate-limit counters, backend health, change notifications
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;

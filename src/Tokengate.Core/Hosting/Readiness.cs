@@ -1,17 +1,21 @@
 using Microsoft.AspNetCore.Http;
+using Tokengate.Accounting;
 using Tokengate.Configuration;
 using Tokengate.Routing;
+using Tokengate.State;
 
 namespace Tokengate.Hosting;
 
 /// <summary>
 /// <c>/readyz</c>: ready once configuration is loaded and the host is serving. Backend trouble does not make an
 /// instance unready (every instance shares the same backends, so a load balancer gains nothing by pulling it);
-/// it is reported in the body.
+/// it is reported in the body. Neither does losing the shared state: an instance whose Redis is unreachable keeps
+/// serving on local limits and health, reports <c>"status": "degraded"</c> with <c>state.mode = "local-fallback"</c>
+/// (still 200), and records waiting in the ledger spool are counted in <c>ledger.spooled</c>.
 /// </summary>
 internal static class Readiness
 {
-    public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health)
+    public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health, StateStatus state, LedgerSpool spool)
     {
         var snapshot = configuration.Current;
         var pools = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
@@ -24,6 +28,13 @@ internal static class Readiness
             }
             pools[pool.Name] = new { backends = pool.Backends.Count, available };
         }
-        return Results.Json(new { status = "ready", pools });
+        var mode = state.Provider == StateProvider.InMemory ? "local" : state.Fallback ? "local-fallback" : "shared";
+        return Results.Json(new
+        {
+            status = state.Fallback || spool.Pending > 0 ? "degraded" : "ready",
+            pools,
+            state = new { provider = state.Provider.ToString().ToLowerInvariant(), mode },
+            ledger = new { spooled = spool.Pending },
+        });
     }
 }

@@ -43,7 +43,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         else
         {
             result = (await store.DisableConsumerAsync(name, cancellationToken).ConfigureAwait(false))!;
-            await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
         }
         return await AuditAsync(actor, "consumer.disabled", name, result, null, cancellationToken).ConfigureAwait(false);
     }
@@ -74,7 +74,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
             if (result.Value is not null && grace is not null)
             {
                 await store.ShortenExpiryAsync(id, time.GetUtcNow() + graceDuration, cancellationToken).ConfigureAwait(false);
-                await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         var detail = result.Value is { } issued ? $"successor {issued.Record.Id}" + (grace is null ? "; old key valid until revoked" : $"; old key valid for {grace}") : null;
@@ -88,7 +88,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         else if (!await store.RevokeKeyAsync(id, cancellationToken).ConfigureAwait(false)) result = AdminErrors.Conflict($"Key '{id}' is already revoked.");
         else
         {
-            await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+            await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
             result = (await store.FindKeyAsync(id, cancellationToken).ConfigureAwait(false))!;
         }
         return await AuditAsync(actor, "key.revoked", id, result, result.Value is { } k ? $"consumer {k.Consumer}, prefix {k.Prefix}" : null, cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
             : AdminErrors.Conflict(outcome == KeyCreationOutcome.TooManyActiveKeys
                 ? $"Consumer '{consumer}' already has {ConsumerStore.MaxActiveKeys} active keys; revoke one before importing another."
                 : $"Consumer '{consumer}' is disabled.");
-        await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
         await AuditAsync(actor, "key.imported", record.Id, result, KeyDetail(result.Value), cancellationToken).ConfigureAwait(false);
         if (result.Error is not null) throw new InvalidOperationException(result.Error.Message);
         return true;
@@ -142,7 +142,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
             case KeyCreationOutcome.UnknownConsumer:
                 return AdminErrors.NotFound($"Consumer '{consumer}' does not exist.");
         }
-        await directory.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
         return new IssuedKey(record, key);
     }
 

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using Tokengate.Configuration;
 
+using Tokengate.State;
+
 namespace Tokengate.Identity;
 
 /// <summary>
@@ -16,13 +18,15 @@ internal sealed class ConsumerDirectory : IConsumerKeyStore, IDisposable
     private readonly ConsumerStore _store;
     private readonly LocalOperatorCredential _localOperator;
     private readonly TimeProvider _time;
+    private readonly IStateChangeNotifier _notifier;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly Lock _buildLock = new();
     private IReadOnlyList<ActiveKeyRow> _stored = [];
     private volatile KeyTable _table = KeyTable.Empty;
 
-    public ConsumerDirectory(GatewayConfiguration configuration, ConsumerStore store, LocalOperatorCredential localOperator, TimeProvider time)
+    public ConsumerDirectory(GatewayConfiguration configuration, ConsumerStore store, LocalOperatorCredential localOperator, TimeProvider time, IStateChangeNotifier notifier)
     {
+        _notifier = notifier;
         _configuration = configuration;
         _store = store;
         _localOperator = localOperator;
@@ -55,6 +59,16 @@ internal sealed class ConsumerDirectory : IConsumerKeyStore, IDisposable
         Configured().Values.DistinctBy(c => c.Name, StringComparer.OrdinalIgnoreCase).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>Re-reads the stored keys and swaps in a new lookup. Concurrent calls run one after another, so the newest read wins.</summary>
+    /// <summary>
+    /// After a change made through this instance: re-read at once (so the change is in force before the caller gets
+    /// its answer), then tell the other instances, which re-read on the notification.
+    /// </summary>
+    public async Task PublishChangeAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await _notifier.PublishAsync(StateChangeTopics.Consumers, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -7,4 +7,5 @@ namespace Tokengate.Limits;
 /// <param name="Scopes">The scopes charged.</param>
 /// <param name="Tokens">Tokens reserved (the estimate).</param>
 /// <param name="Second">The window slot (Unix second) the tokens and the request were charged to.</param>
-internal sealed record LimitReservation(IReadOnlyList<LimitScope> Scopes, long Tokens, long Second);
+/// <param name="SharedId">The request's id in the shared (Redis) counters; null when it was charged to local counters.</param>
+internal sealed record LimitReservation(IReadOnlyList<LimitScope> Scopes, long Tokens, long Second, string? SharedId = null);

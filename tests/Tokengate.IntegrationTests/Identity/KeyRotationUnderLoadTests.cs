@@ -16,6 +16,9 @@ public sealed class KeyRotationUnderLoadTests : IAsyncLifetime
     {
         _up = await TestUp.StartAsync();
         _admin = AdminKeys.Operator(_up);
+        // This test is about keys: give the simulated backends room for the load so no 429 can come from them.
+        foreach (var backend in _up.Environment.Backends)
+            backend.Server.Control.Update("gpt-4o", o => { o.TokensPerMinute = 100_000_000; o.ProvisionedThroughputUnits = 100_000; });
     }
 
     public async Task DisposeAsync()

@@ -1,0 +1,8 @@
+namespace Tokengate.State;
+
+/// <summary>The topics features publish on <see cref="IStateChangeNotifier"/>.</summary>
+internal static class StateChangeTopics
+{
+    /// <summary>Consumers, keys or roles changed (e.g. a key was revoked): drop cached identities.</summary>
+    public const string Consumers = "consumers";
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics.Metrics;
+using Tokengate.Accounting;
+
+namespace Tokengate.State;
+
+/// <summary>The shared-state instruments, on the gateway's <c>Tokengate</c> meter.</summary>
+internal sealed class StateMetrics
+{
+    public StateMetrics(IMeterFactory meters, StateStatus status)
+    {
+        var meter = meters.Create(AccountingMetrics.MeterName);
+        meter.CreateObservableGauge("tokengate.state.fallback", () => status.Fallback ? 1 : 0,
+            description: "1 while this instance enforces limits and health locally because the shared state (Redis) is unreachable, else 0.");
+        Fallbacks = meter.CreateCounter<long>("tokengate.state.fallbacks", description: "Times this instance lost the shared state (Redis) and fell back to local state.");
+        Errors = meter.CreateCounter<long>("tokengate.state.errors", description: "Shared-state operations that failed or timed out and were served from local state instead.");
+    }
+
+    public Counter<long> Fallbacks { get; }
+
+    public Counter<long> Errors { get; }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Tokengate.Hosting;
+using Tokengate.Identity;
+using Tokengate.IntegrationTests.Infrastructure;
+using Tokengate.Limits;
+using Tokengate.Simulator;
+
+namespace Tokengate.IntegrationTests.ScaleOut;
+
+/// <summary>
+/// Several gateway instances in this process, each with its own host, DI container, data folder and connections,
+/// sharing one Redis (under a key prefix of their own) and one PostgreSQL database: a fleet behind a load
+/// balancer. Consumer <c>app</c> (key <c>key-app</c>) calls the pool <c>chat</c>.
+/// </summary>
+internal sealed class FleetHarness : IAsyncDisposable
+{
+    public const string Deployment = "chat";
+    public const string AppKey = "key-app";
+
+    private readonly List<DirectoryInfo> _folders;
+    private readonly string[] _variables;
+
+    private FleetHarness(List<GatewayServer> gateways, List<DirectoryInfo> folders, string[] variables)
+    {
+        Gateways = gateways;
+        _folders = folders;
+        _variables = variables;
+        Clients = gateways.Select(g => new HttpClient { BaseAddress = g.Endpoint, Timeout = TimeSpan.FromSeconds(60) }).ToList();
+    }
+
+    public IReadOnlyList<GatewayServer> Gateways { get; }
+
+    public IReadOnlyList<HttpClient> Clients { get; }
+
+    /// <param name="instances">How many gateways.</param>
+    /// <param name="redis">host:port of the Redis server.</param>
+    /// <param name="postgres">The Npgsql connection string the gateways use.</param>
+    /// <param name="backends">The pool's backends as (name, simulator, priority).</param>
+    /// <param name="settings">More configuration, applied to every instance.</param>
+    public static async Task<FleetHarness> StartAsync(int instances, string redis, string postgres,
+        IEnumerable<(string Name, SimulatorServer Server, int Priority)> backends, Dictionary<string, string?>? settings = null)
+    {
+        // Secrets are references; each fleet gets variables of its own so tests running in parallel do not meet.
+        var id = Guid.NewGuid().ToString("N");
+        string[] variables = [$"TOKENGATE_TEST_FLEET_REDIS_{id}", $"TOKENGATE_TEST_FLEET_PG_{id}"];
+        Environment.SetEnvironmentVariable(variables[0], redis);
+        Environment.SetEnvironmentVariable(variables[1], postgres);
+        var config = new Dictionary<string, string?>
+        {
+            ["Tokengate:Data:Provider"] = "PostgreSql",
+            ["Tokengate:Data:ConnectionString"] = $"env:{variables[1]}",
+            ["Tokengate:State:Provider"] = "Redis",
+            ["Tokengate:State:Redis:ConnectionString"] = $"env:{variables[0]}",
+            ["Tokengate:State:Redis:KeyPrefix"] = $"tg-test-{id}:",
+            ["Tokengate:State:InstanceCount"] = instances.ToString(CultureInfo.InvariantCulture),
+            ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(AppKey),
+            [$"Tokengate:Pools:{Deployment}:Backends:0:Model"] = "gpt-4o",
+        };
+        var index = 0;
+        foreach (var (name, server, priority) in backends)
+        {
+            config[$"Tokengate:Pools:{Deployment}:Backends:{index}:Model"] = "gpt-4o";
+            foreach (var (k, v) in TestBackends.Backend(Deployment, index++, name, server, priority)) config[k] = v;
+        }
+        foreach (var (k, v) in settings ?? []) config[k] = v;
+
+        var gateways = new List<GatewayServer>();
+        var folders = new List<DirectoryInfo>();
+        for (var i = 0; i < instances; i++)
+        {
+            var folder = Directory.CreateTempSubdirectory("tokengate-fleet-");
+            folders.Add(folder);
+            var own = new Dictionary<string, string?>(config) { ["Tokengate:Data:Directory"] = folder.FullName };
+            gateways.Add(await GatewayServer.StartAsync("http://127.0.0.1:0", b => b.Configuration.AddInMemoryCollection(own)));
+        }
+        return new FleetHarness(gateways, folders, variables);
+    }
+
+    public static async Task<SimulatorServer> StartBackendAsync()
+    {
+        var backend = await TestBackends.StartAsync();
+        backend.Control.Update("gpt-4o", o => o.TokensPerMinute = 10_000_000);
+        return backend;
+    }
+
+    public T Service<T>(int instance) where T : notnull => Gateways[instance].App.Services.GetRequiredService<T>();
+
+    public ILimitStore Limits(int instance) => Service<ILimitStore>(instance);
+
+    public async Task<HttpResponseMessage> ChatAsync(int instance, string content, int maxTokens = 40) =>
+        await Clients[instance].SendAsync(GatewayRequests.Chat(Deployment, AppKey,
+            body: $$"""{"messages":[{"role":"user","content":"{{content}}"}],"max_tokens":{{maxTokens}}}"""));
+
+    /// <summary>Rows in the ledger and distinct record ids among them.</summary>
+    public static async Task<(long Rows, long Distinct)> LedgerAsync(string postgres)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT record_id) FROM usage_ledger", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Polls until the ledger holds <paramref name="rows"/> rows (or the deadline passes), then reads it.</summary>
+    public static async Task<(long Rows, long Distinct)> LedgerAsync(string postgres, long rows, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var ledger = await LedgerAsync(postgres);
+            if (ledger.Rows >= rows || DateTime.UtcNow > until) return ledger;
+            await Task.Delay(50);
+        }
+    }
+
+    public static string ReadyzState(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("state").GetProperty("mode").GetString()!;
+    }
+
+    public async Task<(HttpStatusCode Status, string Body)> ReadyzAsync(int instance)
+    {
+        using var response = await Clients[instance].GetAsync("readyz");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private bool _disposed;
+
+    /// <summary>Stops every instance gracefully (their ledger writers drain); safe to call twice.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var client in Clients) client.Dispose();
+        foreach (var gateway in Gateways) await gateway.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        foreach (var folder in _folders) folder.Delete(recursive: true);
+        foreach (var variable in _variables) Environment.SetEnvironmentVariable(variable, null);
+    }
+}
