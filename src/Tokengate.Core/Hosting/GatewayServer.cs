@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Tokengate.Hosting;
@@ -32,6 +33,16 @@ public sealed class GatewayServer : IAsyncDisposable
     public static async Task<GatewayServer> StartAsync(string urls, Action<WebApplicationBuilder>? configure = null, string[]? args = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        // Defaults under every other source: the gateway's own events at Information, but not ASP.NET Core's
+        // per-request lines, which would cost more than the gateway itself on the hot path.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -36,9 +36,13 @@ internal static class ResponseRelay
         {
             if (!NotCopied.Contains(header.Key)) response.Headers[header.Key] = header.Value.ToString();
         }
+        // An event stream is relayed event by event and may lose the usage event the gateway asked for, so its
+        // length is not the backend's: it goes out chunked.
+        var eventStream = IsEventStream(upstream);
         foreach (var header in upstream.Content.Headers.NonValidated)
         {
-            if (!NotCopied.Contains(header.Key)) response.Headers[header.Key] = header.Value.ToString();
+            if (NotCopied.Contains(header.Key) || (eventStream && header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))) continue;
+            response.Headers[header.Key] = header.Value.ToString();
         }
     }
 
