@@ -1,19 +1,17 @@
 using System.Diagnostics.Metrics;
+using Tokengate.Telemetry;
 
 namespace Tokengate.Accounting;
 
-/// <summary>The accounting instruments, on the gateway's <c>Tokengate</c> meter.</summary>
-internal sealed class AccountingMetrics : IDisposable
+/// <summary>The accounting instruments, on the gateway's one meter (<see cref="GatewayMetrics.Meter"/>).</summary>
+internal sealed class AccountingMetrics
 {
-    public const string MeterName = "Tokengate";
-    private readonly Meter _meter;
-
-    public AccountingMetrics(IMeterFactory meters)
+    public AccountingMetrics(GatewayMetrics metrics)
     {
-        _meter = meters.Create(MeterName);
-        LedgerQueueFull = _meter.CreateCounter<long>("tokengate.ledger.queue_full", description: "Usage records that had to wait for room in the ledger queue (back-pressure).");
-        LedgerWritten = _meter.CreateCounter<long>("tokengate.ledger.written", description: "Usage records written to the ledger.");
-        LedgerFailed = _meter.CreateCounter<long>("tokengate.ledger.failed", description: "Usage records the ledger could not write.");
+        var meter = metrics.Meter;
+        LedgerQueueFull = meter.CreateCounter<long>("tokengate.ledger.queue_full", description: "Usage records that had to wait for room in the ledger queue (back-pressure).");
+        LedgerWritten = meter.CreateCounter<long>("tokengate.ledger.written", description: "Usage records written to the ledger.");
+        LedgerFailed = meter.CreateCounter<long>("tokengate.ledger.failed", description: "Usage records the ledger could not write.");
     }
 
     public Counter<long> LedgerQueueFull { get; }
@@ -21,6 +19,4 @@ internal sealed class AccountingMetrics : IDisposable
     public Counter<long> LedgerWritten { get; }
 
     public Counter<long> LedgerFailed { get; }
-
-    public void Dispose() => _meter.Dispose();
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Configuration;
 using Tokengate.Storage;
+using Tokengate.Telemetry;
 
 namespace Tokengate.Accounting;
 
@@ -14,7 +15,7 @@ namespace Tokengate.Accounting;
 /// during a graceful shutdown is in the ledger.
 /// </summary>
 internal sealed partial class UsageLedgerWriter(
-    UsageLedger ledger, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
+    UsageLedger ledger, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, GatewayMetrics gatewayMetrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     : IHostedLifecycleService
 {
     private const int Columns = 16;
@@ -48,6 +49,7 @@ internal sealed partial class UsageLedgerWriter(
         while (await ledger.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < batchSize && ledger.Reader.TryRead(out var record)) batch.Add(record);
+            foreach (var record in batch) gatewayMetrics.Record(record, time.GetUtcNow());
             await WriteWithRetryAsync(batch).ConfigureAwait(false);
             batch.Clear();
         }

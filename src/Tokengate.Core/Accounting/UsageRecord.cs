@@ -1,6 +1,11 @@
+using Tokengate.OpenAI;
+
 namespace Tokengate.Accounting;
 
-/// <summary>One request's entry in the usage ledger.</summary>
+/// <summary>
+/// One request's entry in the usage ledger. <c>Operation</c> (what was called) and <c>Rejected</c> (refused by the
+/// consumer's rate limits or budgets before any backend) are for metrics only, not ledger columns.
+/// </summary>
 internal sealed record UsageRecord(
     DateTimeOffset At,
     string Consumer,
@@ -17,4 +22,6 @@ internal sealed record UsageRecord(
     double? TimeToFirstByteMs,
     bool Stream,
     UsageSource Source,
-    string? Priority = null);
+    string? Priority = null,
+    OpenAIOperation Operation = OpenAIOperation.ChatCompletions,
+    bool Rejected = false);

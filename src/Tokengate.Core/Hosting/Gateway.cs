@@ -20,6 +20,7 @@ using Tokengate.Proxy;
 using Tokengate.Routing;
 using Tokengate.Secrets;
 using Tokengate.Storage;
+using Tokengate.Telemetry;
 
 namespace Tokengate.Hosting;
 
@@ -85,6 +86,7 @@ public static class Gateway
         services.AddScopeAuthorization();
         services.AddElevation(configuration);
         services.AddUsageAccounting();
+        services.AddGatewayTelemetry(configuration);
         return services;
     }
 
@@ -104,6 +106,7 @@ public static class Gateway
 
         var app = endpoints.CreateApplicationBuilder();
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
+        app.UseMiddleware<RequestTelemetryMiddleware>();  //    the request's span (attempts are its children)
         app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
         app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
@@ -128,7 +131,8 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapMetricsApi();
+        endpoints.MapGatewayTelemetry();
         endpoints.MapElevations();
         return endpoints;
     }
