@@ -15,6 +15,7 @@ using Tokengate.Elevation;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
+using Tokengate.Logging;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Routing;
@@ -87,6 +88,7 @@ public static class Gateway
         services.AddElevation(configuration);
         services.AddUsageAccounting();
         services.AddGatewayTelemetry(configuration);
+        services.AddRequestLogging(configuration);
         return services;
     }
 
@@ -110,6 +112,7 @@ public static class Gateway
         app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
         app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
+        app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
         app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
         app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
