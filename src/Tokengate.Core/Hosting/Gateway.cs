@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Accounting;
 using Tokengate.Admin;
+using Tokengate.Alerts;
 using Tokengate.Audit;
 using Tokengate.Authorization;
 using Tokengate.Configuration;
@@ -89,6 +90,7 @@ public static class Gateway
         services.AddUsageAccounting();
         services.AddGatewayTelemetry(configuration);
         services.AddRequestLogging(configuration);
+        services.AddCapacityAlerts(configuration);
         return services;
     }
 
@@ -134,7 +136,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapMetricsApi();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapMetricsApi().MapAlerts();
         endpoints.MapGatewayTelemetry();
         endpoints.MapElevations();
         return endpoints;
