@@ -12,6 +12,7 @@ using Tokengate.Alerts;
 using Tokengate.Audit;
 using Tokengate.Authorization;
 using Tokengate.Configuration;
+using Tokengate.Dashboard;
 using Tokengate.Elevation;
 using Tokengate.Identity;
 using Tokengate.Network;
@@ -138,6 +139,7 @@ public static class Gateway
         endpoints.MapGet("/readyz", Readiness.Describe);
         endpoints.MapAdminApi().MapAudit().MapUsage().MapMetricsApi().MapAlerts();
         endpoints.MapGatewayTelemetry();
+        endpoints.MapDashboard();
         endpoints.MapElevations();
         return endpoints;
     }
