@@ -15,9 +15,9 @@ internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings rea
     public void Register()
     {
         var meter = metrics.Meter;
-        meter.CreateObservableGauge("tokengate.backend.tokens_per_minute", () => Backends(r => r.TokensPerMinute), "{token}/min",
+        meter.CreateObservableGauge("tokengate.backend.tokens_per_minute", () => Backends(r => r.TokensPerMinute), "{token}",
             "Tokens a backend served in the last 60 s (from usage).");
-        meter.CreateObservableGauge("tokengate.backend.requests_per_minute", () => Backends(r => r.RequestsPerMinute), "{request}/min",
+        meter.CreateObservableGauge("tokengate.backend.requests_per_minute", () => Backends(r => r.RequestsPerMinute), "{request}",
             "Requests a backend served in the last 60 s.");
         meter.CreateObservableGauge("tokengate.backend.ratelimit.limit", () => Limits(remaining: false), "1",
             "The backend's rate limit as it last reported it (x-ratelimit-limit-tokens / -requests), by tokengate.limit.kind.");
