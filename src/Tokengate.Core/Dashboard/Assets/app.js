@@ -48,8 +48,9 @@
       container.appendChild(p);
       return;
     }
-    const W = 600, H = 190, L = 44, R = 8, T = 8, B = 22;
-    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", role: "img" }, container);
+    // Drawn at the container's own pixel width, so text is never stretched or shrunk.
+    const W = Math.max(300, Math.round(container.clientWidth)), H = 190, L = 44, R = 14, T = 8, B = 22;
+    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img" }, container);
     let max = 0;
     for (const s of drawn) for (const v of s.values) if (v !== null && v !== undefined) max = Math.max(max, v);
     max = max <= 0 ? 1 : max * 1.1;
@@ -63,7 +64,8 @@
     const ticks = Math.min(6, times.length);
     for (let k = 0; k < ticks; k++) {
       const i = Math.round((k * (times.length - 1)) / Math.max(1, ticks - 1));
-      el("text", { x: x(i), y: H - 6, "text-anchor": "middle" }, svg).textContent = timeLabel(times[i], long);
+      const anchor = k === 0 ? "start" : k === ticks - 1 ? "end" : "middle";
+      el("text", { x: x(i), y: H - 6, "text-anchor": anchor }, svg).textContent = timeLabel(times[i], long);
     }
     for (const s of drawn) {
       let d = "", pen = false;
@@ -104,14 +106,14 @@
       container.appendChild(p);
       return;
     }
-    const W = 600, rowH = 22, H = rows.length * rowH + 6, L = 130, R = 150;
-    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img" }, container);
+    const W = Math.max(300, Math.round(container.clientWidth)), rowH = 24, H = rows.length * rowH + 6, L = 110, R = 150;
+    const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "img" }, container);
     svg.style.height = H + "px";
     const max = Math.max(1, ...rows.map((r) => r.value));
     rows.forEach((r, i) => {
       const yy = 3 + i * rowH;
       el("text", { x: L - 6, y: yy + 14, "text-anchor": "end" }, svg).textContent = r.name;
-      el("rect", { x: L, y: yy + 3, height: rowH - 8, width: Math.max(2, ((W - L - R) * r.value) / max), fill: COLORS[i % COLORS.length], class: "series" }, svg);
+      el("rect", { x: L, y: yy + 3, height: rowH - 8, width: Math.max(2, ((W - L - R) * r.value) / max), fill: COLORS[i % COLORS.length], class: "bar" }, svg);
       el("text", { x: W - R + 6, y: yy + 14 }, svg).textContent = r.label;
     });
   }
@@ -154,8 +156,13 @@
     const tpm = [], rpm = [], throttle = [], latency = [];
     b.forEach((s, i) => {
       const color = COLORS[i % COLORS.length];
-      tpm.push({ name: s.backend, values: perMinute(s.series.tokens, backends.bucketSeconds), color });
-      if (s.now.limitTokens) tpm.push({ name: s.backend + " limit", values: times.map(() => s.now.limitTokens), color, dashed: true });
+      const used = perMinute(s.series.tokens, backends.bucketSeconds);
+      const peak = Math.max(0, ...used);
+      const limit = s.now.limitTokens;
+      // A limit far above the traffic would flatten the traffic to the axis: then it is named, not drawn.
+      const drawLimit = limit && limit <= 4 * Math.max(peak, 1);
+      tpm.push({ name: s.backend + (limit && !drawLimit ? " (limit " + fmt(limit) + "/min)" : ""), values: used, color });
+      if (drawLimit) tpm.push({ name: s.backend + " limit", values: times.map(() => limit), color, dashed: true });
       rpm.push({ name: s.backend, values: perMinute(s.series.requests, backends.bucketSeconds), color });
       throttle.push({ name: s.backend + " 429", values: perMinute(s.series.throttled, backends.bucketSeconds), color });
       throttle.push({ name: s.backend + " spillover", values: perMinute(s.series.spillovers, backends.bucketSeconds), color, dashed: true });
