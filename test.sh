@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Tokengate and runs every test project. Installs what the tests need (Node.js and the npm client
-# packages) from the package registries when it is missing. Ends with one line: "N passed, N failed[, N skipped]".
+# packages, Debian's chromium for the dashboard tests) from the package registries when it is missing. Ends with one line: "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -24,6 +24,12 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 node --version
 (cd tests/Tokengate.IntegrationTests/js && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; exit 1; }
+
+# The dashboard tests drive Debian's Chromium through Playwright (no browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium"
+  need_apt chromium || { echo "could not install Chromium"; exit 1; }
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

@@ -69,6 +69,22 @@ internal sealed class BudgetTracker(TimeProvider time)
         }
     }
 
+    /// <summary>Every budget seen so far with its spend in the current period, for metrics and the dashboard.</summary>
+    public IReadOnlyList<BudgetState> Describe()
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            var list = new List<BudgetState>(_states.Count);
+            foreach (var state in _states.Values)
+            {
+                state.Roll(PeriodStart(state.Options.Period, now));
+                list.Add(state);
+            }
+            return list;
+        }
+    }
+
     /// <summary>Sets a budget's spend in the current period (from the ledger) and the thresholds already fired.</summary>
     public void Seed(string scope, string name, BudgetOptions budget, decimal spent, IEnumerable<int> fired)
     {

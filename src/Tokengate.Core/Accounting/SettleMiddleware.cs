@@ -68,7 +68,9 @@ internal sealed partial class SettleMiddleware(
             time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
             TimeToFirstToken(feature),
             feature.Parsed.Stream,
-            usage.Source);
+            usage.Source,
+            Operation: feature.Route.Operation,
+            Rejected: admission is null && context.Response.StatusCode == StatusCodes.Status429TooManyRequests);
         try
         {
             await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);

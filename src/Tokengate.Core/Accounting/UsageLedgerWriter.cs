@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Configuration;
 using Tokengate.Storage;
+using Tokengate.Telemetry;
 
 namespace Tokengate.Accounting;
 
@@ -18,7 +19,7 @@ namespace Tokengate.Accounting;
 /// is in the ledger or, if the database is away, in the spool for the next start.
 /// </summary>
 internal sealed partial class UsageLedgerWriter(
-    UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
+    UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, GatewayMetrics gatewayMetrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     : IHostedLifecycleService
 {
     private const int Columns = 17;
@@ -64,6 +65,7 @@ internal sealed partial class UsageLedgerWriter(
             }
             if (!await more.ConfigureAwait(false)) break;
             while (batch.Count < batchSize && ledger.Reader.TryRead(out var record)) batch.Add(record);
+            foreach (var record in batch) gatewayMetrics.Record(record, time.GetUtcNow());
             await PersistAsync(batch, batchSize).ConfigureAwait(false);
             batch.Clear();
             more = ledger.Reader.WaitToReadAsync().AsTask();

@@ -1,6 +1,12 @@
+using Tokengate.OpenAI;
+
 namespace Tokengate.Accounting;
 
-/// <summary>One request's entry in the usage ledger. <see cref="Id"/> makes writing it again (a spool replay) a no-op.</summary>
+/// <summary>
+/// One request's entry in the usage ledger. <see cref="Id"/> makes writing it again (a spool replay) a no-op.
+/// <c>Operation</c> (what was called) and <c>Rejected</c> (refused by the consumer's rate limits or budgets before any
+/// backend) are for metrics only, not ledger columns.
+/// </summary>
 /// <remarks>
 /// <see cref="TimeToFirstTokenMs"/> (column <c>ttfb_ms</c>) runs to the first SSE event relayed for streams and to the
 /// response headers otherwise. <see cref="Priority"/> is a placeholder until priority classes exist.
@@ -21,7 +27,9 @@ internal sealed record UsageRecord(
     double? TimeToFirstTokenMs,
     bool Stream,
     UsageSource Source,
-    string? Priority = null)
+    string? Priority = null,
+    OpenAIOperation Operation = OpenAIOperation.ChatCompletions,
+    bool Rejected = false)
 {
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();

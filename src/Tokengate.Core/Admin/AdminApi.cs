@@ -24,8 +24,9 @@ public static class AdminApi
     /// <summary>Adds authentication (gateway keys and bearer tokens) and one authorization policy per management role.</summary>
     public static IServiceCollection AddAdminApi(this IServiceCollection services)
     {
-        // No default scheme: the model routes authenticate in their own pipeline step, so the authentication
-        // middleware must not hash every data-plane key a second time. Admin policies name the scheme.
+        // No default scheme (several are registered, so ASP.NET Core picks none): the model routes authenticate in
+        // their own pipeline step, and the authentication middleware must not check every data-plane key a second
+        // time. Admin policies name the scheme.
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, GatewayKeyAuthenticationHandler>(GatewayKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null)

@@ -10,7 +10,7 @@ using Tokengate.OpenAI;
 namespace Tokengate.Admin;
 
 /// <summary>
-/// What every admin API credential scheme shares: only <c>/admin</c> is handled, failures count toward the
+/// What every admin API credential scheme shares (admin API, <c>/metrics</c>, dashboard data): failures count toward the
 /// caller's failure limit as on the model routes, and challenges and denials answer in the Azure error shape and
 /// are audited. Derived schemes only say how a presented credential becomes a <see cref="Consumer"/>.
 /// </summary>
@@ -32,9 +32,6 @@ internal abstract class AdminAuthenticationHandler(
 
     protected sealed override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        // A default scheme would also run on model routes; those identify in their own pipeline step and must not
-        // check or count a credential twice.
-        if (!Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var address = CallerAddress.Of(Context, configuration.Current);
         if (throttle.IsBlocked(address, out var retryAfter))
         {

@@ -48,4 +48,7 @@ public sealed class GatewayOptions
 
     /// <summary>Budgets per consumer and group, with alerts and hard stops.</summary>
     public BudgetsOptions Budgets { get; set; } = new();
+
+    /// <summary>Capacity alerts (bound here too so their webhook hosts join the outbound allowlist).</summary>
+    public Alerts.AlertsOptions Alerts { get; set; } = new();
 }

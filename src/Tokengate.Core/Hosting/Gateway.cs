@@ -8,18 +8,22 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Accounting;
 using Tokengate.Admin;
+using Tokengate.Alerts;
 using Tokengate.Audit;
 using Tokengate.Authorization;
 using Tokengate.Configuration;
+using Tokengate.Dashboard;
 using Tokengate.Elevation;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
+using Tokengate.Logging;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Secrets;
 using Tokengate.State;
 using Tokengate.Storage;
+using Tokengate.Telemetry;
 
 namespace Tokengate.Hosting;
 
@@ -82,6 +86,9 @@ public static class Gateway
         services.AddElevation(configuration);
         services.AddUsageAccounting();
         services.AddKeyStore(configuration);
+        services.AddGatewayTelemetry(configuration);
+        services.AddRequestLogging(configuration);
+        services.AddCapacityAlerts(configuration);
         return services;
     }
 
@@ -101,9 +108,11 @@ public static class Gateway
 
         var app = endpoints.CreateApplicationBuilder();
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
+        app.UseMiddleware<RequestTelemetryMiddleware>();  //    the request's span (attempts are its children)
         app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
         app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
         app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
+        app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
         app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
         app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
@@ -125,7 +134,9 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapMetricsApi().MapAlerts();
+        endpoints.MapGatewayTelemetry();
+        endpoints.MapDashboard();
         endpoints.MapElevations();
         return endpoints;
     }

@@ -68,6 +68,10 @@ internal sealed class OutboundAllowlist
             if (UrlHost(url) is { } host) yield return (path, host);
         }
         if (UrlHost(options.Budgets.WebhookUrl) is { } webhook) yield return ($"{GatewayOptions.SectionName}:Budgets:WebhookUrl", webhook);
+        for (var i = 0; i < options.Alerts.WebhookUrls.Count; i++)
+        {
+            if (UrlHost(options.Alerts.WebhookUrls[i]) is { } alertHook) yield return ($"{GatewayOptions.SectionName}:Alerts:WebhookUrls:{i}", alertHook);
+        }
 
         // Signing in with Entra ID (backends with Auth EntraId, Key Vault references) calls the authority and the
         // managed identity endpoint; name them by the first setting that needs them.

@@ -4,6 +4,7 @@ using Tokengate.Configuration;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 using Tokengate.Routing;
+using Tokengate.Telemetry;
 
 namespace Tokengate.Proxy;
 
@@ -12,7 +13,7 @@ namespace Tokengate.Proxy;
 /// timeout or connection failure mark that backend cooling until its Retry-After and try the next at once, within
 /// the attempt budget and the deadline. Once a response is being relayed there is no failover.
 /// </summary>
-internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealth health, TimeProvider time, Random random, ILogger<Forwarder> logger)
+internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealth health, TimeProvider time, Random random, GatewayMetrics metrics, ILogger<Forwarder> logger)
 {
     public async Task ForwardAsync(HttpContext context, GatewayRequestFeature feature)
     {
@@ -62,6 +63,7 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
     private async Task<AttemptOutcome> AttemptAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining)
     {
         var aborted = context.RequestAborted;
+        using var span = metrics.StartAttempt(backend, feature.Pool!, feature.Attempts);
         HttpResponseMessage response;
         using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
         using (aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptTimeout))
@@ -76,12 +78,14 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
             {
                 health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
+                metrics.AttemptFailed(span, backend, feature.Pool!, AttemptOutcome.TimedOut, 0, options.DefaultCooldown);
                 LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, nameof(AttemptOutcome.TimedOut), 0);
                 return AttemptOutcome.TimedOut;
             }
             catch (HttpRequestException ex)
             {
                 health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
+                metrics.AttemptFailed(span, backend, feature.Pool!, AttemptOutcome.ConnectionFailed, 0, options.DefaultCooldown);
                 LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, ex.HttpRequestError.ToString(), 0);
                 return AttemptOutcome.ConnectionFailed;
             }
@@ -101,11 +105,13 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
                 if (rest > options.MaxCooldown) rest = options.MaxCooldown;
                 if (outcome == AttemptOutcome.Throttled) health.ReportThrottled(backend, now + rest);
                 else health.ReportFailure(backend, now + rest);
+                metrics.AttemptFailed(span, backend, feature.Pool!, outcome, status, rest, response.Headers);
                 LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, outcome.ToString(), status);
                 return outcome;
             }
 
             health.ReportSuccess(backend);
+            metrics.AttemptAnswered(span, backend, feature.Pool!, status, response.Headers);
             feature.ResponseStartTimestamp = time.GetTimestamp();
             ResponseRelay.CopyStatusAndHeaders(response, context.Response);
             RateLimitHeaders.Apply(context.Response, feature.Admission);

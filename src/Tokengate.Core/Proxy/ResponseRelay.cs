@@ -86,6 +86,7 @@ internal static class ResponseRelay
                 await context.Response.Body.WriteAsync(buffer.AsMemory(at, read), aborted).ConfigureAwait(false);
                 if (captured) filled += read;
             }
+            if (captured) context.Features.Get<Logging.ResponseCapture>()?.Capture(buffer.AsSpan(0, filled));
             return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), out var usage) ? usage : null;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)

@@ -1,14 +1,14 @@
 using System.Diagnostics.Metrics;
-using Tokengate.Accounting;
+using Tokengate.Telemetry;
 
 namespace Tokengate.State;
 
-/// <summary>The shared-state instruments, on the gateway's <c>Tokengate</c> meter.</summary>
+/// <summary>The shared-state instruments, on the gateway's one meter (<see cref="GatewayMetrics.Meter"/>).</summary>
 internal sealed class StateMetrics
 {
-    public StateMetrics(IMeterFactory meters, StateStatus status)
+    public StateMetrics(GatewayMetrics metrics, StateStatus status)
     {
-        var meter = meters.Create(AccountingMetrics.MeterName);
+        var meter = metrics.Meter;
         meter.CreateObservableGauge("tokengate.state.fallback", () => status.Fallback ? 1 : 0,
             description: "1 while this instance enforces limits and health locally because the shared state (Redis) is unreachable, else 0.");
         Fallbacks = meter.CreateCounter<long>("tokengate.state.fallbacks", description: "Times this instance lost the shared state (Redis) and fell back to local state.");

@@ -106,9 +106,15 @@ public sealed class NoSecretLeakTests : IAsyncLifetime
         dump.Headers.Add("api-key", OperatorKey);
         Assert.Equal(HttpStatusCode.OK, await SendAsync(client, dump));
 
+        // The metrics scrape.
+        var metrics = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        metrics.Headers.Add("api-key", OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, metrics));
+
         var everything = _seen + "\n" + _logs.All;
         Assert.Contains("wrong-backend", everything, StringComparison.Ordinal); // the capture did capture
         Assert.Contains("file:good", everything, StringComparison.Ordinal); // the dump shows references ...
+        Assert.Contains("tokengate_", everything, StringComparison.Ordinal); // the scrape was captured
         Assert.DoesNotContain(KeyHash.Format(ConsumerKey), everything, StringComparison.Ordinal); // ... but not key hashes
         foreach (var secret in new[] { _envSecret, _fileSecret, _wrongSecret })
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);

@@ -1,0 +1,9 @@
+namespace Tokengate.Alerts;
+
+/// <summary>What one evaluation of an <see cref="AlertState"/> decided.</summary>
+internal enum AlertTransition
+{
+    None,
+    Fired,
+    Cleared,
+}

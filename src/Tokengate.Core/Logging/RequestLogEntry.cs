@@ -1,0 +1,25 @@
+using Tokengate.OpenAI;
+
+namespace Tokengate.Logging;
+
+/// <summary>
+/// One finished request as queued for the log writer. The text fields are set only under
+/// <see cref="RequestLogPolicy.Full"/>, and are redacted by the writer before anything is stored.
+/// </summary>
+internal sealed record RequestLogEntry(
+    DateTimeOffset At,
+    RequestLogPolicy Policy,
+    string Consumer,
+    string? Group,
+    string Pool,
+    string? Backend,
+    OpenAIOperation Operation,
+    int Status,
+    bool Stream,
+    double LatencyMs,
+    int Attempts,
+    long PromptTokens,
+    long CompletionTokens,
+    byte[]? RequestBody = null,
+    byte[]? ResponseBody = null,
+    string? StreamedText = null);

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Tokengate.Hosting;
+
+namespace Tokengate.Logging;
+
+/// <summary>
+/// Queues a log entry for each request of a consumer whose policy permits it, after the response is complete
+/// (steps 6–8 run inside). Under <see cref="RequestLogPolicy.Full"/> it asks the relay for the response body and
+/// copies the request body before its pooled buffer goes back; redaction, encryption and I/O happen in the writer.
+/// </summary>
+internal sealed class RequestLogMiddleware(RequestDelegate next, IOptions<RequestLogOptions> options, RequestLogQueue queue, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        var policy = PolicyFor(options.Value, feature.Consumer!.Name, feature.Consumer.Group);
+        if (policy == RequestLogPolicy.Off)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        ResponseCapture? capture = null;
+        if (policy == RequestLogPolicy.Full) context.Features.Set(capture = new ResponseCapture());
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            var usage = feature.ReportedUsage ?? feature.StreamTap?.Usage;
+            var full = policy == RequestLogPolicy.Full;
+            queue.Offer(new RequestLogEntry(
+                time.GetUtcNow(), policy, feature.Consumer.Name, feature.Consumer.Group, feature.Pool!.Name, feature.Backend?.Name,
+                feature.Route.Operation, context.Response.StatusCode, feature.Parsed.Stream, time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
+                feature.Attempts, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0,
+                full ? feature.Body.ToArray() : null,
+                full ? capture!.Body : null,
+                full ? feature.StreamTap?.CompletionText : null));
+        }
+    }
+
+    public static RequestLogPolicy PolicyFor(RequestLogOptions options, string consumer, string? group) =>
+        options.Consumers.TryGetValue(consumer, out var own) ? own
+        : group is not null && options.Groups.TryGetValue(group, out var shared) ? shared
+        : options.DefaultPolicy;
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using Tokengate.Accounting;
+using Tokengate.Proxy;
+using Tokengate.Routing;
+
+namespace Tokengate.Telemetry;
+
+/// <summary>
+/// The gateway's one <see cref="System.Diagnostics.Metrics.Meter"/> (<c>Tokengate</c>) and its synchronous
+/// instruments. Request-path hooks (attempts) only add to counters with stack-allocated tag lists; token, cost and
+/// latency figures are recorded from each <see cref="UsageRecord"/> by the ledger's background consumer.
+/// Observable gauges live in <see cref="GatewayGauges"/>.
+/// </summary>
+internal sealed class GatewayMetrics : IDisposable
+{
+    public const string MeterName = "Tokengate";
+
+    // Bucket advice from the GenAI semantic conventions.
+    private static readonly double[] DurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+    private static readonly double[] TokenTimeBuckets = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5];
+    private static readonly long[] TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+    private readonly Histogram<long> _tokenUsage;
+    private readonly Histogram<double> _operationDuration;
+    private readonly Histogram<double> _timeToFirstToken;
+    private readonly Histogram<double> _timePerOutputToken;
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _spillovers;
+    private readonly Counter<long> _cooldowns;
+    private readonly Counter<long> _backendTokens;
+    private readonly Counter<long> _consumerRequests;
+    private readonly Counter<long> _consumerTokens;
+    private readonly Counter<double> _consumerCost;
+    private readonly Counter<long> _rejections;
+    private readonly Histogram<double> _ledgerLag;
+    private readonly MetricsTimeline _timeline;
+    private readonly BackendQuotaBook _quotas;
+
+    public GatewayMetrics(IMeterFactory meters, MetricsTimeline timeline, BackendQuotaBook quotas)
+    {
+        _timeline = timeline;
+        _quotas = quotas;
+        Meter = meters.Create(MeterName);
+        _tokenUsage = Meter.CreateHistogram("gen_ai.client.token.usage", "{token}", "Tokens per request, by gen_ai.token.type (input, output).",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
+        _operationDuration = Meter.CreateHistogram("gen_ai.client.operation.duration", "s", "Time from the request entering the gateway to its last response byte.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _timeToFirstToken = Meter.CreateHistogram("gen_ai.server.time_to_first_token", "s", "Streaming requests: time until the first response event arrived from the backend.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _timePerOutputToken = Meter.CreateHistogram("gen_ai.server.time_per_output_token", "s", "Streaming requests: time per output token after the first.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = TokenTimeBuckets });
+        _attempts = Meter.CreateCounter<long>("tokengate.backend.attempts", "{attempt}", "Backend attempts by outcome (answered, throttled = 429, failed, timed_out, connection_failed).");
+        _retries = Meter.CreateCounter<long>("tokengate.backend.retries", "{attempt}", "Attempts after the first one of a request (failover after a 429, 5xx, timeout or connection failure).");
+        _spillovers = Meter.CreateCounter<long>("tokengate.backend.spillovers", "{request}", "Attempts sent to a backend of a lower priority tier than the pool's first one.");
+        _cooldowns = Meter.CreateCounter<long>("tokengate.backend.cooldowns", "{cooldown}", "Times a backend was put to rest (429, 5xx, timeout, connection failure).");
+        _backendTokens = Meter.CreateCounter<long>("tokengate.backend.tokens", "{token}", "Tokens served by a backend, by gen_ai.token.type.");
+        _consumerRequests = Meter.CreateCounter<long>("tokengate.consumer.requests", "{request}", "Requests per consumer, by status class.");
+        _consumerTokens = Meter.CreateCounter<long>("tokengate.consumer.tokens", "{token}", "Tokens per consumer, by gen_ai.token.type.");
+        _consumerCost = Meter.CreateCounter<double>("tokengate.consumer.cost", "{USD}", "Cost in USD per consumer, from the price table.");
+        _rejections = Meter.CreateCounter<long>("tokengate.consumer.rejections", "{request}", "Requests refused by the consumer's rate limits or budgets (429 before any backend).");
+        _ledgerLag = Meter.CreateHistogram("tokengate.ledger.lag", "s", "Time from a request's end to its usage record being handed to the ledger writer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>
+    /// Starts the span of one backend attempt (null when nobody listens) and counts retries and spillover: an attempt
+    /// to a backend of a lower priority tier than the pool's first tier is one.
+    /// </summary>
+    public Activity? StartAttempt(Backend backend, Pool pool, int attempt)
+    {
+        var tags = new TagList { { TelemetryTags.Backend, backend.Name }, { TelemetryTags.Pool, pool.Name } };
+        if (attempt > 1) _retries.Add(1, tags);
+        if (IsSpillover(backend, pool))
+        {
+            _spillovers.Add(1, tags);
+            _timeline.RecordEvent(backend.Name, pool.Name, throttled: false);
+        }
+        var span = GatewayTracing.Source.StartActivity("backend attempt", ActivityKind.Client);
+        if (span is not null)
+        {
+            span.SetTag(TelemetryTags.Backend, backend.Name);
+            span.SetTag(TelemetryTags.Pool, pool.Name);
+            span.SetTag("tokengate.attempt", attempt);
+        }
+        return span;
+    }
+
+    /// <summary>The backend answered: its rate-limit headers are noted.</summary>
+    public void AttemptAnswered(Activity? span, Backend backend, Pool pool, int status, HttpResponseHeaders headers)
+    {
+        _quotas.Observe(backend, headers);
+        _attempts.Add(1, new TagList { { TelemetryTags.Backend, backend.Name }, { TelemetryTags.Pool, pool.Name }, { TelemetryTags.Outcome, "answered" } });
+        if (span is null) return;
+        span.SetTag(TelemetryTags.Outcome, "answered");
+        span.SetTag("http.response.status_code", status);
+    }
+
+    /// <summary>The attempt failed and the backend rests for <paramref name="rest"/>.</summary>
+    public void AttemptFailed(Activity? span, Backend backend, Pool pool, AttemptOutcome outcome, int status, TimeSpan rest, HttpResponseHeaders? headers = null)
+    {
+        if (headers is not null) _quotas.Observe(backend, headers);
+        var outcomeName = TelemetryTags.OutcomeName(outcome);
+        var tags = new TagList { { TelemetryTags.Backend, backend.Name }, { TelemetryTags.Pool, pool.Name }, { TelemetryTags.Outcome, outcomeName } };
+        _attempts.Add(1, tags);
+        _cooldowns.Add(1, tags);
+        if (outcome == AttemptOutcome.Throttled) _timeline.RecordEvent(backend.Name, pool.Name, throttled: true);
+        if (span is null) return;
+        span.SetTag(TelemetryTags.Outcome, outcomeName);
+        if (status != 0) span.SetTag("http.response.status_code", status);
+        span.SetTag("tokengate.retry_after_ms", (long)rest.TotalMilliseconds);
+        span.SetStatus(ActivityStatusCode.Error, outcomeName);
+    }
+
+    /// <summary>Everything a finished request's usage record says, recorded off the request path.</summary>
+    public void Record(UsageRecord r, DateTimeOffset now)
+    {
+        _timeline.Record(r);
+        _ledgerLag.Record(Math.Max(0, (now - r.At).TotalSeconds));
+        var group = r.Group ?? TelemetryTags.NoGroup;
+        var consumer = new TagList { { TelemetryTags.Consumer, r.Consumer }, { TelemetryTags.Group, group }, { TelemetryTags.Pool, r.Deployment } };
+        var withStatus = consumer;
+        withStatus.Add(TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status));
+        _consumerRequests.Add(1, withStatus);
+        if (r.Rejected) _rejections.Add(1, consumer);
+        if (r.CostUsd != 0) _consumerCost.Add((double)r.CostUsd, consumer);
+        AddTokens(_consumerTokens, consumer, r.PromptTokens, r.CompletionTokens);
+
+        if (r.Backend is null) return;
+        AddTokens(_backendTokens, new TagList { { TelemetryTags.Backend, r.Backend }, { TelemetryTags.Pool, r.Deployment } }, r.PromptTokens, r.CompletionTokens);
+
+        var genAi = new TagList
+        {
+            { TelemetryTags.Operation, TelemetryTags.OperationName(r.Operation) },
+            { TelemetryTags.Provider, TelemetryTags.AzureProvider },
+            { TelemetryTags.RequestModel, r.Deployment },
+            { TelemetryTags.ResponseModel, r.Model ?? "" },
+            { TelemetryTags.Backend, r.Backend },
+        };
+        if (r.Source != UsageSource.None)
+        {
+            var input = genAi;
+            input.Add(TelemetryTags.TokenType, TelemetryTags.Input);
+            _tokenUsage.Record(r.PromptTokens, input);
+            if (r.Operation != OpenAI.OpenAIOperation.Embeddings)
+            {
+                var output = genAi;
+                output.Add(TelemetryTags.TokenType, TelemetryTags.Output);
+                _tokenUsage.Record(r.CompletionTokens, output);
+            }
+        }
+        var duration = genAi;
+        if (r.Status >= 400) duration.Add(TelemetryTags.ErrorType, TelemetryTags.StatusClassOf(r.Status));
+        _operationDuration.Record(r.LatencyMs / 1000, duration);
+        if (r.Stream && r.Status < 400 && r.TimeToFirstTokenMs is { } ttft)
+        {
+            _timeToFirstToken.Record(ttft / 1000, genAi);
+            if (r.CompletionTokens > 1) _timePerOutputToken.Record((r.LatencyMs - ttft) / 1000 / (r.CompletionTokens - 1), genAi);
+        }
+    }
+
+    public void Dispose() => Meter.Dispose();
+
+    private static void AddTokens(Counter<long> counter, TagList tags, long input, long output)
+    {
+        if (input > 0)
+        {
+            var t = tags;
+            t.Add(TelemetryTags.TokenType, TelemetryTags.Input);
+            counter.Add(input, t);
+        }
+        if (output > 0)
+        {
+            tags.Add(TelemetryTags.TokenType, TelemetryTags.Output);
+            counter.Add(output, tags);
+        }
+    }
+
+    private static bool IsSpillover(Backend backend, Pool pool)
+    {
+        var first = int.MaxValue;
+        foreach (var b in pool.Backends) first = Math.Min(first, b.Priority);
+        return backend.Priority > first;
+    }
+}

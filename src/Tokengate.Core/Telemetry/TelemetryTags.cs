@@ -1,0 +1,59 @@
+using Tokengate.OpenAI;
+using Tokengate.Proxy;
+
+namespace Tokengate.Telemetry;
+
+/// <summary>
+/// Attribute names and their bounded values. Values are string literals so recording a measurement allocates
+/// nothing; names follow the OpenTelemetry GenAI semantic conventions where they exist.
+/// </summary>
+internal static class TelemetryTags
+{
+    public const string Operation = "gen_ai.operation.name";
+    public const string RequestModel = "gen_ai.request.model";
+    public const string ResponseModel = "gen_ai.response.model";
+    public const string Provider = "gen_ai.provider.name";
+    public const string TokenType = "gen_ai.token.type";
+    public const string ErrorType = "error.type";
+    public const string Backend = "tokengate.backend";
+    public const string Pool = "tokengate.pool";
+    public const string Consumer = "tokengate.consumer";
+    public const string Group = "tokengate.consumer.group";
+    public const string Outcome = "tokengate.outcome";
+    public const string StatusClass = "tokengate.status_class";
+    public const string LimitKind = "tokengate.limit.kind";
+    public const string Budget = "tokengate.budget";
+
+    public const string AzureProvider = "azure.ai.openai";
+    public const string Input = "input";
+    public const string Output = "output";
+    public const string NoGroup = "";
+
+    public static string OperationName(OpenAIOperation operation) => operation switch
+    {
+        OpenAIOperation.Completions => "text_completion",
+        OpenAIOperation.Embeddings => "embeddings",
+        _ => "chat",
+    };
+
+    public static string OutcomeName(AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.Answered => "answered",
+        AttemptOutcome.Throttled => "throttled",
+        AttemptOutcome.TimedOut => "timed_out",
+        AttemptOutcome.ConnectionFailed => "connection_failed",
+        AttemptOutcome.Failed => "failed",
+        _ => "none",
+    };
+
+    /// <summary>429 is its own class: throttling is what operators watch most.</summary>
+    public static string StatusClassOf(int status) => status switch
+    {
+        429 => "429",
+        < 200 => "1xx",
+        < 300 => "2xx",
+        < 400 => "3xx",
+        < 500 => "4xx",
+        _ => "5xx",
+    };
+}

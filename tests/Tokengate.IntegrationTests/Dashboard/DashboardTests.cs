@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Playwright;
+using Tokengate.IntegrationTests.Infrastructure;
+using Tokengate.IntegrationTests.Limits;
+
+namespace Tokengate.IntegrationTests.Dashboard;
+
+/// <summary>The dashboard in headless Chromium (Debian's package, driven by Playwright; nothing is downloaded).</summary>
+public sealed class DashboardTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Dashboard_AfterAWorkload_ShowsNonEmptyCharts_WithoutConsoleErrors()
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium package is missing; ./test.sh installs it.");
+        await using var h = await LimitsHarness.StartAsync(new()
+        {
+            ["Tokengate:Budgets:Consumers:app:0:Period"] = "Daily",
+            ["Tokengate:Budgets:Consumers:app:0:Amount"] = 1.ToString(CultureInfo.InvariantCulture),
+        });
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await h.ChatAsync(LimitsHarness.ChatBody($"Dashboard question {i}", maxTokens: 30, stream: i % 2 == 0));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsStringAsync();
+            h.Time.Advance(TimeSpan.FromSeconds(10)); // spread the workload over several 10 s buckets
+        }
+        h.Backend.Control.FailNext("gpt-4o", 1, 429, TimeSpan.FromSeconds(1));
+        using (var throttled = await h.ChatAsync(LimitsHarness.ChatBody("throttled")))
+            Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        await h.LedgerAsync(9);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+
+        await page.GotoAsync(new Uri(h.Gateway.Endpoint, "dashboard").ToString());
+        await page.FillAsync("#key", LimitsHarness.ReaderKey);
+        await page.ClickAsync("#login button[type=submit]");
+
+        var attached = new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached };
+        await page.WaitForSelectorAsync("#chart-tpm svg path.series", attached);
+        await page.WaitForSelectorAsync("#chart-consumers svg rect.bar", attached);
+        Assert.True(await page.Locator("#chart-rpm svg path.series").CountAsync() > 0);
+        Assert.True(await page.Locator("#chart-throttle svg .series").CountAsync() > 0);
+        Assert.True(await page.Locator("#chart-latency svg .series").CountAsync() > 0);
+        Assert.Contains("app", await page.Locator("#chart-consumers").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("daily budget of consumer 'app'", await page.Locator("#budgets").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("sim", await page.Locator("#utilization").InnerTextAsync(), StringComparison.Ordinal);
+        // The key stays in the tab's session storage and out of the URL.
+        Assert.DoesNotContain(LimitsHarness.ReaderKey, page.Url, StringComparison.Ordinal);
+        Assert.Equal(LimitsHarness.ReaderKey, await page.EvaluateAsync<string>("sessionStorage.getItem('tokengate.dashboard.key')"));
+
+        var artifacts = Path.Combine(RepositoryPaths.Root, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "dashboard.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+}
