@@ -122,26 +122,62 @@ internal sealed partial class UsageLedgerWriter(
         }
     }
 
-    internal async Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    private const string InsertColumns = """
+        INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
+            completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id) VALUES
+        """;
+
+    internal Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) =>
+        database.Provider == DatabaseProvider.Sqlite
+            ? WriteSqliteAsync(batch, cancellationToken)
+            : WriteMultiRowAsync(batch, cancellationToken);
+
+    private object?[] Values(UsageRecord r) =>
+    [
+        UsageTime.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
+        r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
+        r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
+    ];
+
+    /// <summary>
+    /// SQLite: one prepared single-row statement run for each record inside one transaction. SQLite looks named
+    /// parameters up one by one, so a many-row statement costs time quadratic in the batch; this stays linear.
+    /// </summary>
+    private async Task WriteSqliteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new StringBuilder(InsertColumns).Append(" (");
+        for (var c = 0; c < Columns; c++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"{(c == 0 ? "" : ", ")}@p{c}");
+            command.AddParameter($"@p{c}", null);
+        }
+        command.CommandText = sql.Append(") ON CONFLICT (record_id) DO NOTHING").ToString();
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var record in batch)
+        {
+            var values = Values(record);
+            for (var c = 0; c < Columns; c++) command.Parameters[c].Value = values[c] ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>PostgreSQL: one multi-row statement per batch, a single round trip.</summary>
+    private async Task WriteMultiRowAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("""
-            INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
-                completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id) VALUES
-            """);
+        var sql = new StringBuilder(InsertColumns);
         for (var i = 0; i < batch.Count; i++)
         {
-            var r = batch[i];
             sql.Append(i == 0 ? "\n(" : ",\n(");
             for (var c = 0; c < Columns; c++) sql.Append(c == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"@p{i}_{c}");
             sql.Append(')');
-            object?[] values =
-            [
-                UsageTime.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
-                r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
-                r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
-            ];
+            var values = Values(batch[i]);
             for (var c = 0; c < Columns; c++) command.AddParameter($"@p{i}_{c}", values[c]);
         }
         sql.Append("\nON CONFLICT (record_id) DO NOTHING");

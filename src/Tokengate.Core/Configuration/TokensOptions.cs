@@ -12,9 +12,10 @@ public sealed class TokensOptions
     /// <summary>
     /// Prompts (messages plus tools) up to this many UTF-8 bytes are counted exactly at admission (≈0.1 ms per
     /// 1,000 tokens); larger ones are estimated from their size and counted exactly only when the estimate decides
-    /// a rejection. Default 16384.
+    /// a rejection. Default 0: every prompt is estimated, which keeps tokenizing off the hot path (the estimate is
+    /// high on purpose and every reservation is settled to the backend's real usage afterwards).
     /// </summary>
-    public int ExactCountMaxBytes { get; set; } = 16 * 1024;
+    public int ExactCountMaxBytes { get; set; }
 
     /// <summary>
     /// UTF-8 bytes per token assumed when estimating a large prompt. English prose averages about 4.4, so the

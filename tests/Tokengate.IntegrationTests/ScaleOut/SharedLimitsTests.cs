@@ -17,6 +17,14 @@ public sealed class SharedLimitsTests
         await using var fleet = await FleetHarness.StartAsync(3, TestRedis.Shared, postgres.ConnectionString, [("sim", backend, 1)],
             new() { ["Tokengate:Limits:Consumers:app:TokensPerMinute"] = Tpm.ToString(CultureInfo.InvariantCulture) });
 
+        // One request through each instance first, so each has taken part in the shared counter (and has its
+        // scripts loaded) before the burst; which instance wins the burst is otherwise a race.
+        for (var instance = 0; instance < 3; instance++)
+        {
+            using var warm = await fleet.ChatAsync(instance, $"warm-up {instance}");
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
         var statuses = new HttpStatusCode[Requests];
         using var gate = new SemaphoreSlim(48);
         await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
@@ -35,8 +43,7 @@ public sealed class SharedLimitsTests
 
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, s.ToString()));
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
-        for (var instance = 0; instance < 3; instance++)
-            Assert.Contains(HttpStatusCode.OK, statuses.Where((_, i) => i % 3 == instance));
+        Assert.Contains(HttpStatusCode.OK, statuses);
 
         // What really ran upstream: no more than the fleet's limit plus one request's estimate (prompt + max_tokens);
         // three independent limits would have let up to three times as much through.
@@ -46,7 +53,7 @@ public sealed class SharedLimitsTests
 
         await fleet.DisposeAsync();
         var ledger = await FleetHarness.LedgerAsync(postgres.ConnectionString);
-        Assert.Equal((Requests, Requests), ledger);
+        Assert.Equal((Requests + 3, Requests + 3), ledger);
     }
 
     [Fact]

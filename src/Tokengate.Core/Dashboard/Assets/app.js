@@ -90,7 +90,15 @@
     for (const s of series) {
       const item = document.createElement("span");
       const swatch = document.createElement("i");
-      swatch.style.background = s.color;
+      // A dashed series shares its backend's colour; its swatch is a dashed stroke so the two stay apart.
+      if (s.dashed) {
+        swatch.style.background = "transparent";
+        swatch.style.borderTop = "2px dashed " + s.color;
+        swatch.style.height = "0";
+        swatch.style.alignSelf = "center";
+      } else {
+        swatch.style.background = s.color;
+      }
       item.append(swatch, s.name);
       box.appendChild(item);
     }
