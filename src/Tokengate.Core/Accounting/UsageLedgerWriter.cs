@@ -64,6 +64,7 @@ internal sealed partial class UsageLedgerWriter(
                 }
             }
             if (!await more.ConfigureAwait(false)) break;
+            await GatherAsync(batchSize).ConfigureAwait(false);
             while (batch.Count < batchSize && ledger.Reader.TryRead(out var record)) batch.Add(record);
             foreach (var record in batch) gatewayMetrics.Record(record, time.GetUtcNow());
             await PersistAsync(batch, batchSize).ConfigureAwait(false);
@@ -73,6 +74,17 @@ internal sealed partial class UsageLedgerWriter(
         // Shutting down: one last chance for what is spooled; anything left is replayed at the next start.
         _nextAttempt = default;
         if (spool.Pending > 0) await ReplayAsync(batchSize).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives a batch that is not full a moment to fill (or the queue to close at shutdown). The pause is a batching
+    /// window with no meaning of its own, so it runs on the system clock: under a test clock the ledger still moves.
+    /// </summary>
+    private async Task GatherAsync(int batchSize)
+    {
+        var linger = options.Value.Accounting.LedgerFlushInterval;
+        if (linger <= TimeSpan.Zero || ledger.Reader.Count >= batchSize) return;
+        await Task.WhenAny(Task.Delay(linger, TimeProvider.System), ledger.Reader.Completion).ConfigureAwait(false);
     }
 
     private async Task PersistAsync(List<UsageRecord> batch, int batchSize)

@@ -13,6 +13,13 @@ public sealed class AccountingOptions
     /// <summary>Usage records waiting to be written, at most; past it requests wait for room (counted in metrics). Default 10000.</summary>
     public int LedgerQueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Records per multi-row insert. Default 500.</summary>
+    /// <summary>Records per write to the database. Default 500.</summary>
     public int LedgerBatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// How long the ledger writer waits for a batch to fill before writing what it has, 0 to 10 s. A steady trickle of
+    /// requests then costs a few database writes a second instead of one per request; it is also how far the ledger
+    /// (and the usage metrics derived from it) may lag behind. Default 100 ms.
+    /// </summary>
+    public TimeSpan LedgerFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 }

@@ -25,6 +25,8 @@ internal static class UsageOptionsValidation
         var a = options.Accounting;
         if (a.LedgerQueueCapacity < 1) errors.Add($"{Root}:Accounting:LedgerQueueCapacity: must be at least 1 (was {a.LedgerQueueCapacity}).");
         if (a.LedgerBatchSize is < 1 or > 5000) errors.Add($"{Root}:Accounting:LedgerBatchSize: must be between 1 and 5000 (was {a.LedgerBatchSize}).");
+        if (a.LedgerFlushInterval < TimeSpan.Zero || a.LedgerFlushInterval > TimeSpan.FromSeconds(10))
+            errors.Add($"{Root}:Accounting:LedgerFlushInterval: must be between 00:00:00 and 00:00:10 (was {a.LedgerFlushInterval}).");
         foreach (var (model, price) in a.Prices)
         {
             if (price.Input < 0 || price.Output < 0 || price.CachedInput < 0)

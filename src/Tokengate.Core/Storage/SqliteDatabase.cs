@@ -33,7 +33,9 @@ internal sealed class SqliteDatabase : IDatabase
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var pragma = connection.CreateCommand();
         // busy_timeout lets a second process (the CLI next to a running gateway) wait for the writer instead of failing.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+        // synchronous=NORMAL is SQLite's recommendation with WAL: no fsync per commit, still safe if the process
+        // crashes; only an operating-system crash or power loss can take back the last commits.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
