@@ -10,6 +10,7 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     ConsumersCommand.Create(),
     AuditCommand.Create(),
     SecretsCommand.Create(),
+    BackendsCommand.Create(),
     BenchCommand.Create(),
     UsageCommand.Create(),
 };

@@ -134,7 +134,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapMetricsApi().MapAlerts();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapMetricsApi().MapAlerts();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();
