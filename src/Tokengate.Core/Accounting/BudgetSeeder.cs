@@ -32,7 +32,7 @@ internal sealed class BudgetSeeder(BudgetTracker tracker, GatewayConfiguration c
         var column = scope == "group" ? "consumer_group" : "consumer";
         var sum = unit == BudgetUnit.Usd ? "cost_nanousd" : "prompt_tokens + completion_tokens";
         command.CommandText = $"SELECT COALESCE(SUM({sum}), 0) FROM usage_ledger WHERE {column} = @name AND at >= @since";
-        command.AddParameter("@name", name).AddParameter("@since", UsageTime.ToDb(since, database.Provider));
+        command.AddParameter("@name", name).AddParameter("@since", DbTimestamps.ToDb(since, database.Provider));
         var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         return unit == BudgetUnit.Usd ? UsageTime.FromNanoUsd(total) : total;
     }

@@ -146,7 +146,7 @@ internal sealed partial class UsageLedgerWriter(
 
     private object?[] Values(UsageRecord r) =>
     [
-        UsageTime.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
+        DbTimestamps.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
         r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
         r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
     ];

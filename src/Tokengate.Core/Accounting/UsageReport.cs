@@ -33,8 +33,8 @@ internal static class UsageReport
             where.Add(sql);
             command.AddParameter(name, value);
         }
-        Filter("at >= @since", "@since", query.Since is { } since ? UsageTime.ToDb(since, database.Provider) : null);
-        Filter("at < @until", "@until", query.Until is { } until ? UsageTime.ToDb(until, database.Provider) : null);
+        Filter("at >= @since", "@since", query.Since is { } since ? DbTimestamps.ToDb(since, database.Provider) : null);
+        Filter("at < @until", "@until", query.Until is { } until ? DbTimestamps.ToDb(until, database.Provider) : null);
         Filter("consumer = @consumer", "@consumer", query.Consumer);
         Filter("consumer_group = @group", "@group", query.Group);
         Filter("deployment = @deployment", "@deployment", query.Deployment);

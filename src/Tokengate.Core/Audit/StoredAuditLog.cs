@@ -15,7 +15,7 @@ internal sealed class StoredAuditLog(IDatabase database) : IAuditLog
             INSERT INTO audit_log (at, actor, action, target, client_address, outcome, detail)
             VALUES (@at, @actor, @action, @target, @client, @outcome, @detail)
             """;
-        command.AddParameter("@at", Timestamp(record.At))
+        command.AddParameter("@at", DbTimestamps.ToDb(record.At, database.Provider))
             .AddParameter("@actor", record.Actor)
             .AddParameter("@action", record.Action)
             .AddParameter("@target", record.Target)
@@ -33,7 +33,7 @@ internal sealed class StoredAuditLog(IDatabase database) : IAuditLog
         if (query.Since is { } since)
         {
             where.Add("at >= @since");
-            command.AddParameter("@since", Timestamp(since));
+            command.AddParameter("@since", DbTimestamps.ToDb(since, database.Provider));
         }
         if (query.Actor is { } actor)
         {
@@ -57,7 +57,7 @@ internal sealed class StoredAuditLog(IDatabase database) : IAuditLog
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             records.Add(new AuditRecord(
-                ReadTimestamp(reader, 1),
+                DbTimestamps.Read(reader, 1),
                 reader.GetString(2),
                 reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
@@ -68,15 +68,5 @@ internal sealed class StoredAuditLog(IDatabase database) : IAuditLog
         return records;
     }
 
-    // SQLite stores ISO-8601 text (sorts correctly); PostgreSQL a timestamptz. Both take a UTC DateTime parameter.
-    private object Timestamp(DateTimeOffset at) => database.Provider == DatabaseProvider.Sqlite
-        ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
-        : at.UtcDateTime;
 
-    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
-    {
-        DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-        string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-        var other => throw new InvalidOperationException($"Unexpected timestamp type {other.GetType()}"),
-    };
 }

@@ -27,7 +27,7 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         command.AddParameter("@name", consumer.Name)
             .AddParameter("@group", consumer.Group)
             .AddParameter("@roles", string.Join(',', consumer.Roles))
-            .AddParameter("@created", Timestamp(consumer.CreatedAt));
+            .AddParameter("@created", DbTimestamps.ToDb(consumer.CreatedAt, database.Provider));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -44,7 +44,7 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "UPDATE consumers SET disabled_at = @now WHERE name = @name AND disabled_at IS NULL";
-            command.AddParameter("@now", Timestamp(time.GetUtcNow())).AddParameter("@name", name);
+            command.AddParameter("@now", DbTimestamps.ToDb(time.GetUtcNow(), database.Provider)).AddParameter("@name", name);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         return await FindConsumerAsync(name, cancellationToken).ConfigureAwait(false);
@@ -59,7 +59,7 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // SQLite: Microsoft.Data.Sqlite begins IMMEDIATE, which takes the write lock; PostgreSQL: FOR UPDATE below.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var now = Timestamp(time.GetUtcNow());
+        var now = DbTimestamps.ToDb(time.GetUtcNow(), database.Provider);
 
         await using (var consumer = connection.CreateCommand())
         {
@@ -87,8 +87,8 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
             insert.AddParameter("@id", key.Id)
                 .AddParameter("@consumer", key.Consumer)
                 .AddParameter("@prefix", key.Prefix)
-                .AddParameter("@created", Timestamp(key.CreatedAt))
-                .AddParameter("@expires", key.ExpiresAt is { } e ? Timestamp(e) : null)
+                .AddParameter("@created", DbTimestamps.ToDb(key.CreatedAt, database.Provider))
+                .AddParameter("@expires", key.ExpiresAt is { } e ? DbTimestamps.ToDb(e, database.Provider) : null)
                 .AddParameter("@hash", hashHex);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -126,12 +126,12 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
             FROM consumer_keys k JOIN consumers c ON c.name = k.consumer
             WHERE c.disabled_at IS NULL AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > @now)
             """;
-        command.AddParameter("@now", Timestamp(time.GetUtcNow()));
+        command.AddParameter("@now", DbTimestamps.ToDb(time.GetUtcNow(), database.Provider));
         var rows = new List<ActiveKeyRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new ActiveKeyRow(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), SplitRoles(reader.GetString(3)), NullableTimestamp(reader, 4)));
+            rows.Add(new ActiveKeyRow(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), SplitRoles(reader.GetString(3)), DbTimestamps.ReadNullable(reader, 4)));
         }
         return rows;
     }
@@ -141,7 +141,7 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.AddParameter("@id", id).AddParameter("@at", Timestamp(at));
+        command.AddParameter("@id", id).AddParameter("@at", DbTimestamps.ToDb(at, database.Provider));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -156,7 +156,7 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             consumers.Add(new ConsumerRecord(reader.GetString(0), NullableString(reader, 1), SplitRoles(reader.GetString(2)),
-                ReadTimestamp(reader, 3), NullableTimestamp(reader, 4)));
+                DbTimestamps.Read(reader, 3), DbTimestamps.ReadNullable(reader, 4)));
         }
         return consumers;
     }
@@ -171,8 +171,8 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            keys.Add(new KeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), ReadTimestamp(reader, 3),
-                NullableTimestamp(reader, 4), NullableTimestamp(reader, 5)));
+            keys.Add(new KeyRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), DbTimestamps.Read(reader, 3),
+                DbTimestamps.ReadNullable(reader, 4), DbTimestamps.ReadNullable(reader, 5)));
         }
         return keys;
     }
@@ -181,17 +181,6 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static DateTimeOffset? NullableTimestamp(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : ReadTimestamp(reader, ordinal);
 
-    // As in the audit log: SQLite keeps fixed-width ISO-8601 text (sorts and compares correctly), PostgreSQL a timestamptz.
-    private object Timestamp(DateTimeOffset at) => database.Provider == DatabaseProvider.Sqlite
-        ? at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)
-        : at.UtcDateTime;
 
-    private static DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
-    {
-        DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-        string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-        var other => throw new InvalidOperationException($"Unexpected timestamp type {other.GetType()}"),
-    };
 }
