@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Tokengate.Hosting;
 using Tokengate.Identity;
 using Tokengate.Simulator;
@@ -67,10 +66,8 @@ internal sealed class UpEnvironment : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends));
                 builder.Configuration["Tokengate:Data:Directory"] = data.FullName;
                 if (settings.TimeProvider is { } time) builder.Services.AddSingleton(time);
-                if (settings.Quiet)
-                {
-                    builder.Logging.SetMinimumLevel(LogLevel.Warning);
-                }
+                // Configuration rules outrank SetMinimumLevel, so quiet is said the same way.
+                if (settings.Quiet) builder.Configuration["Logging:LogLevel:Default"] = "Warning";
             }, cancellationToken: cancellationToken).ConfigureAwait(false);
             try
             {
