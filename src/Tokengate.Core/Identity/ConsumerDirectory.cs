@@ -100,10 +100,12 @@ internal sealed partial class ConsumerDirectory : IConsumerKeyStore, IDisposable
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The rows are as fresh as the moment the read began, which is what staleness is measured from.
+            var readAt = _time.GetUtcNow();
             var rows = await _store.LoadActiveKeysAsync(cancellationToken).ConfigureAwait(false);
             lock (_buildLock) _stored = rows;
             Rebuild();
-            Volatile.Write(ref _loadedAtTicks, _time.GetUtcNow().UtcTicks);
+            Volatile.Write(ref _loadedAtTicks, readAt.UtcTicks);
             if (Interlocked.Exchange(ref _staleReported, 0) == 1) LogFreshAgain(_logger);
         }
         finally

@@ -69,28 +69,11 @@ public sealed class LedgerRetentionTests
         }
     }
 
-    [Fact]
-    public async Task ZeroRetention_KeepsEverything()
-    {
-        await using var h = await LimitsHarness.StartAsync(new() { ["Tokengate:Accounting:LedgerRetention"] = "00:00:00" });
-        var path = Path.Combine(h.Data.FullName, "tokengate.db");
-        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            await connection.OpenAsync();
-            await InsertAsync(connection, h.Time.GetUtcNow(), at => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture), old: 10);
-        }
-        h.Time.Advance(TimeSpan.FromHours(1));
-        // With no retention the job returns without touching the database.
-        var (old, recent) = await CountAsync(new SqliteConnection($"Data Source={path};Pooling=false"), h.Time.GetUtcNow() - Retention);
-        Assert.Equal(10, old);
-        Assert.Equal(3, recent);
-    }
-
     /// <summary>
-    /// <paramref name="old"/> rows from 401 days before <paramref name="now"/>, one just past the retention an hour
+    /// <see cref="Old"/> rows from 401 days before <paramref name="now"/>, one just past the retention an hour
     /// later, and three recent ones (one just inside the retention an hour later, one a day old, one now).
     /// </summary>
-    private static async Task InsertAsync(DbConnection connection, DateTimeOffset now, Func<DateTimeOffset, object> at, int old = Old)
+    private static async Task InsertAsync(DbConnection connection, DateTimeOffset now, Func<DateTimeOffset, object> at)
     {
         await using var transaction = await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
@@ -107,7 +90,7 @@ public sealed class LedgerRetentionTests
         idParameter.ParameterName = "@id";
         command.Parameters.Add(idParameter);
         if (connection is SqliteConnection) await command.PrepareAsync();
-        var times = Enumerable.Repeat(now - TimeSpan.FromDays(401), old - 1)
+        var times = Enumerable.Repeat(now - TimeSpan.FromDays(401), Old - 1)
             .Append(now - Retention + TimeSpan.FromMinutes(30))
             .Append(now - Retention + TimeSpan.FromHours(2))
             .Append(now - TimeSpan.FromDays(1))
