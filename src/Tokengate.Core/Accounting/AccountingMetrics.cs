@@ -13,6 +13,7 @@ internal sealed class AccountingMetrics
         LedgerWritten = meter.CreateCounter<long>("tokengate.ledger.written", description: "Usage records written to the ledger.");
         LedgerFailed = meter.CreateCounter<long>("tokengate.ledger.failed", description: "Usage records lost: neither the database nor the spool file took them.");
         LedgerSpooled = meter.CreateCounter<long>("tokengate.ledger.spooled", description: "Usage records the database did not take, spooled to the data folder for replay.");
+        LedgerPurged = meter.CreateCounter<long>("tokengate.ledger.purged", description: "Usage records deleted from the ledger because they were older than the retention.");
         meter.CreateObservableGauge("tokengate.ledger.spool_pending", () => spool.Pending, description: "Usage records waiting in the spool file for the database.");
     }
 
@@ -23,4 +24,6 @@ internal sealed class AccountingMetrics
     public Counter<long> LedgerFailed { get; }
 
     public Counter<long> LedgerSpooled { get; }
+
+    public Counter<long> LedgerPurged { get; }
 }

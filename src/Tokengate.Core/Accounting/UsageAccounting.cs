@@ -24,6 +24,8 @@ internal static class UsageAccounting
         services.AddSingleton<LedgerSpool>();
         services.AddSingleton<UsageLedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageLedgerWriter>());
+        services.AddSingleton<LedgerRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
         services.AddSingleton<BudgetTracker>();
         services.AddHostedService<BudgetSeeder>();
         services.AddHostedService<BudgetAlertSender>();

@@ -22,4 +22,11 @@ public sealed class AccountingOptions
     /// (and the usage metrics derived from it) may lag behind. Default 100 ms.
     /// </summary>
     public TimeSpan LedgerFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long usage records are kept. A background job on every instance deletes older ledger rows hourly, in
+    /// bounded batches, so the ledger needs no manual maintenance. <c>00:00:00</c> keeps records forever; otherwise at
+    /// least one day. Budgets and reports over periods longer than this see only what is kept. Default 400 days.
+    /// </summary>
+    public TimeSpan LedgerRetention { get; set; } = TimeSpan.FromDays(400);
 }

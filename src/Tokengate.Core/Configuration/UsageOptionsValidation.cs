@@ -27,6 +27,8 @@ internal static class UsageOptionsValidation
         if (a.LedgerBatchSize is < 1 or > 5000) errors.Add($"{Root}:Accounting:LedgerBatchSize: must be between 1 and 5000 (was {a.LedgerBatchSize}).");
         if (a.LedgerFlushInterval < TimeSpan.Zero || a.LedgerFlushInterval > TimeSpan.FromSeconds(10))
             errors.Add($"{Root}:Accounting:LedgerFlushInterval: must be between 00:00:00 and 00:00:10 (was {a.LedgerFlushInterval}).");
+        if (a.LedgerRetention != TimeSpan.Zero && a.LedgerRetention < TimeSpan.FromDays(1))
+            errors.Add($"{Root}:Accounting:LedgerRetention: must be 00:00:00 (keep forever) or at least 1.00:00:00 (was {a.LedgerRetention}).");
         foreach (var (model, price) in a.Prices)
         {
             if (price.Input < 0 || price.Output < 0 || price.CachedInput < 0)

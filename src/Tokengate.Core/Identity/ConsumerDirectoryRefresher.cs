@@ -9,7 +9,8 @@ namespace Tokengate.Identity;
 /// Loads the stored keys before the gateway serves, re-reads them at once when any instance announces a change of
 /// consumers (with Redis, a revoked key is refused fleet-wide within a moment), and also every
 /// <see cref="KeyStoreOptions.RefreshInterval"/> as a safety net for missed announcements and for changes made
-/// straight in the database. A failed re-read keeps the last good lookup in force.
+/// straight in the database. A failed re-read keeps the last good lookup in force, for stored keys at most
+/// <see cref="KeyStoreOptions.MaxStaleness"/>.
 /// </summary>
 internal sealed partial class ConsumerDirectoryRefresher(
     ConsumerDirectory directory,
@@ -69,9 +70,10 @@ internal sealed partial class ConsumerDirectoryRefresher(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRefreshFailed(logger, ex);
+            directory.NoteRefreshFailed();
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Could not re-read consumer keys; the previous keys stay in force")]
+    [LoggerMessage(1, LogLevel.Warning, "Could not re-read consumer keys; the previous keys stay in force for at most Tokengate:KeyStore:MaxStaleness")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

@@ -68,6 +68,26 @@ public sealed class GatewayOptionsValidatorTests : IDisposable
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData("-1.00:00:00")]
+    [InlineData("12:00:00")]
+    public void Validate_LedgerRetentionNegativeOrUnderADay_FailsAtItsPath(string value)
+    {
+        var options = ValidOptions();
+        options.Accounting.LedgerRetention = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+
+        AssertSingleFailureAt(options, "Tokengate:Accounting:LedgerRetention:");
+    }
+
+    [Fact]
+    public void Validate_LedgerRetentionZero_KeepsForever_Succeeds()
+    {
+        var options = ValidOptions();
+        options.Accounting.LedgerRetention = TimeSpan.Zero;
+
+        Assert.True(_validator.Validate(Options.DefaultName, options).Succeeded);
+    }
+
     [Fact]
     public void Validate_NoConsumers_Succeeds()
     {
