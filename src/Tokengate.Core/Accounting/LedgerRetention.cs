@@ -90,7 +90,7 @@ internal sealed partial class LedgerRetention(
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = database.Provider == DatabaseProvider.Sqlite ? SqliteDelete : PostgresDelete;
-                command.AddParameter("@cutoff", UsageTime.ToDb(cutoff, database.Provider)).AddParameter("@limit", BatchSize);
+                command.AddParameter("@cutoff", DbTimestamps.ToDb(cutoff, database.Provider)).AddParameter("@limit", BatchSize);
                 deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             total += deleted;
