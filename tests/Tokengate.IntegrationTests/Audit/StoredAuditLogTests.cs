@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tokengate.Audit;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Storage;
@@ -10,17 +8,11 @@ namespace Tokengate.IntegrationTests.Audit;
 public sealed class StoredAuditLogTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
-    private readonly DirectoryInfo _sqliteFolder = Directory.CreateTempSubdirectory("tokengate-audit-");
-    private TestPostgres _postgres = null!;
+    private TestDatabases _databases = null!;
 
-    public async Task InitializeAsync() => _postgres = await TestPostgres.CreateAsync();
+    public async Task InitializeAsync() => _databases = await TestDatabases.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _sqliteFolder.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
@@ -42,7 +34,6 @@ public sealed class StoredAuditLogTests : IAsyncLifetime
         Assert.Equal(["key.revoked", "key.created"], (await log.QueryAsync(new AuditQuery(ActionPrefix: "key."), default)).Select(r => r.Action));
         Assert.Equal(2, (await log.QueryAsync(new AuditQuery(Since: T0.AddMinutes(1)), default)).Count);
         Assert.Single(await log.QueryAsync(new AuditQuery(Limit: 1), default));
-        if (database is IAsyncDisposable d) await d.DisposeAsync();
     }
 
     [Theory]
@@ -63,15 +54,7 @@ public sealed class StoredAuditLogTests : IAsyncLifetime
             Assert.Contains("append-only", ex.Message, StringComparison.Ordinal);
         }
         Assert.Equal("alice", Assert.Single(await new StoredAuditLog(database).QueryAsync(new AuditQuery(), default)).Actor);
-        if (database is IAsyncDisposable d) await d.DisposeAsync();
     }
 
-    private async Task<IDatabase> OpenAsync(DatabaseProvider provider)
-    {
-        IDatabase database = provider == DatabaseProvider.Sqlite
-            ? new SqliteDatabase(Path.Combine(_sqliteFolder.FullName, Guid.NewGuid().ToString("N")))
-            : new PostgresDatabase(_postgres.ConnectionString);
-        await new MigrationRunner(database, [new AuditMigrations()], TimeProvider.System, NullLogger<MigrationRunner>.Instance).StartAsync(default);
-        return database;
-    }
+    private Task<IDatabase> OpenAsync(DatabaseProvider provider) => _databases.OpenAsync(provider, new AuditMigrations());
 }

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Tokengate.Elevation;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Storage;
@@ -10,17 +8,11 @@ namespace Tokengate.IntegrationTests.Elevation;
 public sealed class StoredElevationStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
-    private readonly DirectoryInfo _sqliteFolder = Directory.CreateTempSubdirectory("tokengate-elevation-store-");
-    private TestPostgres _postgres = null!;
+    private TestDatabases _databases = null!;
 
-    public async Task InitializeAsync() => _postgres = await TestPostgres.CreateAsync();
+    public async Task InitializeAsync() => _databases = await TestDatabases.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _postgres.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _sqliteFolder.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
@@ -46,15 +38,7 @@ public sealed class StoredElevationStoreTests : IAsyncLifetime
         Assert.Equal(["e2", "e1"], (await store.ListAsync(null, 10, default)).Select(r => r.Id));
         Assert.Equal(ElevationState.Revoked, (await store.ListAsync("ops", 10, default)).Single().StoredState);
         Assert.Empty(await store.ActiveAsync(null, default));
-        if (database is IAsyncDisposable d) await d.DisposeAsync();
     }
 
-    private async Task<IDatabase> OpenAsync(DatabaseProvider provider)
-    {
-        IDatabase database = provider == DatabaseProvider.Sqlite
-            ? new SqliteDatabase(Path.Combine(_sqliteFolder.FullName, Guid.NewGuid().ToString("N")))
-            : new PostgresDatabase(_postgres.ConnectionString);
-        await new MigrationRunner(database, [new ElevationMigrations()], TimeProvider.System, NullLogger<MigrationRunner>.Instance).StartAsync(default);
-        return database;
-    }
+    private Task<IDatabase> OpenAsync(DatabaseProvider provider) => _databases.OpenAsync(provider, new ElevationMigrations());
 }

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
@@ -11,20 +9,12 @@ namespace Tokengate.IntegrationTests.Identity;
 public sealed class ConsumerStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
-    private readonly DirectoryInfo _sqliteFolder = Directory.CreateTempSubdirectory("tokengate-store-");
     private readonly FakeTimeProvider _time = new(T0);
-    private readonly List<IDatabase> _databases = [];
-    private TestPostgres _postgres = null!;
+    private TestDatabases _databases = null!;
 
-    public async Task InitializeAsync() => _postgres = await TestPostgres.CreateAsync();
+    public async Task InitializeAsync() => _databases = await TestDatabases.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var d in _databases.OfType<IAsyncDisposable>()) await d.DisposeAsync();
-        await _postgres.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _sqliteFolder.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
@@ -95,13 +85,6 @@ public sealed class ConsumerStoreTests : IAsyncLifetime
 
     private static string Hash(char c) => new(char.ToUpperInvariant(c), 64);
 
-    private async Task<ConsumerStore> OpenAsync(DatabaseProvider provider)
-    {
-        IDatabase database = provider == DatabaseProvider.Sqlite
-            ? new SqliteDatabase(Path.Combine(_sqliteFolder.FullName, Guid.NewGuid().ToString("N")))
-            : new PostgresDatabase(_postgres.ConnectionString);
-        _databases.Add(database);
-        await new MigrationRunner(database, [new IdentityMigrations()], TimeProvider.System, NullLogger<MigrationRunner>.Instance).StartAsync(default);
-        return new ConsumerStore(database, _time);
-    }
+    private async Task<ConsumerStore> OpenAsync(DatabaseProvider provider) =>
+        new(await _databases.OpenAsync(provider, new IdentityMigrations()), _time);
 }
