@@ -30,6 +30,10 @@ internal static class UpBanner
         text.AppendLine($"  Azure OpenAI SDKs: endpoint {endpoint}, key above, deployment {UpEnvironment.ChatDeployment}");
         text.AppendLine($"  OpenAI SDKs:       base URL {endpoint}/openai/v1/, key above, model {UpEnvironment.ChatDeployment}");
         text.AppendLine();
+        text.AppendLine($"  Dashboard:         {endpoint}/dashboard (sign in with the operator key in");
+        text.AppendLine($"                     {Path.Combine(up.DataDirectory.FullName, Identity.GatewayDiscovery.KeyFileName)}, valid while this runs)");
+        text.AppendLine("  Admin commands:    tokengate keys|consumers|audit|usage|backends, run from this folder");
+        text.AppendLine();
         text.AppendLine("Press Ctrl+C to stop.");
         return text.ToString();
     }
