@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Tokengate.Hosting;
 using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
@@ -12,17 +9,14 @@ namespace Tokengate.IntegrationTests.Admin;
 /// <summary>The admin API authenticates with gateway keys and authorizes by role.</summary>
 public sealed class AdminApiTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tokengate-admin-");
     private SimulatorServer _backend = null!;
-    private GatewayServer _gateway = null!;
-    private HttpClient _client = null!;
+    private TestGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await TestBackends.StartAsync();
         var config = new Dictionary<string, string?>
         {
-            ["Tokengate:Data:Directory"] = _data.FullName,
             ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format("key-app"),
             ["Tokengate:Consumers:app:Group"] = "checkout",
             ["Tokengate:Consumers:watcher:KeyHashes:0"] = KeyHash.Format("key-reader"),
@@ -31,17 +25,13 @@ public sealed class AdminApiTests : IAsyncLifetime
             ["Tokengate:Consumers:boss:Roles:0"] = "admin",
         };
         foreach (var (k, v) in TestBackends.Backend("chat", 0, "b1", _backend)) config[k] = v;
-        _gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b => b.Configuration.AddInMemoryCollection(config));
-        _client = new HttpClient { BaseAddress = _gateway.Endpoint };
+        _gateway = await TestGateway.StartAsync(config);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _gateway.DisposeAsync();
         await _backend.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Delete(recursive: true);
     }
 
     [Theory]
@@ -54,7 +44,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "admin/pools");
         if (key is not null) request.Headers.Add("api-key", key);
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         if (expected == HttpStatusCode.OK)
@@ -68,7 +58,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "admin/whoami");
         request.Headers.Authorization = new("Bearer", "key-admin");
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("boss", body.RootElement.GetProperty("name").GetString());

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Tokengate.Hosting;
 using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
@@ -12,12 +9,10 @@ namespace Tokengate.IntegrationTests.Admin;
 /// <summary>An operator switches a backend to its other key through the admin API; the switch is audited.</summary>
 public sealed class BackendKeyAdminApiTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tokengate-backend-keys-");
     private readonly string _primaryVariable = "TOKENGATE_TEST_KEY1_" + Guid.NewGuid().ToString("N");
     private readonly string _secondaryVariable = "TOKENGATE_TEST_KEY2_" + Guid.NewGuid().ToString("N");
     private SimulatorServer _backend = null!;
-    private GatewayServer _gateway = null!;
-    private HttpClient _client = null!;
+    private TestGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,7 +23,6 @@ public sealed class BackendKeyAdminApiTests : IAsyncLifetime
         _backend = await SimulatorServer.StartAsync(options);
         var config = new Dictionary<string, string?>
         {
-            ["Tokengate:Data:Directory"] = _data.FullName,
             ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format("key-app"),
             ["Tokengate:Consumers:ops:KeyHashes:0"] = KeyHash.Format("key-ops"),
             ["Tokengate:Consumers:ops:Roles:0"] = "operator",
@@ -42,19 +36,15 @@ public sealed class BackendKeyAdminApiTests : IAsyncLifetime
             ["Tokengate:Pools:solo:Backends:0:Deployment"] = "gpt-4o",
             ["Tokengate:Pools:solo:Backends:0:ApiKey"] = "env:" + _primaryVariable,
         };
-        _gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b => b.Configuration.AddInMemoryCollection(config));
-        _client = new HttpClient { BaseAddress = _gateway.Endpoint };
+        _gateway = await TestGateway.StartAsync(config);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _gateway.DisposeAsync();
         await _backend.DisposeAsync();
         Environment.SetEnvironmentVariable(_primaryVariable, null);
         Environment.SetEnvironmentVariable(_secondaryVariable, null);
-        SqliteConnection.ClearAllPools();
-        _data.Delete(recursive: true);
     }
 
     [Fact]
@@ -67,7 +57,7 @@ public sealed class BackendKeyAdminApiTests : IAsyncLifetime
 
         // The backend now only accepts key 2: requests still succeed.
         _backend.Control.SetApiKeys(["backend-key-two"]);
-        using (var chat = await _client.SendAsync(GatewayRequests.Chat("chat", "key-app")))
+        using (var chat = await _gateway.Client.SendAsync(GatewayRequests.Chat("chat", "key-app")))
             Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
 
         using var second = await PostAsync("admin/backends/two-keys/rotate-key", "key-ops");
@@ -76,7 +66,7 @@ public sealed class BackendKeyAdminApiTests : IAsyncLifetime
 
         var audit = new HttpRequestMessage(HttpMethod.Get, "admin/audit?action=backend.");
         audit.Headers.Add("api-key", "key-ops");
-        using var records = JsonDocument.Parse(await (await _client.SendAsync(audit)).Content.ReadAsStringAsync());
+        using var records = JsonDocument.Parse(await (await _gateway.Client.SendAsync(audit)).Content.ReadAsStringAsync());
         var rotations = records.RootElement.GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(2, rotations.Count);
         Assert.All(rotations, r => Assert.Equal(("ops", "two-keys", "success"),
@@ -104,6 +94,6 @@ public sealed class BackendKeyAdminApiTests : IAsyncLifetime
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (key is not null) request.Headers.Add("api-key", key);
-        return _client.SendAsync(request);
+        return _gateway.Client.SendAsync(request);
     }
 }

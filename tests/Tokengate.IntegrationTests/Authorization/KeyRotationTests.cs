@@ -1,10 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Tokengate.Hosting;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
 
@@ -13,12 +9,10 @@ namespace Tokengate.IntegrationTests.Authorization;
 /// <summary>The gateway follows the issuer's key rotation: a token with a new key id makes it re-read the key set.</summary>
 public sealed class KeyRotationTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tokengate-rotation-");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
     private SimulatorServer _backend = null!;
     private TestIssuer _issuer = null!;
-    private GatewayServer _gateway = null!;
-    private HttpClient _client = null!;
+    private TestGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,28 +20,19 @@ public sealed class KeyRotationTests : IAsyncLifetime
         _issuer = await TestIssuer.StartAsync(_time);
         var config = new Dictionary<string, string?>
         {
-            ["Tokengate:Data:Directory"] = _data.FullName,
             ["Tokengate:Access:Default:Deployments:0"] = "*",
             ["Tokengate:Access:Default:Operations:0"] = "chat",
         };
         foreach (var (k, v) in TestBackends.Backend("gpt-4o", 0, "b1", _backend)) config[k] = v;
         foreach (var (k, v) in _issuer.GatewayConfiguration()) config[k] = v;
-        _gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b =>
-        {
-            b.Configuration.AddInMemoryCollection(config);
-            b.Services.AddSingleton<TimeProvider>(_time);
-        });
-        _client = new HttpClient { BaseAddress = _gateway.Endpoint };
+        _gateway = await TestGateway.StartAsync(config, _time);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _gateway.DisposeAsync();
         await _issuer.DisposeAsync();
         await _backend.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Delete(recursive: true);
     }
 
     [Fact]
@@ -77,7 +62,7 @@ public sealed class KeyRotationTests : IAsyncLifetime
     {
         using var request = GatewayRequests.Chat("gpt-4o", null);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         return response.StatusCode;
     }
 }

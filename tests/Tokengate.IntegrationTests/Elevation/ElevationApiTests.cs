@@ -1,12 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Tokengate.Audit;
-using Tokengate.Hosting;
 using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
@@ -16,18 +13,15 @@ namespace Tokengate.IntegrationTests.Elevation;
 /// <summary>Just-in-time elevation through the admin API, on a fake clock.</summary>
 public sealed class ElevationApiTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("tokengate-elevation-");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
     private SimulatorServer _backend = null!;
-    private GatewayServer _gateway = null!;
-    private HttpClient _client = null!;
+    private TestGateway _gateway = null!;
 
     public async Task InitializeAsync()
     {
         _backend = await TestBackends.StartAsync();
         var config = new Dictionary<string, string?>
         {
-            ["Tokengate:Data:Directory"] = _data.FullName,
             ["Tokengate:Consumers:dev:KeyHashes:0"] = KeyHash.Format("key-dev"),
             ["Tokengate:Consumers:watcher:KeyHashes:0"] = KeyHash.Format("key-reader"),
             ["Tokengate:Consumers:watcher:Roles:0"] = "reader",
@@ -37,21 +31,13 @@ public sealed class ElevationApiTests : IAsyncLifetime
             ["Tokengate:Elevation:SelfApproveRoles:0"] = "operator",
         };
         foreach (var (k, v) in TestBackends.Backend("gpt-4o", 0, "b1", _backend)) config[k] = v;
-        _gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b =>
-        {
-            b.Configuration.AddInMemoryCollection(config);
-            b.Services.AddSingleton<TimeProvider>(_time);
-        });
-        _client = new HttpClient { BaseAddress = _gateway.Endpoint };
+        _gateway = await TestGateway.StartAsync(config, _time);
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _gateway.DisposeAsync();
         await _backend.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        _data.Delete(recursive: true);
     }
 
     [Fact]
@@ -115,7 +101,7 @@ public sealed class ElevationApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "admin/elevations") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add("api-key", key);
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, (await ErrorCodeAsync(response))!);
     }
 
@@ -131,7 +117,7 @@ public sealed class ElevationApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "admin/elevations") { Content = JsonContent.Create(new { role, duration, reason }) };
         request.Headers.Add("api-key", key);
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("pending", body.RootElement.GetProperty("state").GetString());
@@ -142,7 +128,7 @@ public sealed class ElevationApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(method, path);
         if (key is not null) request.Headers.Add("api-key", key);
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         return response.StatusCode;
     }
 
@@ -150,7 +136,7 @@ public sealed class ElevationApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "admin/elevations");
         request.Headers.Add("api-key", key);
-        using var response = await _client.SendAsync(request);
+        using var response = await _gateway.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("data").EnumerateArray().Select(e => e.Clone()).ToList();
@@ -162,7 +148,7 @@ public sealed class ElevationApiTests : IAsyncLifetime
     private async Task<List<string?>> ReasonsAsync(string key) => (await ListAsync(key)).Select(e => e.GetProperty("reason").GetString()).ToList();
 
     private Task<IReadOnlyList<AuditRecord>> AuditAsync() =>
-        _gateway.App.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(ActionPrefix: "elevation."), default);
+        _gateway.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(ActionPrefix: "elevation."), default);
 
     private static async Task<string?> ErrorCodeAsync(HttpResponseMessage response)
     {
