@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -151,30 +152,12 @@ internal sealed partial class UsageLedgerWriter(
         r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
     ];
 
-    /// <summary>
-    /// SQLite: one prepared single-row statement run for each record inside one transaction. SQLite looks named
-    /// parameters up one by one, so a many-row statement costs time quadratic in the batch; this stays linear.
-    /// </summary>
+    /// <summary>SQLite: one prepared single-row statement run for each record inside one transaction (<see cref="SqliteLedgerInsert"/>).</summary>
     private async Task WriteSqliteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var sql = new StringBuilder(InsertColumns).Append(" (");
-        for (var c = 0; c < Columns; c++)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $"{(c == 0 ? "" : ", ")}@p{c}");
-            command.AddParameter($"@p{c}", null);
-        }
-        command.CommandText = sql.Append(") ON CONFLICT (record_id) DO NOTHING").ToString();
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var record in batch)
-        {
-            var values = Values(record);
-            for (var c = 0; c < Columns; c++) command.Parameters[c].Value = values[c] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        SqliteLedgerInsert.Write((SqliteConnection)connection, batch);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

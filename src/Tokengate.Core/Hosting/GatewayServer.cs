@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Tokengate.OpenAI;
 
 namespace Tokengate.Hosting;
 
@@ -23,6 +25,10 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>The running application (its services, lifetime and configuration).</summary>
     public WebApplication App { get; }
 
+    // ASP.NET Core's property names for "UseAuthentication/UseAuthorization was called"; not public constants.
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+
     /// <summary>The first address Kestrel bound, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
     public Uri Endpoint { get; }
 
@@ -32,7 +38,10 @@ public sealed class GatewayServer : IAsyncDisposable
     /// </summary>
     public static async Task<GatewayServer> StartAsync(string urls, Action<WebApplicationBuilder>? configure = null, string[]? args = null, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        // appsettings.json is read next to the binary, as the configuration reference says. The content root is also
+        // where ASP.NET Core watches for changes to it, recursively: left at the working directory, that watch would
+        // see every write of a data folder created there (tokengate up) and wake on each ledger batch.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
         // Defaults under every other source: the gateway's own events at Information, but not ASP.NET Core's
         // per-request lines, which would cost more than the gateway itself on the hot path.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
@@ -54,8 +63,17 @@ public sealed class GatewayServer : IAsyncDisposable
         builder.Services.AddGateway(builder.Configuration);
 
         var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // Operator endpoints (admin API, metrics, dashboard) sign in through ASP.NET Core's schemes. The model routes
+        // identify their consumer in the pipeline's own step 2 and carry no authorization metadata, so they skip both.
+        app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<GatewayRoute>() is null, operators =>
+        {
+            operators.UseAuthentication();
+            operators.UseAuthorization();
+        });
+        // WebApplication puts both middlewares in front of every request unless the root builder records that the
+        // application added them; a branch writes to its own copy of the properties, so the marks are set here.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
+        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSetKey] = true;
         app.MapGateway();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

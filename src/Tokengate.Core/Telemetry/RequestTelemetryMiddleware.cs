@@ -10,7 +10,10 @@ namespace Tokengate.Telemetry;
 /// </summary>
 internal sealed class RequestTelemetryMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) =>
+        GatewayTracing.Source.HasListeners() ? TraceAsync(context) : next(context);
+
+    private async Task TraceAsync(HttpContext context)
     {
         using var span = GatewayTracing.Source.StartActivity("gateway request", ActivityKind.Server);
         await next(context).ConfigureAwait(false);
