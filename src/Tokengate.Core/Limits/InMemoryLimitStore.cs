@@ -15,8 +15,10 @@ internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
         var nowSecond = now.ToUnixTimeSeconds();
         lock (_lock)
         {
-            foreach (var scope in scopes)
+            // Indexed loops: a foreach over the interface would box an enumerator on every request.
+            for (var i = 0; i < scopes.Count; i++)
             {
+                var scope = scopes[i];
                 var c = Counter(scope.Key);
                 if (scope.ConcurrentRequests is { } concurrent && c.InFlight + 1 > concurrent)
                     return Refuse(scope, LimitKind.ConcurrentRequests, TimeSpan.FromSeconds(1));
@@ -26,9 +28,9 @@ internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
                     return Refuse(scope, LimitKind.TokensPerMinute, Until(c.SecondsUntilFits(nowSecond, tokens, tpm, tokens: true)));
             }
 
-            foreach (var scope in scopes)
+            for (var i = 0; i < scopes.Count; i++)
             {
-                var c = Counter(scope.Key);
+                var c = Counter(scopes[i].Key);
                 c.Add(nowSecond, tokens, 1);
                 c.InFlight++;
             }
@@ -67,9 +69,10 @@ internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
         var nowSecond = time.GetUtcNow().ToUnixTimeSeconds();
         lock (_lock)
         {
-            foreach (var scope in reservation.Scopes)
+            var scopes = reservation.Scopes;
+            for (var i = 0; i < scopes.Count; i++)
             {
-                var c = Counter(scope.Key);
+                var c = Counter(scopes[i].Key);
                 c.Correct(reservation.Second, tokens, requests, nowSecond);
                 c.InFlight = Math.Max(0, c.InFlight - 1);
             }
