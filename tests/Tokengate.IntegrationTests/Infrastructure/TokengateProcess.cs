@@ -51,7 +51,7 @@ internal sealed class TokengateProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public bool HasExited => _exited.Task.IsCompleted;
+    public bool HasExited => _process.HasExited;
 
     public int Id => _process.Id;
 
@@ -103,14 +103,14 @@ internal sealed class TokengateProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process ends at once, with no chance to finish requests or flush anything (a crash, an OOM kill).</summary>
     public async Task KillAsync()
     {
-        if (!_exited.Task.IsCompleted) _process.Kill();
+        if (!_process.HasExited) _process.Kill();
         await _process.WaitForExitAsync();
     }
 
     /// <summary>SIGTERM, as a service manager or Kubernetes stops a process, then waits for it to exit; returns its exit code.</summary>
     public async Task<int> StopAsync(TimeSpan deadline)
     {
-        if (!_exited.Task.IsCompleted && SendSignal(_process.Id, SigTerm) != 0)
+        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
             throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
         return await WaitForExitAsync(deadline);
     }
