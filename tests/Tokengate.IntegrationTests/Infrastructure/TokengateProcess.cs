@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Tokengate.IntegrationTests.Infrastructure;
@@ -6,11 +7,35 @@ namespace Tokengate.IntegrationTests.Infrastructure;
 /// <summary>Runs the built <c>tokengate</c> command as a separate process, as a user would.</summary>
 internal sealed class TokengateProcess : IAsyncDisposable
 {
+    private const int SigTerm = 15;
+
+    // Every process still running when the test host exits is killed, so a test that never reached its dispose
+    // (an aborted run) leaves no gateway behind listening on a port.
+    private static readonly List<Process> Running = [];
+
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    static TokengateProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        lock (Running)
+        {
+            foreach (var process in Running)
+            {
+                try
+                {
+                    if (!process.HasExited) process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+            }
+        }
+    };
 
     private TokengateProcess(Process process)
     {
@@ -26,7 +51,17 @@ internal sealed class TokengateProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static TokengateProcess Start(string workingDirectory, params string[] args)
+    public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
+    public static TokengateProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, [], args);
+
+    /// <summary>
+    /// Starts <c>tokengate</c> with <paramref name="environment"/> added to this process's environment: the way to hand
+    /// it secrets that its configuration names as <c>env:</c> references, never on the command line.
+    /// </summary>
+    public static TokengateProcess Start(string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -36,9 +71,11 @@ internal sealed class TokengateProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tokengate.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var wrapper = new TokengateProcess(process);
         process.Start();
+        lock (Running) Running.Add(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return wrapper;
@@ -63,6 +100,21 @@ internal sealed class TokengateProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL: the process ends at once, with no chance to finish requests or flush anything (a crash, an OOM kill).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as a service manager or Kubernetes stops a process, then waits for it to exit; returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan deadline)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+        return await WaitForExitAsync(deadline);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -70,6 +122,11 @@ internal sealed class TokengateProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        lock (Running) Running.Remove(_process);
         _process.Dispose();
     }
+
+    // kill(2); DllImport rather than LibraryImport, which would need unsafe code enabled for one int-only call.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 }

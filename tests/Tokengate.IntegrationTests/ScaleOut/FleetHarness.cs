@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -13,8 +12,9 @@ namespace Tokengate.IntegrationTests.ScaleOut;
 
 /// <summary>
 /// Several gateway instances in this process, each with its own host, DI container, data folder and connections,
-/// sharing one Redis (under a key prefix of their own) and one PostgreSQL database: a fleet behind a load
-/// balancer. Consumer <c>app</c> (key <c>key-app</c>) calls the pool <c>chat</c>.
+/// sharing one Redis (under a key prefix of their own) and one PostgreSQL database. Only for tests that must reach
+/// into an instance's services (its limit store, its change notifier); what a fleet does as a whole is shown with
+/// separate processes by <see cref="ProcessFleet"/>. Consumer <c>app</c> (key <c>key-app</c>) calls the pool <c>chat</c>.
 /// </summary>
 internal sealed class FleetHarness : IAsyncDisposable
 {
@@ -29,12 +29,9 @@ internal sealed class FleetHarness : IAsyncDisposable
         Gateways = gateways;
         _folders = folders;
         _variables = variables;
-        Clients = gateways.Select(g => new HttpClient { BaseAddress = g.Endpoint, Timeout = TimeSpan.FromSeconds(60) }).ToList();
     }
 
     public IReadOnlyList<GatewayServer> Gateways { get; }
-
-    public IReadOnlyList<HttpClient> Clients { get; }
 
     /// <param name="instances">How many gateways.</param>
     /// <param name="redis">host:port of the Redis server.</param>
@@ -91,45 +88,6 @@ internal sealed class FleetHarness : IAsyncDisposable
 
     public ILimitStore Limits(int instance) => Service<ILimitStore>(instance);
 
-    public async Task<HttpResponseMessage> ChatAsync(int instance, string content, int maxTokens = 40) =>
-        await Clients[instance].SendAsync(GatewayRequests.Chat(Deployment, AppKey,
-            body: $$"""{"messages":[{"role":"user","content":"{{content}}"}],"max_tokens":{{maxTokens}}}"""));
-
-    /// <summary>Rows in the ledger and distinct record ids among them.</summary>
-    public static async Task<(long Rows, long Distinct)> LedgerAsync(string postgres)
-    {
-        await using var connection = new NpgsqlConnection(postgres);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*), count(DISTINCT record_id) FROM usage_ledger", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    /// <summary>Polls until the ledger holds <paramref name="rows"/> rows (or the deadline passes), then reads it.</summary>
-    public static async Task<(long Rows, long Distinct)> LedgerAsync(string postgres, long rows, TimeSpan deadline)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (true)
-        {
-            var ledger = await LedgerAsync(postgres);
-            if (ledger.Rows >= rows || DateTime.UtcNow > until) return ledger;
-            await Task.Delay(50);
-        }
-    }
-
-    public static string ReadyzState(string json)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(json);
-        return doc.RootElement.GetProperty("state").GetProperty("mode").GetString()!;
-    }
-
-    public async Task<(HttpStatusCode Status, string Body)> ReadyzAsync(int instance)
-    {
-        using var response = await Clients[instance].GetAsync("readyz");
-        return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
     private bool _disposed;
 
     /// <summary>Stops every instance gracefully (their ledger writers drain); safe to call twice.</summary>
@@ -137,7 +95,6 @@ internal sealed class FleetHarness : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var client in Clients) client.Dispose();
         foreach (var gateway in Gateways) await gateway.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         foreach (var folder in _folders) folder.Delete(recursive: true);

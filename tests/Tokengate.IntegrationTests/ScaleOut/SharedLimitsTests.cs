@@ -2,19 +2,20 @@ using System.Globalization;
 using System.Net;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Limits;
+using Xunit.Abstractions;
 
 namespace Tokengate.IntegrationTests.ScaleOut;
 
-/// <summary>Rate limits of a fleet of three gateways sharing Redis and PostgreSQL.</summary>
-public sealed class SharedLimitsTests
+/// <summary>Rate limits of a fleet of gateways sharing Redis and PostgreSQL.</summary>
+public sealed class SharedLimitsTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Tpm_LoadSpreadOverThreeInstances_HoldsForTheFleetWithinOneEstimate_AndLedgerHasEveryRequestOnce()
+    public async Task Tpm_LoadSpreadOverThreeProcesses_HoldsForTheFleetWithinOneEstimate_AndLedgerHasEveryRequestOnce()
     {
         const int Tpm = 3000, Requests = 96;
         await using var postgres = await TestPostgres.CreateAsync();
-        await using var backend = await FleetHarness.StartBackendAsync();
-        await using var fleet = await FleetHarness.StartAsync(3, TestRedis.Shared, postgres.ConnectionString, [("sim", backend, 1)],
+        await using var backend = await ProcessFleet.StartBackendAsync();
+        await using var fleet = await ProcessFleet.StartAsync(TestRedis.Shared, postgres.ConnectionString, [("sim", backend, 1)],
             new() { ["Tokengate:Limits:Consumers:app:TokensPerMinute"] = Tpm.ToString(CultureInfo.InvariantCulture) });
 
         // One request through each instance first, so each has taken part in the shared counter (and has its
@@ -49,43 +50,40 @@ public sealed class SharedLimitsTests
         // three independent limits would have let up to three times as much through.
         var stats = backend.Control.GetStats("gpt-4o");
         var oneEstimate = 30 + 40;
-        Assert.InRange(stats.PromptTokens + stats.CompletionTokens, 1, Tpm + oneEstimate);
+        var upstream = stats.PromptTokens + stats.CompletionTokens;
+        output.WriteLine($"{statuses.Count(s => s == HttpStatusCode.OK)} of {Requests} admitted; {upstream} tokens upstream for a limit of {Tpm} (+{oneEstimate} for one estimate)");
+        Assert.InRange(upstream, 1, Tpm + oneEstimate);
 
-        await fleet.DisposeAsync();
-        var ledger = await FleetHarness.LedgerAsync(postgres.ConnectionString);
+        await fleet.StopAsync();
+        var ledger = await ProcessFleet.LedgerAsync(postgres.ConnectionString);
         Assert.Equal((Requests + 3, Requests + 3), ledger);
     }
 
+    /// <summary>
+    /// Two instances inside the test process rather than processes, because this drives <see cref="ILimitStore"/>
+    /// directly: it holds a reservation on one instance, tries another in between, and settles the first at a moment
+    /// of its choosing, then reads the exact tokens left. Through HTTP a reservation lives exactly as long as its
+    /// request, so neither the order nor the arithmetic could be pinned down. What an instance that dies holding
+    /// reservations does to the others is shown with real processes in <see cref="InstanceKillTests"/>.
+    /// </summary>
     [Fact]
-    public async Task Reservation_InstanceDiesHoldingIt_ConcurrencyHoldExpiresForTheOthers_SettledOneFreesAtOnce()
+    public async Task Reservation_SettledOnOneInstance_FreesTheConcurrencyHoldForTheOthersAtOnce_RefusedAttemptChargesNothing()
     {
         await using var postgres = await TestPostgres.CreateAsync();
         await using var backend = await FleetHarness.StartBackendAsync();
-        await using var fleet = await FleetHarness.StartAsync(2, TestRedis.Shared, postgres.ConnectionString, [("sim", backend, 1)],
-            new() { ["Tokengate:State:ReservationLifetime"] = "00:00:01" });
+        await using var fleet = await FleetHarness.StartAsync(2, TestRedis.Shared, postgres.ConnectionString, [("sim", backend, 1)]);
         var scope = new LimitScope("consumer:probe", "consumer 'probe'", TokensPerMinute: 1000, RequestsPerMinute: null, ConcurrentRequests: 1);
 
-        // Settled normally: the hold ends at once for every instance.
         var settled = await fleet.Limits(0).TryReserveAsync([scope], 10, default);
         Assert.NotNull(settled.Reservation?.SharedId);
-        Assert.False((await fleet.Limits(1).TryReserveAsync([scope], 10, default)).Admitted);
+        var refused = await fleet.Limits(1).TryReserveAsync([scope], 10, default);
+        Assert.False(refused.Admitted);
+        Assert.Equal(LimitKind.ConcurrentRequests, refused.RefusedKind);
+
         await fleet.Limits(0).SettleAsync(settled.Reservation!, 5, default);
         var next = await fleet.Limits(1).TryReserveAsync([scope], 10, default);
         Assert.True(next.Admitted);
         Assert.Equal(1000 - 5 - 10, next.RemainingTokens);  // 5 settled, 10 held; the refused attempt charged nothing
-
-        // Never settled (its instance died): refused meanwhile, admitted again once the hold's lifetime has passed.
-        var refused = await fleet.Limits(0).TryReserveAsync([scope], 10, default);
-        Assert.Equal(LimitKind.ConcurrentRequests, refused.RefusedKind);
-        Assert.False(refused.Admitted);
-        var started = DateTime.UtcNow;
-        LimitDecision later;
-        while (!(later = await fleet.Limits(0).TryReserveAsync([scope], 10, default)).Admitted)
-        {
-            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), "the abandoned hold never expired");
-            await Task.Delay(20);
-        }
-        Assert.True(DateTime.UtcNow - started > TimeSpan.FromMilliseconds(500));
-        await fleet.Limits(0).ReleaseAsync(later.Reservation!, default);
+        await fleet.Limits(1).ReleaseAsync(next.Reservation!, default);
     }
 }
