@@ -47,19 +47,14 @@ public sealed class SharedBudgetsTests
         }));
         Assert.All(admitted, n => Assert.True(n > 0, "every instance served part of the budget"));
 
-        // A client's next request can overtake the settle of its previous one; once that has run, the budget is spent
-        // for every instance.
-        for (var i = 0; i < 20; i++)
-        {
-            using var response = await fleet.ChatAsync(0, $"After the load {i}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                admitted[0]++;
-                continue;
-            }
-            refused++;
-            break;
-        }
+        // A client's next request can overtake the settle of its previous one, so the last refusals may have counted a
+        // reservation that settled lower. Once every request is in the ledger (recorded after its settle), spend up to
+        // the amount on one instance; after that the budget is spent for every instance.
+        var rows = admitted.Sum() + refused;
+        await FleetHarness.LedgerAsync(postgres.ConnectionString, rows, TimeSpan.FromSeconds(20));
+        var (drained, _, _) = await SpendUntilRefusedAsync(fleet, 0, postgres.ConnectionString, rows);
+        admitted[0] += drained;
+        refused++;
         for (var instance = 0; instance < 3; instance++)
         {
             using var later = await fleet.ChatAsync(instance, "One more, please.");
@@ -105,22 +100,9 @@ public sealed class SharedBudgetsTests
 
         // Instance 0 on its own: half of what was left, since the other instance may spend the other half meanwhile.
         var share = (Amount - before) / 2m;
-        long outage = 0, largest = 0;
-        for (var i = 0; ; i++)
-        {
-            Assert.True(i < 100, "the local share never ran out");
-            using var response = await fleet.ChatAsync(0, $"During the outage {i}.");
-            rows++;
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.TooManyRequests, "BudgetExceeded");
-                break;
-            }
-            var tokens = await UsageAsync(response);
-            outage += tokens;
-            largest = Math.Max(largest, tokens);
-        }
-        Assert.InRange(outage, share - 200, share + largest);
+        var (count, outage, largest) = await SpendUntilRefusedAsync(fleet, 0, postgres.ConnectionString, rows);
+        rows += count + 1;
+        Assert.InRange(outage, share, share + largest);
         var other = await TokensAsync(fleet, 1, "The other instance, during the outage.");
         rows++;
 
@@ -132,19 +114,39 @@ public sealed class SharedBudgetsTests
         await Secrets.Poll.UntilAsync(() => Enumerable.Range(0, 2).All(i => fleet.Service<IBudgetStore>(i).Describe().Single().Spent == spent), TimeSpan.FromSeconds(20));
 
         // And the fleet shares what is left: the budget stops within one request of its amount, not of twice it.
-        for (var i = 0; ; i++)
-        {
-            Assert.True(i < 100, "the budget never stopped instance 1");
-            using var response = await fleet.ChatAsync(1, $"After the outage {i}.");
-            rows++;
-            if (response.StatusCode != HttpStatusCode.OK) break;
-            largest = Math.Max(largest, await UsageAsync(response));
-        }
+        var (after, _, largestAfter) = await SpendUntilRefusedAsync(fleet, 1, postgres.ConnectionString, rows);
+        rows += after + 1;
+        largest = Math.Max(largest, largestAfter);
         using (var last = await fleet.ChatAsync(0, "Instance 0 after the outage."))
             await AzureErrorAssert.IsErrorAsync(last, HttpStatusCode.TooManyRequests, "BudgetExceeded");
         rows++;
         await FleetHarness.LedgerAsync(postgres.ConnectionString, rows, TimeSpan.FromSeconds(20));
         Assert.InRange(await TokensInLedgerAsync(postgres.ConnectionString), Amount, Amount + largest);
+    }
+
+    /// <summary>
+    /// Sends requests to one instance until the budget refuses one, each after the previous one is in the ledger (so
+    /// settled): the refusal then means the budget is spent, not that a reservation was still held. Returns the
+    /// requests admitted, their tokens and the largest.
+    /// </summary>
+    private static async Task<(int Admitted, long Tokens, long Largest)> SpendUntilRefusedAsync(FleetHarness fleet, int instance, string postgres, int rows)
+    {
+        long tokens = 0, largest = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            using var response = await fleet.ChatAsync(instance, $"Instance {instance}, request {i}: tell me about the number {i * 7}.");
+            await FleetHarness.LedgerAsync(postgres, ++rows, TimeSpan.FromSeconds(20));
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.TooManyRequests, "BudgetExceeded");
+                return (i, tokens, largest);
+            }
+            var used = await UsageAsync(response);
+            tokens += used;
+            largest = Math.Max(largest, used);
+        }
+        Assert.Fail($"the budget never stopped instance {instance}");
+        return default;
     }
 
     private static async Task<long> TokensAsync(FleetHarness fleet, int instance, string content)
