@@ -73,6 +73,7 @@ internal sealed partial class RedisBudgetStore : IBudgetStore
             var now = _time.GetUtcNow();
             List<BudgetState> budgets;
             lock (_lock) budgets = _view.Applicable(consumer, options, now);
+            if (budgets.Count == 0) return BudgetAdmission.None;
             try
             {
                 if (await AdmitSharedAsync(budgets, now, estimatedCost, estimatedTokens).ConfigureAwait(false) is { } shared) return shared;
