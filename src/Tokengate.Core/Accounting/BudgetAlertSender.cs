@@ -14,7 +14,7 @@ namespace Tokengate.Accounting;
 /// writer that inserted the row POSTs the webhook, through the gateway's outbound client.
 /// </summary>
 internal sealed partial class BudgetAlertSender(
-    BudgetTracker tracker, IDatabase database, OutboundHttpClient client, GatewayConfiguration configuration, ILogger<BudgetAlertSender> logger)
+    BudgetAlertQueue alerts, IDatabase database, OutboundHttpClient client, GatewayConfiguration configuration, ILogger<BudgetAlertSender> logger)
     : BackgroundService
 {
     public static string PeriodText(DateTimeOffset periodStart) => periodStart.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -23,7 +23,7 @@ internal sealed partial class BudgetAlertSender(
     {
         try
         {
-            await foreach (var alert in tracker.Alerts.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var alert in alerts.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
                 {

@@ -1,30 +1,79 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Tokengate.Configuration;
 using Tokengate.Storage;
 
 namespace Tokengate.Accounting;
 
 /// <summary>
-/// Before serving (after the migrations), sets every configured budget's spend in its current period from the
-/// ledger, and which alerts already fired, so a restart neither forgets spend nor repeats an alert.
+/// Before serving (after the migrations), gives the budget store every configured budget's spend in its current period
+/// from the ledger, and which alerts already fired, so a restart neither forgets spend nor repeats an alert. A shared
+/// store keeps a value another instance already set. When the store asks (<see cref="IBudgetStore.SeedNeeded"/>: Redis
+/// came back, or restarted without its data) the seeding runs again in the background.
 /// </summary>
-internal sealed class BudgetSeeder(BudgetTracker tracker, GatewayConfiguration configuration, IDatabase database, TimeProvider time) : IHostedService
+internal sealed partial class BudgetSeeder(
+    IBudgetStore store, GatewayConfiguration configuration, IDatabase database, TimeProvider time, ILogger<BudgetSeeder> logger)
+    : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private int _reseeding;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (key, scope, name, budget) in BudgetTracker.Configured(configuration.Current.Options.Budgets))
+        await SeedAsync(cancellationToken).ConfigureAwait(false);
+        store.SeedNeeded += OnSeedNeeded;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        store.SeedNeeded -= OnSeedNeeded;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private void OnSeedNeeded()
+    {
+        if (Interlocked.CompareExchange(ref _reseeding, 1, 0) == 0) _ = ReseedAsync();
+    }
+
+    private async Task ReseedAsync()
+    {
+        try
         {
-            var start = BudgetTracker.PeriodStart(budget.Period, now);
-            var spent = await SpentAsync(connection, scope, name, budget.Unit, start, cancellationToken).ConfigureAwait(false);
-            var fired = await FiredAsync(connection, key, start, cancellationToken).ConfigureAwait(false);
-            tracker.Seed(scope, name, budget, spent, fired);
+            await SeedAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (!_stopping.IsCancellationRequested) LogReseedFailed(logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _reseeding, 0);
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var budgets = BudgetCatalog.Configured(configuration.Current.Options.Budgets).ToList();
+        var now = time.GetUtcNow();
+        var seeds = new List<BudgetSeed>(budgets.Count);
+        // Without budgets there is nothing to read, but a shared store still marks itself seeded (for budgets a reload adds).
+        if (budgets.Count > 0)
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (scope, name, budget) in budgets)
+            {
+                var start = BudgetCatalog.PeriodStart(budget.Period, now);
+                var spent = await SpentAsync(connection, scope, name, budget.Unit, start, cancellationToken).ConfigureAwait(false);
+                var fired = await FiredAsync(connection, BudgetCatalog.Key(scope, name, budget), start, cancellationToken).ConfigureAwait(false);
+                seeds.Add(new BudgetSeed(scope, name, budget, spent, fired));
+            }
+        }
+        await store.SeedAsync(seeds, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<decimal> SpentAsync(DbConnection connection, string scope, string name, BudgetUnit unit, DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -33,7 +82,7 @@ internal sealed class BudgetSeeder(BudgetTracker tracker, GatewayConfiguration c
         var sum = unit == BudgetUnit.Usd ? "cost_nanousd" : "prompt_tokens + completion_tokens";
         command.CommandText = $"SELECT COALESCE(SUM({sum}), 0) FROM usage_ledger WHERE {column} = @name AND at >= @since";
         command.AddParameter("@name", name).AddParameter("@since", DbTimestamps.ToDb(since, database.Provider));
-        var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         return unit == BudgetUnit.Usd ? UsageTime.FromNanoUsd(total) : total;
     }
 
@@ -47,4 +96,7 @@ internal sealed class BudgetSeeder(BudgetTracker tracker, GatewayConfiguration c
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) fired.Add(reader.GetInt32(0));
         return fired;
     }
+
+    [LoggerMessage(1, LogLevel.Warning, "Seeding the shared budgets from the ledger again failed; requests are admitted against this instance's share until it succeeds")]
+    private static partial void LogReseedFailed(ILogger logger, Exception exception);
 }

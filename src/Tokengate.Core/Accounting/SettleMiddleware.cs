@@ -16,7 +16,7 @@ namespace Tokengate.Accounting;
 /// the request's <see cref="UsageRecord"/>. Nothing here writes to the database.
 /// </summary>
 internal sealed partial class SettleMiddleware(
-    RequestDelegate next, ILimitStore limits, BudgetTracker budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, TimeProvider time,
+    RequestDelegate next, ILimitStore limits, IBudgetStore budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, TimeProvider time,
     ILogger<SettleMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -46,7 +46,7 @@ internal sealed partial class SettleMiddleware(
                 if (usage.Source == UsageSource.None) await limits.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
                 else await limits.SettleAsync(reservation, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
             }
-            budgets.Settle(admission.Budget, cost, usage.TotalTokens);
+            await budgets.SettleAsync(admission.Budget, cost, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
             if (feature.Backend is { } backend && usage.Source != UsageSource.None)
                 health.ReportSettled(backend, admission.EstimatedTokens, usage.TotalTokens);
         }

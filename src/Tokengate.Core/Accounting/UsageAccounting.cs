@@ -26,7 +26,7 @@ internal static class UsageAccounting
         services.AddHostedService(sp => sp.GetRequiredService<UsageLedgerWriter>());
         services.AddSingleton<LedgerRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
-        services.AddSingleton<BudgetTracker>();
+        services.AddSingleton<BudgetAlertQueue>();  // the IBudgetStore is registered with the shared state
         services.AddHostedService<BudgetSeeder>();
         services.AddHostedService<BudgetAlertSender>();
         return services;

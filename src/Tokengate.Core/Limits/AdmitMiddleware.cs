@@ -16,7 +16,7 @@ namespace Tokengate.Limits;
 /// the request's estimate (prompt + output bound × n) in the consumer's and group's counters. The body is rewritten
 /// only to clamp the output bound or to ask upstream for stream usage the consumer did not ask for.
 /// </summary>
-internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter, ILimitStore limits, BudgetTracker budgets, TimeProvider time)
+internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter, ILimitStore limits, IBudgetStore budgets, TimeProvider time)
 {
     private static ReadOnlySpan<byte> IncludeUsageMember => "\"stream_options\":{\"include_usage\":true},"u8;
 
@@ -83,7 +83,8 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
 
         // Budgets, then the rate limits (a budget that throttles adds its own scope).
         var price = PriceTable.For(model, options.Accounting);
-        admission.Budget = budgets.Admit(consumer, options.Budgets, price.Cost(admission.Prompt.Tokens, 0, (long)maxOutput * admission.Choices), admission.EstimatedTokens);
+        admission.Budget = await budgets.AdmitAsync(consumer, options.Budgets, price.Cost(admission.Prompt.Tokens, 0, (long)maxOutput * admission.Choices),
+            admission.EstimatedTokens, context.RequestAborted).ConfigureAwait(false);
         if (admission.Budget.Blocking is { } spent)
         {
             var resets = admission.Budget.ResetsAt;
@@ -103,7 +104,7 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
             }
             if (!decision.Admitted)
             {
-                budgets.Settle(admission.Budget, 0, 0);
+                await budgets.SettleAsync(admission.Budget, 0, 0, CancellationToken.None).ConfigureAwait(false);
                 await LimitErrors.RateLimited(decision).WriteAsync(context).ConfigureAwait(false);
                 return;
             }

@@ -116,10 +116,10 @@ internal sealed partial class RedisConnection(
     [LoggerMessage(1, LogLevel.Information, "Shared state: connected to Redis")]
     private static partial void LogShared(ILogger logger);
 
-    [LoggerMessage(2, LogLevel.Warning, "Shared state: Redis is unreachable at start; limits and backend health are local (limits divided by the instance count) until it connects")]
+    [LoggerMessage(2, LogLevel.Warning, "Shared state: Redis is unreachable at start; limits, budgets and backend health are local (limits and budgets divided by the instance count) until it connects")]
     private static partial void LogUnreachableAtStart(ILogger logger);
 
-    [LoggerMessage(3, LogLevel.Warning, "Shared state: lost the Redis connection ({FailureType}); limits and backend health are local until it returns")]
+    [LoggerMessage(3, LogLevel.Warning, "Shared state: lost the Redis connection ({FailureType}); limits, budgets and backend health are local until it returns")]
     private static partial void LogLost(ILogger logger, ConnectionFailureType failureType);
 
     [LoggerMessage(4, LogLevel.Information, "Shared state: Redis {ConnectionType} connection restored")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Tokengate.Accounting;
 using Tokengate.Configuration;
 using Tokengate.Limits;
 using Tokengate.Routing;
@@ -8,7 +9,7 @@ using Tokengate.Routing;
 namespace Tokengate.State;
 
 /// <summary>
-/// Registers the hot state chosen by <see cref="StateOptions"/>: rate-limit counters (<see cref="ILimitStore"/>),
+/// Registers the hot state chosen by <see cref="StateOptions"/>: rate-limit counters (<see cref="ILimitStore"/>), budget spend (<see cref="IBudgetStore"/>),
 /// backend health (<see cref="IBackendHealth"/>) and change notifications (<see cref="IStateChangeNotifier"/>),
 /// in memory or in Redis. Nothing else in the gateway knows which.
 /// </summary>
@@ -28,6 +29,7 @@ internal static class SharedState
             services.AddSingleton<RedisConnection>();
             services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
             services.AddSingleton<ILimitStore, RedisLimitStore>();
+            services.AddSingleton<IBudgetStore, RedisBudgetStore>();
             services.AddSingleton<RedisBackendHealth>();
             services.AddSingleton<IBackendHealth>(sp => sp.GetRequiredService<RedisBackendHealth>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisBackendHealth>());
@@ -38,6 +40,7 @@ internal static class SharedState
         }
 
         services.AddSingleton<ILimitStore, InMemoryLimitStore>();
+        services.AddSingleton<IBudgetStore>(sp => new InMemoryBudgetStore(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<BudgetAlertQueue>()));
         services.AddSingleton<IBackendHealth>(sp =>
         {
             var config = sp.GetRequiredService<GatewayConfiguration>();

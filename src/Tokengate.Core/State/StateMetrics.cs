@@ -10,7 +10,7 @@ internal sealed class StateMetrics
     {
         var meter = metrics.Meter;
         meter.CreateObservableGauge("tokengate.state.fallback", () => status.Fallback ? 1 : 0,
-            description: "1 while this instance enforces limits and health locally because the shared state (Redis) is unreachable, else 0.");
+            description: "1 while this instance enforces limits, budgets and health locally because the shared state (Redis) is unreachable, else 0.");
         Fallbacks = meter.CreateCounter<long>("tokengate.state.fallbacks", description: "Times this instance lost the shared state (Redis) and fell back to local state.");
         Errors = meter.CreateCounter<long>("tokengate.state.errors", description: "Shared-state operations that failed or timed out and were served from local state instead.");
     }

@@ -1,6 +1,6 @@
 namespace Tokengate.State;
 
-/// <summary>Where the hot shared state (rate-limit counters, reservations, backend health) lives.</summary>
+/// <summary>Where the hot shared state (rate-limit counters, budget spend, reservations, backend health) lives.</summary>
 public enum StateProvider
 {
     /// <summary>In this process's memory; one instance (the default).</summary>

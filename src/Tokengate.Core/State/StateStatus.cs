@@ -8,6 +8,6 @@ internal sealed class StateStatus(StateProvider provider)
     /// <summary>Set with the Redis provider, once it is connecting.</summary>
     public RedisConnection? Redis { get; set; }
 
-    /// <summary>True while the Redis provider is configured but unreachable: limits and health are local.</summary>
+    /// <summary>True while the Redis provider is configured but unreachable: limits, budgets and health are local.</summary>
     public bool Fallback => Provider == StateProvider.Redis && Redis is not { IsConnected: true };
 }

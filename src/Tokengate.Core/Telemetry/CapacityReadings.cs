@@ -9,7 +9,7 @@ namespace Tokengate.Telemetry;
 /// timeline. One source for the gauges, the dashboard's API and the capacity alerts, so they always agree.
 /// </summary>
 internal sealed class CapacityReadings(
-    GatewayConfiguration configuration, IBackendHealth health, BackendQuotaBook quotas, MetricsTimeline timeline, BudgetTracker budgets, TimeProvider time)
+    GatewayConfiguration configuration, IBackendHealth health, BackendQuotaBook quotas, MetricsTimeline timeline, IBudgetStore budgets, TimeProvider time)
 {
     public IEnumerable<(Pool Pool, BackendReading Reading)> Backends()
     {

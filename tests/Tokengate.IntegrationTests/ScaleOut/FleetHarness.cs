@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -13,7 +14,7 @@ namespace Tokengate.IntegrationTests.ScaleOut;
 /// <summary>
 /// Several gateway instances in this process, each with its own host, DI container, data folder and connections,
 /// sharing one Redis (under a key prefix of their own) and one PostgreSQL database. Only for tests that must reach
-/// into an instance's services (its limit store, its change notifier); what a fleet does as a whole is shown with
+/// into an instance's services (its limit store, its budget store, its change notifier); what a fleet does as a whole is shown with
 /// separate processes by <see cref="ProcessFleet"/>. Consumer <c>app</c> (key <c>key-app</c>) calls the pool <c>chat</c>.
 /// </summary>
 internal sealed class FleetHarness : IAsyncDisposable
@@ -29,9 +30,12 @@ internal sealed class FleetHarness : IAsyncDisposable
         Gateways = gateways;
         _folders = folders;
         _variables = variables;
+        Clients = [.. gateways.Select(g => new HttpClient { BaseAddress = g.Endpoint, Timeout = TimeSpan.FromSeconds(60) })];
     }
 
     public IReadOnlyList<GatewayServer> Gateways { get; }
+
+    public IReadOnlyList<HttpClient> Clients { get; }
 
     /// <param name="instances">How many gateways.</param>
     /// <param name="redis">host:port of the Redis server.</param>
@@ -80,13 +84,40 @@ internal sealed class FleetHarness : IAsyncDisposable
     public static async Task<SimulatorServer> StartBackendAsync()
     {
         var backend = await TestBackends.StartAsync();
-        backend.Control.Update("gpt-4o", o => o.TokensPerMinute = 10_000_000);
+        backend.Control.Update("gpt-4o", o => { o.TokensPerMinute = 10_000_000; o.RequestsPerMinutePer1000Tpm = 100; });
         return backend;
     }
 
     public T Service<T>(int instance) where T : notnull => Gateways[instance].App.Services.GetRequiredService<T>();
 
     public ILimitStore Limits(int instance) => Service<ILimitStore>(instance);
+
+    public async Task<HttpResponseMessage> ChatAsync(int instance, string content, int maxTokens = 40) =>
+        await Clients[instance].SendAsync(ProcessFleet.Chat(content, AppKey, maxTokens, Deployment));
+
+    /// <summary>Polls until the ledger holds <paramref name="rows"/> rows (or the deadline passes), then reads it.</summary>
+    public static async Task<(long Rows, long Distinct)> LedgerAsync(string postgres, long rows, TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var ledger = await ProcessFleet.LedgerAsync(postgres);
+            if (ledger.Rows >= rows || DateTime.UtcNow > until) return ledger;
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<(HttpStatusCode Status, string Body)> ReadyzAsync(int instance)
+    {
+        using var response = await Clients[instance].GetAsync("readyz");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static string ReadyzState(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return ProcessFleet.StateMode(doc.RootElement);
+    }
 
     private bool _disposed;
 
@@ -95,6 +126,7 @@ internal sealed class FleetHarness : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        foreach (var client in Clients) client.Dispose();
         foreach (var gateway in Gateways) await gateway.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         foreach (var folder in _folders) folder.Delete(recursive: true);

@@ -114,7 +114,7 @@ internal sealed partial class ProcessFleet : IAsyncDisposable
     public static async Task<SimulatorServer> StartBackendAsync()
     {
         var backend = await TestBackends.StartAsync();
-        backend.Control.Update("gpt-4o", o => o.TokensPerMinute = 10_000_000);
+        backend.Control.Update("gpt-4o", o => { o.TokensPerMinute = 10_000_000; o.RequestsPerMinutePer1000Tpm = 100; });
         return backend;
     }
 
