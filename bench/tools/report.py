@@ -36,7 +36,12 @@ def load(raw):
     if os.path.exists(path):  # results from before the admission phase existed have none
         with open(path) as f:
             admission = {r["target"]: r for r in (json.loads(line) for line in f if line.strip())}
-    return machine, runs, ttfe, rss, soak, admission
+    sequential = {}
+    path = os.path.join(raw, "sequential.jsonl")
+    if os.path.exists(path):  # results from before the second generator existed have none
+        with open(path) as f:
+            sequential = {r["target"]: r["latency"] for r in (json.loads(line) for line in f if line.strip())}
+    return machine, runs, ttfe, rss, soak, admission, sequential
 
 
 def aggregate(runs, clk_tck):
@@ -85,7 +90,7 @@ def verdict(ok):
 
 def main():
     raw = sys.argv[1]
-    machine, runs, ttfe, rss, soak, admission = load(raw)
+    machine, runs, ttfe, rss, soak, admission, sequential = load(raw)
     cells = aggregate(runs, machine["clk_tck"])
     conns = sorted({c for _, c in cells})
     out = []
@@ -155,11 +160,40 @@ def main():
           f"{', '.join(suspect)}. Quote p50 and req/s from those cells, not p99.")
         w("")
 
+    # -- one connection, second generator ---------------------------------------------------------------------
+    if sequential:
+        w("## Latency at one connection, from a second generator")
+        w("")
+        w(f"{machine.get('sequential_count', '')} chat completions per server, one after another on one kept-alive connection, each "
+          "timed from the end of the request to the last byte of the response by `bench/tools/sequential.py` (on the "
+          "load generator's core). These tails replace wrk's at one connection, where its histogram can hold more time "
+          "than the run had.")
+        w("")
+        w("| Server | p50 ms | p99 ms | p99.9 ms | max ms | mean ms | added p50 ms |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        qd, qy = sequential["direct"], sequential["yarp"]
+        for t in ORDER:
+            if t not in sequential:
+                continue
+            q = sequential[t]
+            added = (q["p50_us"] - qd["p50_us"]) / 1000
+            y_added = (qy["p50_us"] - qd["p50_us"]) / 1000
+            w("| " + " | ".join([
+                NAMES[t],
+                cell(q["p50_us"] / 1000, qy["p50_us"] / 1000, qd["p50_us"] / 1000, "{:.3f}"),
+                cell(q["p99_us"] / 1000, qy["p99_us"] / 1000, qd["p99_us"] / 1000, "{:.3f}"),
+                cell(q["p999_us"] / 1000, qy["p999_us"] / 1000, qd["p999_us"] / 1000, "{:.3f}"),
+                f"{q['max_us'] / 1000:.3f}",
+                f"{q['mean_us'] / 1000:.3f}",
+                "–" if t == "direct" else cell(added, y_added, None, "{:+.3f}"),
+            ]) + " |")
+        w("")
+
     # -- streaming -------------------------------------------------------------------------------------------
     w("## Streaming: time to first event")
     w("")
     w("From the end of the request to the first `data:` of the response body, sequential requests on one "
-      "kept-alive connection (`bench/tools/ttfe.py`).")
+      "kept-alive connection (`bench/tools/sequential.py first-event`).")
     w("")
     w("| Server | p50 ms | p90 ms | p99 ms | added p50 ms |")
     w("|---|---:|---:|---:|---:|")
