@@ -3,8 +3,8 @@ using Microsoft.ML.Tokenizers;
 namespace Tokengate.Tokens;
 
 /// <summary>
-/// One tokenizer per encoding for the whole process. Loading a vocabulary costs about 200 ms, so
-/// <see cref="TokenizerWarmup"/> creates and exercises the ones the configured backends need before serving.
+/// One tokenizer per encoding for the whole process, created on first use. Loading a vocabulary costs about 200 ms
+/// and tens of megabytes; <see cref="TokenizerWarmup"/> decides whether that happens before serving.
 /// </summary>
 internal sealed class TokenizerRegistry
 {
