@@ -152,8 +152,17 @@ internal sealed partial class UsageLedgerWriter(
         r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
     ];
 
-    /// <summary>SQLite: one prepared single-row statement run for each record inside one transaction (<see cref="SqliteLedgerInsert"/>).</summary>
-    private async Task WriteSqliteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// SQLite: one prepared single-row statement run for each record inside one transaction (<see cref="SqliteLedgerInsert"/>).
+    /// SQLite's interface is synchronous (its async methods complete before they return), and a batch costs
+    /// milliseconds of CPU, with a WAL checkpoint now and then; on a thread-pool thread that held back the requests
+    /// queued behind it and doubled the gateway's latency tail under load. Each batch runs on a thread of its own.
+    /// </summary>
+    private Task WriteSqliteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => WriteSqliteBatchAsync(batch, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task WriteSqliteBatchAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
