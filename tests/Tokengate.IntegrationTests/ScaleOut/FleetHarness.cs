@@ -50,24 +50,7 @@ internal sealed class FleetHarness : IAsyncDisposable
         string[] variables = [$"TOKENGATE_TEST_FLEET_REDIS_{id}", $"TOKENGATE_TEST_FLEET_PG_{id}"];
         Environment.SetEnvironmentVariable(variables[0], redis);
         Environment.SetEnvironmentVariable(variables[1], postgres);
-        var config = new Dictionary<string, string?>
-        {
-            ["Tokengate:Data:Provider"] = "PostgreSql",
-            ["Tokengate:Data:ConnectionString"] = $"env:{variables[1]}",
-            ["Tokengate:State:Provider"] = "Redis",
-            ["Tokengate:State:Redis:ConnectionString"] = $"env:{variables[0]}",
-            ["Tokengate:State:Redis:KeyPrefix"] = $"tg-test-{id}:",
-            ["Tokengate:State:InstanceCount"] = instances.ToString(CultureInfo.InvariantCulture),
-            ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(AppKey),
-            [$"Tokengate:Pools:{Deployment}:Backends:0:Model"] = "gpt-4o",
-        };
-        var index = 0;
-        foreach (var (name, server, priority) in backends)
-        {
-            config[$"Tokengate:Pools:{Deployment}:Backends:{index}:Model"] = "gpt-4o";
-            foreach (var (k, v) in TestBackends.Backend(Deployment, index++, name, server, priority)) config[k] = v;
-        }
-        foreach (var (k, v) in settings ?? []) config[k] = v;
+        var config = ProcessFleet.Settings(variables[0], variables[1], $"tg-test-{id}:", instances, backends, settings);
 
         var gateways = new List<GatewayServer>();
         var folders = new List<DirectoryInfo>();

@@ -61,25 +61,7 @@ internal sealed partial class ProcessFleet : IAsyncDisposable
     public static async Task<ProcessFleet> StartAsync(string redis, string postgres, IEnumerable<(string Name, SimulatorServer Server, int Priority)> backends,
         Dictionary<string, string?>? settings = null, int instances = 3)
     {
-        var config = new Dictionary<string, string?>
-        {
-            ["Tokengate:Data:Provider"] = "PostgreSql",
-            ["Tokengate:Data:ConnectionString"] = $"env:{PostgresVariable}",
-            ["Tokengate:State:Provider"] = "Redis",
-            ["Tokengate:State:Redis:ConnectionString"] = $"env:{RedisVariable}",
-            ["Tokengate:State:Redis:KeyPrefix"] = $"tg-fleet-{Guid.NewGuid():N}:",
-            ["Tokengate:State:InstanceCount"] = instances.ToString(CultureInfo.InvariantCulture),
-            ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(AppKey),
-            ["Tokengate:Consumers:ops:KeyHashes:0"] = KeyHash.Format(OperatorKey),
-            ["Tokengate:Consumers:ops:Roles:0"] = "operator",
-        };
-        var index = 0;
-        foreach (var (name, server, priority) in backends)
-        {
-            config[$"Tokengate:Pools:{Deployment}:Backends:{index}:Model"] = "gpt-4o";
-            foreach (var (k, v) in TestBackends.Backend(Deployment, index++, name, server, priority)) config[k] = v;
-        }
-        foreach (var (k, v) in settings ?? []) config[k] = v;
+        var config = Settings(RedisVariable, PostgresVariable, $"tg-fleet-{Guid.NewGuid():N}:", instances, backends, settings);
         Dictionary<string, string> environment = new()
         {
             [PostgresVariable] = postgres,
@@ -108,6 +90,35 @@ internal sealed partial class ProcessFleet : IAsyncDisposable
             foreach (var folder in folders.Where(f => f is not null)) folder.Delete(recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The configuration every instance of a fleet shares (in-process or as processes): PostgreSQL and Redis through
+    /// the named environment variables, the fleet's key prefix, consumers <c>app</c> and <c>ops</c>, the pool's backends.
+    /// </summary>
+    internal static Dictionary<string, string?> Settings(string redisVariable, string postgresVariable, string keyPrefix, int instances,
+        IEnumerable<(string Name, SimulatorServer Server, int Priority)> backends, Dictionary<string, string?>? settings)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Tokengate:Data:Provider"] = "PostgreSql",
+            ["Tokengate:Data:ConnectionString"] = $"env:{postgresVariable}",
+            ["Tokengate:State:Provider"] = "Redis",
+            ["Tokengate:State:Redis:ConnectionString"] = $"env:{redisVariable}",
+            ["Tokengate:State:Redis:KeyPrefix"] = keyPrefix,
+            ["Tokengate:State:InstanceCount"] = instances.ToString(CultureInfo.InvariantCulture),
+            ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(AppKey),
+            ["Tokengate:Consumers:ops:KeyHashes:0"] = KeyHash.Format(OperatorKey),
+            ["Tokengate:Consumers:ops:Roles:0"] = "operator",
+        };
+        var index = 0;
+        foreach (var (name, server, priority) in backends)
+        {
+            config[$"Tokengate:Pools:{Deployment}:Backends:{index}:Model"] = "gpt-4o";
+            foreach (var (k, v) in TestBackends.Backend(Deployment, index++, name, server, priority)) config[k] = v;
+        }
+        foreach (var (k, v) in settings ?? []) config[k] = v;
+        return config;
     }
 
     /// <summary>A simulator for the fleet's pool, with room for far more than any test sends.</summary>
