@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using Tokengate.Configuration;
 using Tokengate.Secrets;
 
 namespace Tokengate.State;
@@ -13,7 +14,8 @@ namespace Tokengate.State;
 /// a Redis that is down.
 /// </summary>
 internal sealed partial class RedisConnection(
-    IOptions<StateOptions> options, ISecretResolver secrets, StateStatus status, StateMetrics metrics, ILogger<RedisConnection> logger)
+    IOptions<StateOptions> options, IOptions<GatewayOptions> gateway, ISecretResolver secrets, StateStatus status, StateMetrics metrics,
+    ILogger<RedisConnection> logger)
     : IHostedService, IAsyncDisposable
 {
     private ConnectionMultiplexer? _multiplexer;
@@ -32,6 +34,9 @@ internal sealed partial class RedisConnection(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var redis = options.Value.Redis;
+        // Valid, but a request still running when its hold expires stops counting against concurrency and budgets.
+        var deadline = gateway.Value.Forwarding.Deadline;
+        if (options.Value.ReservationLifetime <= deadline) LogLifetimeShort(logger, options.Value.ReservationLifetime, deadline);
         var configuration = ConfigurationOptions.Parse(secrets.Resolve(redis.ConnectionString!));
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
@@ -112,6 +117,9 @@ internal sealed partial class RedisConnection(
         LogRestored(logger, e.ConnectionType);
         Restored?.Invoke();
     }
+
+    [LoggerMessage(5, LogLevel.Warning, "Tokengate:State:ReservationLifetime ({Lifetime}) is not above Tokengate:Forwarding:Deadline ({Deadline}): a request that runs longer than the lifetime loses its concurrency hold and budget reservation in Redis while it still runs")]
+    private static partial void LogLifetimeShort(ILogger logger, TimeSpan lifetime, TimeSpan deadline);
 
     [LoggerMessage(1, LogLevel.Information, "Shared state: connected to Redis")]
     private static partial void LogShared(ILogger logger);
