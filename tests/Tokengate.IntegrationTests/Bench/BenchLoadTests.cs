@@ -97,16 +97,19 @@ public sealed class BenchLoadTests
         }
 
         // The first content chunk follows the first-token wait and one per-token wait; the whole answer, 16 of them.
+        // Each of the simulator's waits is a timer on a millisecond tick and may end up to a tick early (a run measured
+        // 104.77 ms against 100 + 5), so every wait is allowed that tick.
+        const double Tick = 1;
         var ttft = summary.GetProperty("ttft_ms");
-        Assert.True(ttft.GetProperty("min").GetDouble() >= FirstTokenMs + PerTokenMs, ttft.ToString());
-        Assert.True(ttft.GetProperty("p50").GetDouble() >= FirstTokenMs + PerTokenMs, ttft.ToString());
+        Assert.True(ttft.GetProperty("min").GetDouble() >= FirstTokenMs + PerTokenMs - (2 * Tick), ttft.ToString());
+        Assert.True(ttft.GetProperty("p50").GetDouble() >= FirstTokenMs + PerTokenMs - (2 * Tick), ttft.ToString());
         var e2e = summary.GetProperty("e2e_ms");
-        Assert.True(e2e.GetProperty("min").GetDouble() >= FirstTokenMs + (16 * PerTokenMs), e2e.ToString());
-        Assert.True(e2e.GetProperty("p50").GetDouble() >= FirstTokenMs + (16 * PerTokenMs), e2e.ToString());
+        Assert.True(e2e.GetProperty("min").GetDouble() >= FirstTokenMs + (16 * PerTokenMs) - (17 * Tick), e2e.ToString());
+        Assert.True(e2e.GetProperty("p50").GetDouble() >= FirstTokenMs + (16 * PerTokenMs) - (17 * Tick), e2e.ToString());
 
         // A client that reads one chunk late reads the next one early, so single gaps can be shorter than the server's
         // per-token delay; the median is not, unless most reads are late.
-        Assert.True(summary.GetProperty("tbt_ms").GetProperty("p50").GetDouble() >= PerTokenMs, summary.GetProperty("tbt_ms").ToString());
+        Assert.True(summary.GetProperty("tbt_ms").GetProperty("p50").GetDouble() >= PerTokenMs - Tick, summary.GetProperty("tbt_ms").ToString());
     }
 
     [Fact]
