@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Configuration;
+using Tokengate.Hosting;
 using Tokengate.Storage;
 using Tokengate.Telemetry;
 
@@ -16,39 +17,22 @@ namespace Tokengate.Accounting;
 /// queue behind them in it, and the spool is replayed in order (every second, and before each new batch) until
 /// the database takes it. Each record carries its own id and is inserted with <c>ON CONFLICT DO NOTHING</c>, so a
 /// replay that is interrupted and repeated adds nothing twice. It stops only after the web server has
-/// (<see cref="IHostedLifecycleService.StoppedAsync"/>), so every request that finished during a graceful shutdown
+/// (<see cref="QueueDrainingWriter"/>), so every request that finished during a graceful shutdown
 /// is in the ledger or, if the database is away, in the spool for the next start.
 /// </summary>
 internal sealed partial class UsageLedgerWriter(
     UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, GatewayMetrics gatewayMetrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
-    : IHostedLifecycleService
+    : QueueDrainingWriter
 {
     private const int Columns = 17;
     private static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(1);
-    private Task _loop = Task.CompletedTask;
     private DateTimeOffset _nextAttempt;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await spool.OpenAsync(cancellationToken).ConfigureAwait(false);
-        _loop = Task.Run(LoopAsync, CancellationToken.None);
-    }
+    protected override Task PrepareAsync(CancellationToken cancellationToken) => spool.OpenAsync(cancellationToken);
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        ledger.Complete();
-        await _loop.ConfigureAwait(false);
-    }
+    protected override void CompleteQueue() => ledger.Complete();
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private async Task LoopAsync()
+    protected override async Task RunAsync()
     {
         var batchSize = options.Value.Accounting.LedgerBatchSize;
         var batch = new List<UsageRecord>(batchSize);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Secrets;
+using Tokengate.Hosting;
 using Tokengate.Storage;
 using Tokengate.Telemetry;
 
@@ -18,37 +19,18 @@ namespace Tokengate.Logging;
 /// </summary>
 internal sealed partial class RequestLogWriter(
     RequestLogQueue queue, IOptions<RequestLogOptions> options, IOptions<DataOptions> data, ISecretResolver secrets, TimeProvider time, ILogger<RequestLogWriter> logger)
-    : IHostedLifecycleService
+    : QueueDrainingWriter
 {
     private const int BatchSize = 200;
     private const string DateFormat = "yyyyMMdd";
     private readonly PatternRedactor _redactor = new(options.Value);
-    private Task _loop = Task.CompletedTask;
     private DateTimeOffset _retentionCheckedAt = DateTimeOffset.MinValue;
 
     public string Directory => options.Value.Directory ?? Path.Combine(data.Value.Directory, "request-logs");
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(LoopAsync, CancellationToken.None);
-        return Task.CompletedTask;
-    }
+    protected override void CompleteQueue() => queue.Complete();
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        queue.Complete();
-        await _loop.ConfigureAwait(false);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private async Task LoopAsync()
+    protected override async Task RunAsync()
     {
         var batch = new List<RequestLogEntry>(BatchSize);
         ApplyRetention();
