@@ -18,6 +18,13 @@ public sealed class SimulatedFaultOptions
     /// </summary>
     public Dictionary<int, double> ErrorRates { get; set; } = [];
 
+    /// <summary>
+    /// Statuses answered to every request whose JSON body contains the text, by text (e.g. <c>{ "poison": 500 }</c>):
+    /// a request the service cannot process, which fails the same way on every deployment that has the rule.
+    /// Checked once the body is parsed. Default none.
+    /// </summary>
+    public Dictionary<string, int> ErrorsOnContent { get; set; } = [];
+
     /// <summary>Command: the next N requests answer <see cref="FailNextStatusCode"/>. Default 0.</summary>
     public int FailNextCount { get; set; }
 

@@ -19,16 +19,29 @@ public sealed class ForwardingOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long a backend rests after a failure (429, 5xx, timeout, connection error) whose response named no
-    /// Retry-After. Default 5 s.
+    /// How long a backend rests after a 429, a timeout, a connection failure or a 401/403/404 whose response named
+    /// no Retry-After. Default 5 s. A 5xx rests the backend only when it names a Retry-After; otherwise it counts
+    /// toward the breaker.
     /// </summary>
     public TimeSpan DefaultCooldown { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Longest cooldown taken from a backend's headers. Default 60 s.</summary>
     public TimeSpan MaxCooldown { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Consecutive failures (5xx, timeouts, connection errors) that open a backend's circuit. Default 5.</summary>
-    public int BreakerFailureThreshold { get; set; } = 5;
+    /// <summary>
+    /// Share of a backend's attempts in the sampling window that failed (5xx blamed on the backend, timeouts,
+    /// connection errors) at or above which its circuit opens, 0.01 to 1. Default 0.5.
+    /// </summary>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>
+    /// Attempts a backend must have had in the sampling window before the failure ratio can open its circuit, so a
+    /// few unlucky requests cannot. Default 10.
+    /// </summary>
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>How far back the breaker looks at a backend's attempts. Default 30 s.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long an open circuit stays open before one probe request is let through. Default 30 s.</summary>
     public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(30);

@@ -40,7 +40,10 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         Positive(f.MaxCooldown, $"{P}:MaxCooldown", errors);
         Positive(f.BreakerOpenDuration, $"{P}:BreakerOpenDuration", errors);
         Positive(f.UtilizationReadingLifetime, $"{P}:UtilizationReadingLifetime", errors);
-        if (f.BreakerFailureThreshold < 1) errors.Add($"{P}:BreakerFailureThreshold: must be at least 1 (was {f.BreakerFailureThreshold}).");
+        Positive(f.BreakerSamplingDuration, $"{P}:BreakerSamplingDuration", errors);
+        if (f.BreakerFailureRatio is < 0.01 or > 1 || double.IsNaN(f.BreakerFailureRatio))
+            errors.Add($"{P}:BreakerFailureRatio: must be between 0.01 and 1 (was {f.BreakerFailureRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+        if (f.BreakerMinimumThroughput < 1) errors.Add($"{P}:BreakerMinimumThroughput: must be at least 1 (was {f.BreakerMinimumThroughput}).");
         if (f.MaxRequestBodyBytes is < 1024 or > 1L << 30) errors.Add($"{P}:MaxRequestBodyBytes: must be between 1024 and 1073741824 (was {f.MaxRequestBodyBytes}).");
     }
 

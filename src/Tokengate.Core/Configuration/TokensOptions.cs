@@ -29,4 +29,11 @@ public sealed class TokensOptions
     /// Default: none.
     /// </summary>
     public Dictionary<string, int> ContextWindows { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The most output tokens per choice by backend model name, overriding the built-in table (e.g.
+    /// <c>gpt-4o: 16384</c>). A request asking for more gets 400 from the gateway, as the service would answer.
+    /// Default: none.
+    /// </summary>
+    public Dictionary<string, int> MaxOutputTokens { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -15,6 +15,10 @@ internal static class UsageOptionsValidation
         {
             if (window < 1) errors.Add($"{Root}:Tokens:ContextWindows:{model}: must be positive (was {window}).");
         }
+        foreach (var (model, most) in t.MaxOutputTokens)
+        {
+            if (most < 1) errors.Add($"{Root}:Tokens:MaxOutputTokens:{model}: must be positive (was {most}).");
+        }
 
         var l = options.Limits;
         Rule(l.Default, $"{Root}:Limits:Default", errors);

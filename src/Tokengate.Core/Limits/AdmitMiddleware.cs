@@ -56,6 +56,13 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
                 maxOutput = cap;
                 ClampExisting(feature.Parsed, cap, edits);
             }
+            else if (MaxOutputOf(model, profile, options.Tokens) is { } most && requested > most)
+            {
+                // What the service would answer; checked here so the request never reaches (or fails on) a backend.
+                var field = feature.Parsed.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
+                await LimitErrors.MaxTokensTooLarge(field, requested.Value, most).WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
             else
             {
                 maxOutput = requested.Value;
@@ -68,7 +75,7 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
 
         // The context window: an estimate over it is checked exactly, counting only as far as the window.
         var window = options.Tokens.ContextWindows.TryGetValue(model ?? "", out var configured) ? configured : profile.ContextWindow;
-        if (generates && window is { } w && admission.Prompt.Tokens + maxOutput > w)
+        if (generates && window is { } w && (long)admission.Prompt.Tokens + maxOutput > w)
         {
             var room = Math.Max(0, w - maxOutput);
             var exact = admission.Prompt.Exact ? admission.Prompt.Tokens : counter.Count(feature, profile, stopAbove: room);
@@ -129,6 +136,9 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
 
         await next(context).ConfigureAwait(false);
     }
+
+    private static int? MaxOutputOf(string? model, ModelProfile profile, TokensOptions tokens) =>
+        tokens.MaxOutputTokens.TryGetValue(model ?? "", out var configured) ? configured : profile.MaxOutputTokens;
 
     private static void ClampExisting(in ParsedRequest parsed, int cap, List<BodyEdit> edits)
     {

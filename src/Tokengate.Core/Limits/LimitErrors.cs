@@ -36,10 +36,15 @@ internal static class LimitErrors
         string.Create(Invariant, $"'{field}' is {requested}, above this deployment's limit of {cap} for your key. Use at most {cap}."),
         "invalid_request_error", field);
 
+    /// <summary>The service's answer to an output bound beyond what the model can produce.</summary>
+    public static GatewayError MaxTokensTooLarge(string field, int requested, int most) => new(400, "invalid_value",
+        string.Create(Invariant, $"{field} is too large: {requested}. This model supports at most {most} completion tokens, whereas you provided {requested}."),
+        "invalid_request_error", field);
+
     /// <summary>The service's own <c>context_length_exceeded</c> wording (protocol reference §5.2).</summary>
     public static GatewayError ContextLengthExceeded(int window, int promptTokens, int maxOutput) => new(400, "context_length_exceeded",
         maxOutput > 0
-            ? string.Create(Invariant, $"This model's maximum context length is {window} tokens. However, you requested {promptTokens + maxOutput} tokens ({promptTokens} in the messages, {maxOutput} in the completion). Please reduce the length of the messages or completion.")
+            ? string.Create(Invariant, $"This model's maximum context length is {window} tokens. However, you requested {(long)promptTokens + maxOutput} tokens ({promptTokens} in the messages, {maxOutput} in the completion). Please reduce the length of the messages or completion.")
             : string.Create(Invariant, $"This model's maximum context length is {window} tokens. However, your messages resulted in {promptTokens} tokens. Please reduce the length of the messages."),
         "invalid_request_error", "messages");
 }

@@ -1,17 +1,29 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Tokengate.OpenAI;
 
 /// <summary>
 /// Reads the top-level fields the gateway needs with <see cref="Utf8JsonReader"/> and checks that the whole body
-/// is well-formed JSON (skipped values are still validated by the reader).
+/// is well-formed JSON in valid UTF-8 (skipped values are still validated by the reader), and that every field the
+/// gateway reads has the type and range the API allows. A body that fails here never reaches a backend: a request
+/// the service cannot parse must not be able to fail on every backend and put them to rest.
 /// </summary>
 internal static class RequestBodyParser
 {
+    /// <summary>The most choices the API accepts in <c>n</c>.</summary>
+    public const int MaxChoices = 128;
+
     public static bool TryParse(ReadOnlySpan<byte> body, out ParsedRequest request, out string? error)
     {
         request = new ParsedRequest { N = 1 };
         error = null;
+        // The reader checks the JSON grammar but not the bytes inside strings it skips.
+        if (!Utf8.IsValid(body))
+        {
+            error = "The request body is not valid UTF-8. Encode the JSON payload as UTF-8.";
+            return false;
+        }
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
         try
         {
@@ -29,6 +41,7 @@ internal static class RequestBodyParser
                     reader.Read();
                     // The range covers any value, so a rewrite replaces a null or non-string model too.
                     request.ModelTokenStart = (int)reader.TokenStartIndex;
+                    // Classic routes ignore the body's model, as the service does; v1 routes refuse a missing one later.
                     if (reader.TokenType == JsonTokenType.String) request.Model = reader.GetString();
                     else reader.Skip();
                     request.ModelTokenLength = (int)reader.BytesConsumed - request.ModelTokenStart;
@@ -36,8 +49,7 @@ internal static class RequestBodyParser
                 else if (reader.ValueTextEquals("stream"u8))
                 {
                     reader.Read();
-                    request.Stream = reader.TokenType == JsonTokenType.True;
-                    reader.Skip();
+                    request.Stream = ReadOptionalBool(ref reader, "stream");
                 }
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
@@ -50,26 +62,38 @@ internal static class RequestBodyParser
                 {
                     reader.Read();
                     request.MaxTokensStart = (int)reader.TokenStartIndex;
-                    request.MaxTokens = ReadOptionalInt(ref reader, "max_tokens");
+                    request.MaxTokens = ReadOptionalInt(ref reader, "max_tokens", min: 1);
                     request.MaxTokensLength = (int)reader.BytesConsumed - request.MaxTokensStart;
                 }
                 else if (reader.ValueTextEquals("max_completion_tokens"u8))
                 {
                     reader.Read();
                     request.MaxCompletionTokensStart = (int)reader.TokenStartIndex;
-                    request.MaxCompletionTokens = ReadOptionalInt(ref reader, "max_completion_tokens");
+                    request.MaxCompletionTokens = ReadOptionalInt(ref reader, "max_completion_tokens", min: 1);
                     request.MaxCompletionTokensLength = (int)reader.BytesConsumed - request.MaxCompletionTokensStart;
                 }
-                else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("input"u8))
+                else if (reader.ValueTextEquals("messages"u8))
                 {
                     reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray) throw InvalidType("messages", "an array");
+                    request.PromptStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    request.PromptLength = (int)reader.BytesConsumed - request.PromptStart;
+                }
+                else if (reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("input"u8))
+                {
+                    var field = reader.ValueTextEquals("prompt"u8) ? "prompt" : "input";
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.StartArray)) throw InvalidType(field, "a string or an array");
                     request.PromptStart = (int)reader.TokenStartIndex;
                     reader.Skip();
                     request.PromptLength = (int)reader.BytesConsumed - request.PromptStart;
                 }
                 else if (reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8))
                 {
+                    var field = reader.ValueTextEquals("tools"u8) ? "tools" : "functions";
                     reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.Null)) throw InvalidType(field, "an array");
                     request.ToolsStart = (int)reader.TokenStartIndex;
                     reader.Skip();
                     request.ToolsLength = (int)reader.BytesConsumed - request.ToolsStart;
@@ -77,7 +101,7 @@ internal static class RequestBodyParser
                 else if (reader.ValueTextEquals("n"u8))
                 {
                     reader.Read();
-                    request.N = ReadOptionalInt(ref reader, "n") ?? 1;
+                    request.N = ReadOptionalInt(ref reader, "n", min: 1, max: MaxChoices) ?? 1;
                 }
                 else
                 {
@@ -107,11 +131,8 @@ internal static class RequestBodyParser
 
     private static bool ReadIncludeUsage(ref Utf8JsonReader reader, ref ParsedRequest request)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return false;
-        }
+        if (reader.TokenType == JsonTokenType.Null) return false;
+        if (reader.TokenType != JsonTokenType.StartObject) throw InvalidType("stream_options", "an object");
         var include = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -119,8 +140,8 @@ internal static class RequestBodyParser
             reader.Read();
             if (isIncludeUsage)
             {
-                include = reader.TokenType == JsonTokenType.True;
                 request.IncludeUsageStart = (int)reader.TokenStartIndex;
+                include = ReadOptionalBool(ref reader, "stream_options.include_usage");
             }
             reader.Skip();
             if (isIncludeUsage) request.IncludeUsageLength = (int)reader.BytesConsumed - request.IncludeUsageStart;
@@ -128,13 +149,27 @@ internal static class RequestBodyParser
         return include;
     }
 
-    private static int? ReadOptionalInt(ref Utf8JsonReader reader, string field)
+    /// <summary>An integer within [<paramref name="min"/>, <paramref name="max"/>]; larger numbers never wrap around.</summary>
+    private static int? ReadOptionalInt(ref Utf8JsonReader reader, string field, int min, int max = int.MaxValue)
     {
         if (reader.TokenType == JsonTokenType.Null) return null;
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var value) || value < 0)
-            throw new InvalidFieldException($"Invalid value for '{field}': expected a non-negative integer.");
-        return value;
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < min || value > max)
+        {
+            throw new InvalidFieldException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Invalid value for '{field}': expected an integer from {min} to {max}."));
+        }
+        return (int)value;
     }
+
+    private static bool ReadOptionalBool(ref Utf8JsonReader reader, string field) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False or JsonTokenType.Null => false,
+        _ => throw InvalidType(field, "a boolean"),
+    };
+
+    private static InvalidFieldException InvalidType(string field, string expected) =>
+        new($"Invalid type for '{field}': expected {expected}.");
 
     private sealed class InvalidFieldException(string message) : Exception(message);
 }

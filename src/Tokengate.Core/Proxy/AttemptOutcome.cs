@@ -12,8 +12,14 @@ internal enum AttemptOutcome
     /// <summary>429: the backend is cooling until its Retry-After.</summary>
     Throttled,
 
-    /// <summary>5xx, 408, or an auth/deployment fault of the backend's own configuration (401, 403, 404).</summary>
+    /// <summary>An auth/deployment fault of the backend's own configuration (401, 403, 404).</summary>
     Failed,
+
+    /// <summary>5xx or 408: the backend's fault, or the request's if another backend fails it too.</summary>
+    ServerError,
+
+    /// <summary>A second backend answered the same request with a server error: relayed, no backend blamed.</summary>
+    RequestFailed,
 
     /// <summary>No response headers within the attempt timeout.</summary>
     TimedOut,

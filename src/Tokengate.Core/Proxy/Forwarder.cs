@@ -10,9 +10,16 @@ namespace Tokengate.Proxy;
 
 /// <summary>
 /// Step 7, the forwarding loop: pick a backend with the pool's policy, send, classify the outcome; on 429, 5xx,
-/// timeout or connection failure mark that backend cooling until its Retry-After and try the next at once, within
-/// the attempt budget and the deadline. Once a response is being relayed there is no failover.
+/// timeout or connection failure try the next backend at once, within the attempt budget and the deadline. Once a
+/// response is being relayed there is no failover.
 /// </summary>
+/// <remarks>
+/// Failures are attributed before they touch a backend's health. A 429, a timeout, a connection failure or a
+/// 401/403/404 is evidence about the backend and is reported at once. A server error (5xx, 408) may be the request's
+/// own doing, so the first one is held: if the request then fails with a server error on a second backend, the
+/// request is to blame, the client gets that answer, and neither backend's health is touched; anything else the
+/// request meets afterwards blames the first backend.
+/// </remarks>
 internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealth health, TimeProvider time, Random random, GatewayMetrics metrics, ILogger<Forwarder> logger)
 {
     public async Task ForwardAsync(HttpContext context, GatewayRequestFeature feature)
@@ -23,47 +30,73 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         var last = AttemptOutcome.None;
         ulong tried = 0;
         var estimate = feature.Admission?.EstimatedTokens ?? 0;
+        HeldFailure? held = null;
 
-        while (feature.Attempts < options.MaxAttempts)
+        try
         {
-            var backend = pool.Policy.Select(pool, health, tried, estimate, random)
-                ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
-            if (backend is null) break;
-            tried |= 1UL << backend.Index;
-            if (!health.TryBeginAttempt(backend)) continue;
+            while (feature.Attempts < options.MaxAttempts)
+            {
+                var backend = pool.Policy.Select(pool, health, tried, estimate, random)
+                    ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
+                if (backend is null) break;
+                tried |= 1UL << backend.Index;
+                if (!health.TryBeginAttempt(backend)) continue;
 
-            var remaining = deadline - time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero)
-            {
-                health.ReportAbandoned(backend);
-                last = AttemptOutcome.TimedOut;
-                break;
+                var remaining = deadline - time.GetUtcNow();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    health.ReportAbandoned(backend);
+                    last = AttemptOutcome.TimedOut;
+                    break;
+                }
+
+                feature.Attempts++;
+                feature.Backend = backend;
+                var verdict = false;
+                try
+                {
+                    var result = await AttemptAsync(context, feature, backend, options, remaining, held).ConfigureAwait(false);
+                    verdict = true;
+                    last = result.Outcome;
+                    switch (result.Outcome)
+                    {
+                        case AttemptOutcome.Answered:
+                            held = null;  // blamed before the answer was relayed
+                            return;
+                        case AttemptOutcome.RequestFailed:
+                            health.ReportDisputed(held!.Value.Backend);
+                            held = null;
+                            return;
+                        case AttemptOutcome.ServerError:
+                            held = new HeldFailure(backend, result.RestUntil);
+                            break;
+                        default:
+                            Blame(ref held);
+                            break;
+                    }
+                }
+                finally
+                {
+                    // The consumer left or something threw: a half-open probe must not stay claimed forever.
+                    if (!verdict) health.ReportAbandoned(backend);
+                }
             }
 
-            feature.Attempts++;
-            feature.Backend = backend;
-            var verdict = false;
-            try
-            {
-                last = await AttemptAsync(context, feature, backend, options, remaining).ConfigureAwait(false);
-                verdict = true;
-                if (last == AttemptOutcome.Answered) return;
-            }
-            finally
-            {
-                // The consumer left or something threw: a half-open probe must not stay claimed forever.
-                if (!verdict) health.ReportAbandoned(backend);
-            }
+            Blame(ref held);
+            await Exhausted(pool, last, deadline).WriteAsync(context).ConfigureAwait(false);
         }
-
-        await Exhausted(pool, last, deadline).WriteAsync(context).ConfigureAwait(false);
+        finally
+        {
+            if (held is { } unresolved) health.ReportAbandoned(unresolved.Backend);
+        }
     }
 
-    /// <summary>One attempt on one backend; reports the outcome to the health state and relays an answer.</summary>
-    private async Task<AttemptOutcome> AttemptAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining)
+    /// <summary>One attempt on one backend; reports what it proves to the health state and relays an answer.</summary>
+    private async Task<AttemptResult> AttemptAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining, HeldFailure? held)
     {
         var aborted = context.RequestAborted;
-        using var span = metrics.StartAttempt(backend, feature.Pool!, feature.Attempts);
+        var pool = feature.Pool!;
+        using var span = metrics.StartAttempt(backend, pool, feature.Attempts);
         HttpResponseMessage response;
         using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
         using (aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptTimeout))
@@ -78,16 +111,16 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
             {
                 health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
-                metrics.AttemptFailed(span, backend, feature.Pool!, AttemptOutcome.TimedOut, 0, options.DefaultCooldown);
-                LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, nameof(AttemptOutcome.TimedOut), 0);
-                return AttemptOutcome.TimedOut;
+                metrics.AttemptFailed(span, backend, pool, AttemptOutcome.TimedOut, 0, options.DefaultCooldown);
+                LogAttemptFailed(logger, backend.Name, pool.Name, nameof(AttemptOutcome.TimedOut), 0);
+                return new AttemptResult(AttemptOutcome.TimedOut);
             }
             catch (HttpRequestException ex)
             {
                 health.ReportFailure(backend, time.GetUtcNow() + options.DefaultCooldown);
-                metrics.AttemptFailed(span, backend, feature.Pool!, AttemptOutcome.ConnectionFailed, 0, options.DefaultCooldown);
-                LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, ex.HttpRequestError.ToString(), 0);
-                return AttemptOutcome.ConnectionFailed;
+                metrics.AttemptFailed(span, backend, pool, AttemptOutcome.ConnectionFailed, 0, options.DefaultCooldown);
+                LogAttemptFailed(logger, backend.Name, pool.Name, ex.HttpRequestError.ToString(), 0);
+                return new AttemptResult(AttemptOutcome.ConnectionFailed);
             }
         }
 
@@ -98,35 +131,62 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             health.ReportQuota(backend, RateLimitHeaders.ReadBackendQuota(response.Headers));
 
             var outcome = Classify(status);
+            if (outcome == AttemptOutcome.ServerError && held is not null)
+            {
+                // A second backend failed the same request: the request is the cause. It gets this answer, and neither
+                // backend is blamed (a probe this attempt held is released).
+                health.ReportDisputed(backend);
+                metrics.AttemptFailed(span, backend, pool, AttemptOutcome.RequestFailed, status, TimeSpan.Zero, response.Headers);
+                LogRequestFailedTwice(logger, pool.Name, held.Value.Backend.Name, backend.Name, status);
+                await RelayAsync(context, feature, backend, response).ConfigureAwait(false);
+                return new AttemptResult(AttemptOutcome.RequestFailed);
+            }
+
             if (outcome != AttemptOutcome.Answered)
             {
                 var now = time.GetUtcNow();
-                var rest = RetryAfter.From(response.Headers, now) ?? options.DefaultCooldown;
+                var named = RetryAfter.From(response.Headers, now);
+                TimeSpan? rest = outcome == AttemptOutcome.ServerError ? named : named ?? options.DefaultCooldown;
                 if (rest > options.MaxCooldown) rest = options.MaxCooldown;
-                if (outcome == AttemptOutcome.Throttled) health.ReportThrottled(backend, now + rest);
-                else health.ReportFailure(backend, now + rest);
-                metrics.AttemptFailed(span, backend, feature.Pool!, outcome, status, rest, response.Headers);
-                LogAttemptFailed(logger, backend.Name, feature.Pool!.Name, outcome.ToString(), status);
-                return outcome;
+                if (outcome == AttemptOutcome.Throttled) health.ReportThrottled(backend, now + rest!.Value);
+                else if (outcome == AttemptOutcome.Failed) health.ReportFailure(backend, now + rest!.Value);
+                metrics.AttemptFailed(span, backend, pool, outcome, status, rest ?? TimeSpan.Zero, response.Headers);
+                LogAttemptFailed(logger, backend.Name, pool.Name, outcome.ToString(), status);
+                return new AttemptResult(outcome, now + rest);
             }
 
+            // The request works: a server error it met before was the other backend's.
+            if (held is not null) Blame(ref held);
             health.ReportSuccess(backend);
-            metrics.AttemptAnswered(span, backend, feature.Pool!, status, response.Headers);
-            feature.ResponseStartTimestamp = time.GetTimestamp();
-            ResponseRelay.CopyStatusAndHeaders(response, context.Response);
-            RateLimitHeaders.Apply(context.Response, feature.Admission);
-            if (ResponseRelay.IsEventStream(response))
-            {
-                feature.StreamTap = new StreamUsageTap(feature.StripUsageChunk);
-                if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap, time).ConfigureAwait(false))
-                    LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
-            }
-            else
-            {
-                feature.ReportedUsage = await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
-            }
-            return AttemptOutcome.Answered;
+            metrics.AttemptAnswered(span, backend, pool, status, response.Headers);
+            await RelayAsync(context, feature, backend, response).ConfigureAwait(false);
+            return new AttemptResult(AttemptOutcome.Answered);
         }
+    }
+
+    private async Task RelayAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, HttpResponseMessage response)
+    {
+        feature.ResponseStartTimestamp = time.GetTimestamp();
+        ResponseRelay.CopyStatusAndHeaders(response, context.Response);
+        RateLimitHeaders.Apply(context.Response, feature.Admission);
+        if (ResponseRelay.IsEventStream(response))
+        {
+            feature.StreamTap = new StreamUsageTap(feature.StripUsageChunk);
+            if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap, time).ConfigureAwait(false))
+                LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
+        }
+        else
+        {
+            feature.ReportedUsage = await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The held server error is the backend's: it counts toward the breaker (and rests it if it named a Retry-After).</summary>
+    private void Blame(ref HeldFailure? held)
+    {
+        if (held is not { } failure) return;
+        held = null;
+        health.ReportFailure(failure.Backend, failure.RestUntil);
     }
 
     /// <summary>The answer when no backend produced a response to relay.</summary>
@@ -135,13 +195,15 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         var now = time.GetUtcNow();
         if (last == AttemptOutcome.TimedOut || now >= deadline) return GatewayError.Timeout(pool.Name);
 
-        var recovery = health.EarliestRecovery(pool) - now;
-        if (recovery > TimeSpan.Zero)
+        var recovery = health.EarliestRecovery(pool);
+        var wait = recovery.At - now;
+        if (wait > TimeSpan.Zero)
         {
-            // Every backend is resting: tell the consumer exactly when the first one is back.
-            return last is AttemptOutcome.Throttled or AttemptOutcome.None
-                ? GatewayError.AllBackendsThrottled(pool.Name, recovery)
-                : GatewayError.BackendsUnavailable(pool.Name, recovery);
+            // Every backend is resting: tell the consumer exactly when the first one is back, and whether it waits
+            // for throttling (429) or for backends that failed (503).
+            return recovery.Throttled
+                ? GatewayError.AllBackendsThrottled(pool.Name, wait)
+                : GatewayError.BackendsUnavailable(pool.Name, wait);
         }
 
         // Attempts ran out on failures, or the only candidates are momentarily held (a half-open probe in flight).
@@ -153,7 +215,7 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
     private static AttemptOutcome Classify(int status) => status switch
     {
         429 => AttemptOutcome.Throttled,
-        408 or >= 500 => AttemptOutcome.Failed,
+        408 or >= 500 => AttemptOutcome.ServerError,
         // The backend's own key, role or deployment is wrong: another backend may be configured correctly.
         401 or 403 or 404 => AttemptOutcome.Failed,
         _ => AttemptOutcome.Answered,
@@ -161,9 +223,17 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>A server error waiting to be attributed, with the rest its response named.</summary>
+    private readonly record struct HeldFailure(Backend Backend, DateTimeOffset? RestUntil);
+
+    private readonly record struct AttemptResult(AttemptOutcome Outcome, DateTimeOffset? RestUntil = null);
+
     [LoggerMessage(1, LogLevel.Information, "Backend {Backend} of pool {Pool} failed an attempt: {Outcome} {Status}; trying the next")]
     private static partial void LogAttemptFailed(ILogger logger, string backend, string pool, string outcome, int status);
 
     [LoggerMessage(2, LogLevel.Warning, "Stream from backend {Backend} of pool {Pool} broke; the consumer got an error event")]
     private static partial void LogStreamBroken(ILogger logger, string backend, string pool);
+
+    [LoggerMessage(3, LogLevel.Information, "A request to pool {Pool} failed with a server error on {FirstBackend} and then {Status} on {SecondBackend}: answered, backends' health unchanged")]
+    private static partial void LogRequestFailedTwice(ILogger logger, string pool, string firstBackend, string secondBackend, int status);
 }

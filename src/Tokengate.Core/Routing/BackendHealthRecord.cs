@@ -3,7 +3,8 @@ namespace Tokengate.Routing;
 /// <summary>A backend's health at one moment.</summary>
 /// <param name="CoolingUntil">End of the current cooldown, if cooling.</param>
 /// <param name="CircuitOpenUntil">End of the open circuit, if open (half-open once passed).</param>
-/// <param name="ConsecutiveFailures">Failures since the last success.</param>
+/// <param name="ThrottledUntil">End of the part of the rest a 429 asked for, if any.</param>
+/// <param name="Recent">Attempt verdicts inside the breaker's sampling window.</param>
 /// <param name="UtilizationPercent">The last utilization reading, if any.</param>
 /// <param name="Quota">The quota the backend most likely has left now (see <see cref="BackendQuotaRecord.ProjectAt"/>).</param>
 /// <param name="QuotaReadAt">When the backend last sent rate-limit headers, if ever.</param>
@@ -12,7 +13,8 @@ namespace Tokengate.Routing;
 internal sealed record BackendHealthRecord(
     DateTimeOffset? CoolingUntil,
     DateTimeOffset? CircuitOpenUntil,
-    int ConsecutiveFailures,
+    DateTimeOffset? ThrottledUntil,
+    AttemptCounts Recent,
     double? UtilizationPercent,
     BackendQuota Quota,
     DateTimeOffset? QuotaReadAt,

@@ -6,8 +6,14 @@ namespace Tokengate.Routing;
 /// </summary>
 internal sealed class BackendHealthState
 {
+    /// <summary>When the backend takes requests again after its last rest (429, timeout, connection failure, ...).</summary>
     public long CoolingUntilTicks;
-    public int ConsecutiveFailures;
+
+    /// <summary>The part of the rest that a 429 asked for: the consumer is told 429 rather than 503 while it lasts.</summary>
+    public long ThrottledUntilTicks;
+
+    /// <summary>Verdicts of recent attempts, for the breaker's failure ratio.</summary>
+    public readonly AttemptWindow Window = new();
 
     /// <summary>0 when the circuit is closed; otherwise when it stops being open (then half-open).</summary>
     public long CircuitOpenUntilTicks;

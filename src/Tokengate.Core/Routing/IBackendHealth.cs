@@ -16,14 +16,25 @@ internal interface IBackendHealth : IBackendAvailability
     /// </summary>
     bool TryBeginAttempt(Backend backend);
 
-    /// <summary>The backend answered (any status that is not a backend fault): failures and the circuit reset.</summary>
+    /// <summary>The backend answered (any status that is not a backend fault): a good sample, and an open or half-open circuit closes.</summary>
     void ReportSuccess(Backend backend);
 
     /// <summary>The backend said 429: it rests until <paramref name="until"/>; the circuit is not affected.</summary>
     void ReportThrottled(Backend backend, DateTimeOffset until);
 
-    /// <summary>A 5xx, timeout or connection failure: it rests until <paramref name="until"/> and counts toward the breaker.</summary>
-    void ReportFailure(Backend backend, DateTimeOffset until);
+    /// <summary>
+    /// A failure blamed on the backend (a 5xx that another backend did not repeat, a timeout, a connection failure, a
+    /// 401/403/404): it rests until <paramref name="restUntil"/> when one is given, and counts toward the breaker's
+    /// failure ratio; a failed half-open probe opens the circuit again.
+    /// </summary>
+    void ReportFailure(Backend backend, DateTimeOffset? restUntil);
+
+    /// <summary>
+    /// The backend answered a server error to a request that another backend failed too: blamed on the request. It
+    /// cannot open the circuit on its own, but it is no sign of health either (see the breaker's rule); a half-open
+    /// probe is released.
+    /// </summary>
+    void ReportDisputed(Backend backend);
 
     /// <summary>The attempt ended without a verdict (the consumer went away); releases a half-open probe.</summary>
     void ReportAbandoned(Backend backend);
@@ -43,8 +54,8 @@ internal interface IBackendHealth : IBackendAvailability
     /// <summary>A request the backend served was settled: the gateway's per-minute count moves from its estimate to the actual tokens.</summary>
     void ReportSettled(Backend backend, long estimatedTokens, long actualTokens);
 
-    /// <summary>When the first backend of the pool will take requests again (now, if one can).</summary>
-    DateTimeOffset EarliestRecovery(Pool pool);
+    /// <summary>When the first backend of the pool will take requests again (now, if one can), and why it rests.</summary>
+    PoolRecovery EarliestRecovery(Pool pool);
 
     /// <summary>A point-in-time description of one backend, for status pages and metrics.</summary>
     BackendHealthRecord Describe(Backend backend);

@@ -42,27 +42,40 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     public void ReportSuccess(Backend backend)
     {
         var s = State(backend);
-        Interlocked.Exchange(ref s.ConsecutiveFailures, 0);
-        Interlocked.Exchange(ref s.CircuitOpenUntilTicks, 0);
-        Interlocked.Exchange(ref s.ProbeInFlight, 0);
+        if (Interlocked.Read(ref s.CircuitOpenUntilTicks) != 0) CloseCircuit(s);
+        s.Window.RecordSuccess(NowTicks, _options().BreakerSamplingDuration);
     }
 
     public void ReportThrottled(Backend backend, DateTimeOffset until)
     {
-        // A 429 proves the backend is alive: it closes a half-open circuit like a success would.
-        ReportSuccess(backend);
-        ExtendCooldown(State(backend), until.UtcTicks);
+        // A 429 proves the backend is alive: it closes a half-open circuit, but is no sample for the failure ratio.
+        var s = State(backend);
+        if (Interlocked.Read(ref s.CircuitOpenUntilTicks) != 0) CloseCircuit(s);
+        Extend(ref s.CoolingUntilTicks, until.UtcTicks);
+        Extend(ref s.ThrottledUntilTicks, until.UtcTicks);
     }
 
-    public void ReportFailure(Backend backend, DateTimeOffset until)
+    public void ReportFailure(Backend backend, DateTimeOffset? restUntil)
     {
         var s = State(backend);
         var options = _options();
-        ExtendCooldown(s, until.UtcTicks);
-        var failures = Interlocked.Increment(ref s.ConsecutiveFailures);
+        var now = NowTicks;
+        if (restUntil is { } until) Extend(ref s.CoolingUntilTicks, until.UtcTicks);
+        s.Window.RecordFailure(now, options.BreakerSamplingDuration);
         var wasProbe = Interlocked.Exchange(ref s.ProbeInFlight, 0) == 1;
-        if (wasProbe || failures >= options.BreakerFailureThreshold)
-            Interlocked.Exchange(ref s.CircuitOpenUntilTicks, NowTicks + options.BreakerOpenDuration.Ticks);
+        if (wasProbe || Trips(s.Window.Totals(now, options.BreakerSamplingDuration), options))
+            Interlocked.Exchange(ref s.CircuitOpenUntilTicks, now + options.BreakerOpenDuration.Ticks);
+    }
+
+    public void ReportDisputed(Backend backend)
+    {
+        var s = State(backend);
+        var options = _options();
+        var now = NowTicks;
+        s.Window.RecordDisputed(now, options.BreakerSamplingDuration);
+        Interlocked.Exchange(ref s.ProbeInFlight, 0);
+        if (Trips(s.Window.Totals(now, options.BreakerSamplingDuration), options))
+            Interlocked.Exchange(ref s.CircuitOpenUntilTicks, now + options.BreakerOpenDuration.Ticks);
     }
 
     public void ReportAbandoned(Backend backend) => Interlocked.Exchange(ref State(backend).ProbeInFlight, 0);
@@ -111,25 +124,16 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         }
     }
 
-    public DateTimeOffset EarliestRecovery(Pool pool)
-    {
-        var now = NowTicks;
-        var earliest = long.MaxValue;
-        foreach (var b in pool.Backends)
-        {
-            var s = State(b);
-            var at = Math.Max(now, Math.Max(Interlocked.Read(ref s.CoolingUntilTicks), Interlocked.Read(ref s.CircuitOpenUntilTicks)));
-            earliest = Math.Min(earliest, at);
-        }
-        return new DateTimeOffset(earliest == long.MaxValue ? now : earliest, TimeSpan.Zero);
-    }
+    public PoolRecovery EarliestRecovery(Pool pool) => PoolRecovery.Earliest(pool, Describe, _time.GetUtcNow());
 
     public BackendHealthRecord Describe(Backend backend)
     {
         var s = State(backend);
         var now = NowTicks;
         var cooling = Interlocked.Read(ref s.CoolingUntilTicks);
+        var throttled = Interlocked.Read(ref s.ThrottledUntilTicks);
         var open = Interlocked.Read(ref s.CircuitOpenUntilTicks);
+        var window = s.Window.Totals(now, _options().BreakerSamplingDuration);
         var utilization = Interlocked.Read(ref s.UtilizationBasisPoints);
         BackendQuota quota;
         long readAt, tokensPerMinute, requestsPerMinute;
@@ -146,7 +150,8 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         return new BackendHealthRecord(
             cooling > now ? new DateTimeOffset(cooling, TimeSpan.Zero) : null,
             open != 0 ? new DateTimeOffset(open, TimeSpan.Zero) : null,
-            Volatile.Read(ref s.ConsecutiveFailures),
+            throttled > now ? new DateTimeOffset(throttled, TimeSpan.Zero) : null,
+            window,
             utilization >= 0 ? utilization / 100.0 : null,
             quota,
             readAt == 0 ? null : new DateTimeOffset(readAt, TimeSpan.Zero),
@@ -188,12 +193,30 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         s.MinuteStartTicks = minute;
     }
 
-    private static void ExtendCooldown(BackendHealthState s, long untilTicks)
+    /// <summary>
+    /// Over enough attempts, either the failures blamed on the backend reached the ratio, or nothing succeeded and at
+    /// least one failure was the backend's alone. Disputed failures (the request failed elsewhere too) never open a
+    /// circuit by themselves, so requests no backend can process cannot rest a pool; but they do not dilute the
+    /// ratio of a backend that fails everything either.
+    /// </summary>
+    private static bool Trips(AttemptCounts window, ForwardingOptions options) =>
+        window.Attempts >= options.BreakerMinimumThroughput
+        && (window.Failures >= options.BreakerFailureRatio * window.Attempts || (window.Successes == 0 && window.Failures > 0));
+
+    /// <summary>A good answer while the circuit was open or half-open: closed, and judged afresh from a clean window.</summary>
+    private static void CloseCircuit(BackendHealthState s)
     {
-        var current = Interlocked.Read(ref s.CoolingUntilTicks);
+        s.Window.Clear();
+        Interlocked.Exchange(ref s.CircuitOpenUntilTicks, 0);
+        Interlocked.Exchange(ref s.ProbeInFlight, 0);
+    }
+
+    private static void Extend(ref long field, long untilTicks)
+    {
+        var current = Interlocked.Read(ref field);
         while (untilTicks > current)
         {
-            var seen = Interlocked.CompareExchange(ref s.CoolingUntilTicks, untilTicks, current);
+            var seen = Interlocked.CompareExchange(ref field, untilTicks, current);
             if (seen == current) return;
             current = seen;
         }

@@ -25,8 +25,11 @@ internal static class PoolStatus
                         region = b.Region,
                         available = health.IsAvailable(b, pool),
                         coolingUntil = h.CoolingUntil,
+                        throttledUntil = h.ThrottledUntil,
                         circuitOpenUntil = h.CircuitOpenUntil,
-                        consecutiveFailures = h.ConsecutiveFailures,
+                        recentAttempts = h.Recent.Attempts,
+                        recentFailures = h.Recent.Failures,
+                        recentDisputed = h.Recent.Disputed,
                         utilizationPercent = h.UtilizationPercent,
                         quota = new
                         {

@@ -62,9 +62,15 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
         Share(backend);
     }
 
-    public void ReportFailure(Backend backend, DateTimeOffset until)
+    public void ReportFailure(Backend backend, DateTimeOffset? restUntil)
     {
-        _local.ReportFailure(backend, until);
+        _local.ReportFailure(backend, restUntil);
+        Share(backend);
+    }
+
+    public void ReportDisputed(Backend backend)
+    {
+        _local.ReportDisputed(backend);
         Share(backend);
     }
 
@@ -82,18 +88,7 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
 
     public void ReportSettled(Backend backend, long estimatedTokens, long actualTokens) => _local.ReportSettled(backend, estimatedTokens, actualTokens);
 
-    public DateTimeOffset EarliestRecovery(Pool pool)
-    {
-        var now = _time.GetUtcNow();
-        var earliest = DateTimeOffset.MaxValue;
-        foreach (var backend in pool.Backends)
-        {
-            var h = Describe(backend);
-            var at = Max(now, Max(h.CoolingUntil ?? now, h.CircuitOpenUntil ?? now));
-            if (at < earliest) earliest = at;
-        }
-        return earliest == DateTimeOffset.MaxValue ? now : earliest;
-    }
+    public PoolRecovery EarliestRecovery(Pool pool) => PoolRecovery.Earliest(pool, Describe, _time.GetUtcNow());
 
     public BackendHealthRecord Describe(Backend backend)
     {
@@ -101,10 +96,12 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
         if (!_shared.TryGetValue(backend.Name, out var shared)) return local;
         var now = _time.GetUtcNow().UtcTicks;
         var cooling = Interlocked.Read(ref shared.CoolingUntilTicks);
+        var throttled = Interlocked.Read(ref shared.ThrottledUntilTicks);
         var open = Interlocked.Read(ref shared.CircuitOpenUntilTicks);
         return local with
         {
             CoolingUntil = Later(local.CoolingUntil, cooling > now ? cooling : 0),
+            ThrottledUntil = Later(local.ThrottledUntil, throttled > now ? throttled : 0),
             CircuitOpenUntil = Later(local.CircuitOpenUntil, open > now ? open : 0),
         };
     }
@@ -130,8 +127,9 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
     {
         var h = _local.Describe(backend);
         var cooling = h.CoolingUntil?.UtcTicks ?? 0;
+        var throttled = h.ThrottledUntil?.UtcTicks ?? 0;
         var open = h.CircuitOpenUntil?.UtcTicks ?? 0;
-        if (SharedState(backend.Name).Raise(cooling, open)) _reports.Writer.TryWrite(backend.Name);
+        if (SharedState(backend.Name).Raise(cooling, throttled, open)) _reports.Writer.TryWrite(backend.Name);
     }
 
     private SharedBackendHealthState SharedState(string name) => _shared.GetOrAdd(name, static _ => new SharedBackendHealthState());
@@ -147,7 +145,7 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
                 RedisValue[] values =
                 [
                     ToUnixMs(Interlocked.Read(ref s.CoolingUntilTicks)), ToUnixMs(Interlocked.Read(ref s.CircuitOpenUntilTicks)),
-                    _time.GetUtcNow().ToUnixTimeMilliseconds(), _redis.Prefix + Channel, name,
+                    ToUnixMs(Interlocked.Read(ref s.ThrottledUntilTicks)), _time.GetUtcNow().ToUnixTimeMilliseconds(), _redis.Prefix + Channel, name,
                 ];
                 try
                 {
@@ -173,8 +171,8 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
             {
                 foreach (var backend in pool.Backends)
                 {
-                    var fields = await database.HashGetAsync(Key(backend.Name), ["c", "o"]).ConfigureAwait(false);
-                    Apply(backend.Name, (long)fields[0], (long)fields[1]);
+                    var fields = await database.HashGetAsync(Key(backend.Name), ["c", "o", "t"]).ConfigureAwait(false);
+                    Apply(backend.Name, (long)fields[0], (long)fields[1], (long)fields[2]);
                 }
             }
         }
@@ -199,20 +197,23 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
         _ = LoadAsync();
     }
 
+    /// <summary><c>name|coolingUntil|openUntil|throttledUntil</c>, read from the end: a backend name may contain '|'.</summary>
     private void OnMessage(RedisValue message)
     {
         var text = message.ToString();
-        var open = text.LastIndexOf('|');
+        var throttled = text.LastIndexOf('|');
+        var open = throttled > 0 ? text.LastIndexOf('|', throttled - 1) : -1;
         var cooling = open > 0 ? text.LastIndexOf('|', open - 1) : -1;
         if (cooling <= 0
             || !long.TryParse(text.AsSpan(cooling + 1, open - cooling - 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var coolingMs)
-            || !long.TryParse(text.AsSpan(open + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var openMs))
+            || !long.TryParse(text.AsSpan(open + 1, throttled - open - 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var openMs)
+            || !long.TryParse(text.AsSpan(throttled + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var throttledMs))
             return;
-        Apply(text[..cooling], coolingMs, openMs);
+        Apply(text[..cooling], coolingMs, openMs, throttledMs);
     }
 
-    private void Apply(string name, long coolingUntilMs, long openUntilMs) =>
-        SharedState(name).Raise(FromUnixMs(coolingUntilMs), FromUnixMs(openUntilMs));
+    private void Apply(string name, long coolingUntilMs, long openUntilMs, long throttledUntilMs) =>
+        SharedState(name).Raise(FromUnixMs(coolingUntilMs), FromUnixMs(throttledUntilMs), FromUnixMs(openUntilMs));
 
     private RedisKey Key(string backend) => _redis.Prefix + "health:" + backend;
 
@@ -222,8 +223,6 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
 
     private static DateTimeOffset? Later(DateTimeOffset? local, long sharedTicks) =>
         sharedTicks == 0 ? local : local is { } l && l.UtcTicks >= sharedTicks ? l : new DateTimeOffset(sharedTicks, TimeSpan.Zero);
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     [LoggerMessage(1, LogLevel.Warning, "Sharing the health of backend {Backend} failed ({Error}); other instances learn of it from their own requests")]
     private static partial void LogShareFailed(ILogger logger, string backend, string error);

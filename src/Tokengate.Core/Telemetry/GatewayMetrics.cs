@@ -55,7 +55,7 @@ internal sealed class GatewayMetrics : IDisposable
         _attempts = Meter.CreateCounter<long>("tokengate.backend.attempts", "{attempt}", "Backend attempts by outcome (answered, throttled = 429, failed, timed_out, connection_failed).");
         _retries = Meter.CreateCounter<long>("tokengate.backend.retries", "{attempt}", "Attempts after the first one of a request (failover after a 429, 5xx, timeout or connection failure).");
         _spillovers = Meter.CreateCounter<long>("tokengate.backend.spillovers", "{request}", "Attempts sent to a backend of a lower priority tier than the pool's first one.");
-        _cooldowns = Meter.CreateCounter<long>("tokengate.backend.cooldowns", "{cooldown}", "Times a backend was put to rest (429, 5xx, timeout, connection failure).");
+        _cooldowns = Meter.CreateCounter<long>("tokengate.backend.cooldowns", "{cooldown}", "Times a backend was put to rest (429, timeout, connection failure, 401/403/404, a 5xx that named a Retry-After).");
         _backendTokens = Meter.CreateCounter<long>("tokengate.backend.tokens", "{token}", "Tokens served by a backend, by gen_ai.token.type.");
         _consumerRequests = Meter.CreateCounter<long>("tokengate.consumer.requests", "{request}", "Requests per consumer, by status class.");
         _consumerTokens = Meter.CreateCounter<long>("tokengate.consumer.tokens", "{token}", "Tokens per consumer, by gen_ai.token.type.");
@@ -107,7 +107,7 @@ internal sealed class GatewayMetrics : IDisposable
         var outcomeName = TelemetryTags.OutcomeName(outcome);
         var tags = new TagList { { TelemetryTags.Backend, backend.Name }, { TelemetryTags.Pool, pool.Name }, { TelemetryTags.Outcome, outcomeName } };
         _attempts.Add(1, tags);
-        _cooldowns.Add(1, tags);
+        if (rest > TimeSpan.Zero) _cooldowns.Add(1, tags);
         if (outcome == AttemptOutcome.Throttled) _timeline.RecordEvent(backend.Name, pool.Name, throttled: true);
         if (span is null) return;
         span.SetTag(TelemetryTags.Outcome, outcomeName);

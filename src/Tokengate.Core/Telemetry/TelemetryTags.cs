@@ -43,6 +43,8 @@ internal static class TelemetryTags
         AttemptOutcome.TimedOut => "timed_out",
         AttemptOutcome.ConnectionFailed => "connection_failed",
         AttemptOutcome.Failed => "failed",
+        AttemptOutcome.ServerError => "server_error",
+        AttemptOutcome.RequestFailed => "request_failed",
         _ => "none",
     };
 

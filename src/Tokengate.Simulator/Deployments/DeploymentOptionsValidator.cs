@@ -43,6 +43,14 @@ internal static class DeploymentOptionsValidator
             }
         }
 
+        foreach (var (text, status) in f.ErrorsOnContent ?? [])
+        {
+            if (string.IsNullOrEmpty(text) || status is < 400 or > 599)
+            {
+                return "ErrorsOnContent keys must be non-empty texts and values status codes 400..599.";
+            }
+        }
+
         if (f.FailNextStatusCode is < 400 or > 599)
         {
             return "FailNextStatusCode must be within 400..599.";

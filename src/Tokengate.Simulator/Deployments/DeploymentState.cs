@@ -124,6 +124,7 @@ internal sealed class DeploymentState
     private DeploymentSnapshot Arm(SimulatedDeploymentOptions options, long nowTicks)
     {
         options.Faults.ErrorRates ??= [];
+        options.Faults.ErrorsOnContent ??= [];
         if (DeploymentOptionsValidator.Validate(options) is { } error)
         {
             throw new ArgumentException($"Deployment '{Name}': {error}");

@@ -167,6 +167,14 @@ internal sealed class SimulatorRequestHandler(
             return;
         }
 
+        if (ContentError(call.Snapshot.Options.Faults, root) is int status)
+        {
+            SimulatorLog.FaultInjected(logger, $"status {status} for the request's content", call.Deployment.Name);
+            call.Deployment.RecordFailed();
+            await AzureErrors.WriteForStatusAsync(call.Context, status);
+            return;
+        }
+
         if (call.Operation.Kind == ModelKind.Embeddings)
         {
             await embeddings.HandleAsync(call, root);
@@ -175,6 +183,25 @@ internal sealed class SimulatorRequestHandler(
         {
             await completions.HandleAsync(call, root);
         }
+    }
+
+    private static int? ContentError(SimulatedFaultOptions faults, JsonElement root)
+    {
+        if (faults.ErrorsOnContent.Count == 0)
+        {
+            return null;
+        }
+
+        var text = root.GetRawText();
+        foreach (var (marker, status) in faults.ErrorsOnContent)
+        {
+            if (text.Contains(marker, StringComparison.Ordinal))
+            {
+                return status;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Turns anything unexpected into an Azure-shaped 500, and a client that went away into silence.</summary>

@@ -99,7 +99,6 @@ public class RequestBodyParserTests
     [InlineData("true", true)]
     [InlineData("false", false)]
     [InlineData("null", false)]
-    [InlineData("\"true\"", false)]
     public void TryParse_Stream_OnlyJsonTrueStreams(string value, bool expected)
     {
         Assert.Equal(expected, Parse($"{{\"stream\":{value}}}").Stream);
@@ -118,8 +117,7 @@ public class RequestBodyParserTests
     [InlineData("{\"stream_options\":{\"include_usage\":false}}")]
     [InlineData("{\"stream_options\":{}}")]
     [InlineData("{\"stream_options\":null}")]
-    [InlineData("{\"stream_options\":[true]}")]
-    [InlineData("{\"stream_options\":{\"include_usage\":\"yes\"}}")]
+    [InlineData("{\"stream_options\":{\"include_usage\":null}}")]
     public void TryParse_StreamOptionsWithoutTrueIncludeUsage_False(string json)
     {
         Assert.False(Parse(json).IncludeUsage);
@@ -226,12 +224,63 @@ public class RequestBodyParserTests
     [InlineData("max_tokens", "99999999999")]
     [InlineData("max_completion_tokens", "-5")]
     [InlineData("max_completion_tokens", "2.5")]
-    [InlineData("n", "-1")]
-    [InlineData("n", "1.5")]
+    [InlineData("max_tokens", "0")]
+    [InlineData("max_tokens", "2147483648")]
+    [InlineData("max_completion_tokens", "9223372036854775808")]
     public void TryParse_InvalidIntegerField_RejectedNamingTheField(string field, string value)
     {
         var error = Reject($"{{\"model\":\"m\",\"{field}\":{value}}}");
 
-        Assert.Equal($"Invalid value for '{field}': expected a non-negative integer.", error);
+        Assert.Equal($"Invalid value for '{field}': expected an integer from 1 to 2147483647.", error);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("129")]
+    [InlineData("4294967297")]
+    public void TryParse_ChoicesOutsideTheApiRange_Rejected(string value)
+    {
+        var error = Reject($"{{\"model\":\"m\",\"n\":{value}}}");
+
+        Assert.Equal("Invalid value for 'n': expected an integer from 1 to 128.", error);
+    }
+
+    [Theory]
+    [InlineData("{\"stream\":\"true\"}", "stream", "a boolean")]
+    [InlineData("{\"stream\":1}", "stream", "a boolean")]
+    [InlineData("{\"stream_options\":[true]}", "stream_options", "an object")]
+    [InlineData("{\"stream_options\":{\"include_usage\":\"yes\"}}", "stream_options.include_usage", "a boolean")]
+    [InlineData("{\"messages\":\"hi\"}", "messages", "an array")]
+    [InlineData("{\"messages\":{}}", "messages", "an array")]
+    [InlineData("{\"prompt\":5}", "prompt", "a string or an array")]
+    [InlineData("{\"input\":{\"a\":1}}", "input", "a string or an array")]
+    [InlineData("{\"tools\":{}}", "tools", "an array")]
+    [InlineData("{\"functions\":\"f\"}", "functions", "an array")]
+    public void TryParse_FieldOfTheWrongType_RejectedNamingTheField(string json, string field, string expected)
+    {
+        Assert.Equal($"Invalid type for '{field}': expected {expected}.", Reject(json));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]              // never valid in UTF-8
+    [InlineData(new byte[] { 0xC3 })]              // a lead byte without its continuation
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]  // an encoded UTF-16 surrogate
+    [InlineData(new byte[] { 0xC0, 0xAF })]        // an overlong encoding of '/'
+    public void TryParse_InvalidUtf8InsideAString_Rejected(byte[] bad)
+    {
+        var body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a"u8.ToArray()
+            .Concat(bad).Concat("b\"}]}"u8.ToArray()).ToArray();
+
+        Assert.False(RequestBodyParser.TryParse(body, out _, out var error));
+        Assert.Equal("The request body is not valid UTF-8. Encode the JSON payload as UTF-8.", error);
+    }
+
+    [Fact]
+    public void TryParse_MultiByteUtf8_Accepted()
+    {
+        Assert.True(RequestBodyParser.TryParse("{\"messages\":[{\"role\":\"user\",\"content\":\"h\u00e9llo \u4e16\u754c \ud83d\ude00\"}]}"u8, out _, out _));
+        Assert.True(RequestBodyParser.TryParse("{\"messages\":[{\"role\":\"user\",\"content\":\"héllo 世界 😀\"}]}"u8, out _, out _));
     }
 }

@@ -11,7 +11,9 @@ public class InMemoryBackendHealthTests
     private readonly FakeTimeProvider _time = new(Start);
     private readonly ForwardingOptions _options = new()
     {
-        BreakerFailureThreshold = 3,
+        BreakerFailureRatio = 0.5,
+        BreakerMinimumThroughput = 4,
+        BreakerSamplingDuration = TimeSpan.FromSeconds(30),
         BreakerOpenDuration = TimeSpan.FromSeconds(30),
         UtilizationReadingLifetime = TimeSpan.FromSeconds(2),
     };
@@ -71,20 +73,117 @@ public class InMemoryBackendHealthTests
     [Fact]
     public void ReportThrottled_DoesNotCountTowardTheBreaker()
     {
-        for (var i = 0; i < _options.BreakerFailureThreshold * 2; i++) _health.ReportThrottled(_standard, Start);
+        for (var i = 0; i < _options.BreakerMinimumThroughput * 2; i++) _health.ReportThrottled(_standard, Start);
 
         Assert.True(_health.IsAvailable(_standard, _pool));
         Assert.Null(_health.Describe(_standard).CircuitOpenUntil);
     }
 
     [Fact]
-    public void ReportFailure_BelowThreshold_CircuitStaysClosed()
+    public void ReportFailure_BelowMinimumThroughput_CircuitStaysClosed()
     {
-        for (var i = 0; i < _options.BreakerFailureThreshold - 1; i++) _health.ReportFailure(_standard, Start);
+        for (var i = 0; i < _options.BreakerMinimumThroughput - 1; i++) _health.ReportFailure(_standard, null);
 
         Assert.True(_health.IsAvailable(_standard, _pool));
         Assert.True(_health.TryBeginAttempt(_standard));
-        Assert.Equal(_options.BreakerFailureThreshold - 1, _health.Describe(_standard).ConsecutiveFailures);
+        var record = _health.Describe(_standard);
+        Assert.Equal(_options.BreakerMinimumThroughput - 1, record.Recent.Failures);
+        Assert.Equal(_options.BreakerMinimumThroughput - 1, record.Recent.Attempts);
+    }
+
+    [Fact]
+    public void ReportFailure_WithoutRest_BackendStaysAvailable()
+    {
+        _health.ReportFailure(_standard, null);
+
+        Assert.True(_health.IsAvailable(_standard, _pool));
+        Assert.Null(_health.Describe(_standard).CoolingUntil);
+    }
+
+    [Fact]
+    public void ReportFailure_RatioBelowThreshold_CircuitStaysClosed()
+    {
+        // 3 failures in 7 attempts: 43% < 50%.
+        for (var i = 0; i < 4; i++) _health.ReportSuccess(_standard);
+        for (var i = 0; i < 3; i++) _health.ReportFailure(_standard, null);
+
+        Assert.Null(_health.Describe(_standard).CircuitOpenUntil);
+        _health.ReportFailure(_standard, null);  // 4 in 8: 50%
+        Assert.Equal(Start + _options.BreakerOpenDuration, _health.Describe(_standard).CircuitOpenUntil);
+    }
+
+    [Fact]
+    public void ReportFailure_FailuresOlderThanTheSamplingWindow_DoNotCount()
+    {
+        for (var i = 0; i < _options.BreakerMinimumThroughput - 1; i++) _health.ReportFailure(_standard, null);
+        _time.Advance(_options.BreakerSamplingDuration + TimeSpan.FromSeconds(3));
+
+        _health.ReportFailure(_standard, null);
+
+        Assert.Null(_health.Describe(_standard).CircuitOpenUntil);
+        Assert.Equal(1, _health.Describe(_standard).Recent.Failures);
+    }
+
+    [Fact]
+    public void ReportFailure_SpreadOverTheWindow_OpensTheCircuit()
+    {
+        for (var i = 0; i < _options.BreakerMinimumThroughput; i++)
+        {
+            _health.ReportFailure(_standard, null);
+            _time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.NotNull(_health.Describe(_standard).CircuitOpenUntil);
+    }
+
+    [Fact]
+    public void ReportDisputed_Alone_NeverOpensTheCircuit()
+    {
+        for (var i = 0; i < _options.BreakerMinimumThroughput * 5; i++) _health.ReportDisputed(_standard);
+
+        var record = _health.Describe(_standard);
+        Assert.Null(record.CircuitOpenUntil);
+        Assert.Null(record.CoolingUntil);
+        Assert.Equal(new AttemptCounts(0, 0, _options.BreakerMinimumThroughput * 5), record.Recent);
+        Assert.True(_health.IsAvailable(_standard, _pool));
+    }
+
+    [Fact]
+    public void ReportFailure_NothingSucceededAndOneFailureWasTheBackendsAlone_OpensTheCircuit()
+    {
+        // A backend that fails everything is not saved by its failures being disputed by another failing backend.
+        for (var i = 0; i < _options.BreakerMinimumThroughput - 1; i++) _health.ReportDisputed(_standard);
+        Assert.Null(_health.Describe(_standard).CircuitOpenUntil);
+
+        _health.ReportFailure(_standard, null);
+
+        Assert.Equal(Start + _options.BreakerOpenDuration, _health.Describe(_standard).CircuitOpenUntil);
+    }
+
+    [Fact]
+    public void ReportFailure_DisputedFailuresWhileOthersSucceed_CircuitStaysClosed()
+    {
+        // The pattern of one consumer's unprocessable requests next to another's good ones.
+        for (var i = 0; i < _options.BreakerMinimumThroughput; i++)
+        {
+            _health.ReportDisputed(_standard);
+            _health.ReportSuccess(_standard);
+        }
+        _health.ReportFailure(_standard, null);
+
+        Assert.Null(_health.Describe(_standard).CircuitOpenUntil);
+    }
+
+    [Fact]
+    public void ReportDisputed_HalfOpenProbe_ReleasedWithoutReopening()
+    {
+        OpenCircuit(_standard);
+        _time.Advance(_options.BreakerOpenDuration);
+        Assert.True(_health.TryBeginAttempt(_standard));
+
+        _health.ReportDisputed(_standard);
+
+        Assert.True(_health.TryBeginAttempt(_standard));
     }
 
     [Fact]
@@ -143,18 +242,18 @@ public class InMemoryBackendHealthTests
 
         var record = _health.Describe(_standard);
         Assert.Null(record.CircuitOpenUntil);
-        Assert.Equal(0, record.ConsecutiveFailures);
+        Assert.Equal(0, record.Recent.Failures);
         Assert.True(_health.IsAvailable(_standard, _pool));
         Assert.True(_health.TryBeginAttempt(_standard));
         Assert.True(_health.TryBeginAttempt(_standard));
     }
 
     [Fact]
-    public void ReportSuccess_ResetsFailureCount()
+    public void ReportSuccess_DilutesTheFailureRatio()
     {
-        for (var i = 0; i < _options.BreakerFailureThreshold - 1; i++) _health.ReportFailure(_standard, Start);
-        _health.ReportSuccess(_standard);
-        _health.ReportFailure(_standard, Start);
+        for (var i = 0; i < _options.BreakerMinimumThroughput - 1; i++) _health.ReportFailure(_standard, null);
+        for (var i = 0; i < _options.BreakerMinimumThroughput * 2; i++) _health.ReportSuccess(_standard);
+        _health.ReportFailure(_standard, null);
 
         Assert.True(_health.TryBeginAttempt(_standard));
         Assert.Null(_health.Describe(_standard).CircuitOpenUntil);
@@ -256,7 +355,7 @@ public class InMemoryBackendHealthTests
         _health.ReportThrottled(_standard, Start.AddSeconds(10));
         _health.ReportThrottled(_other, Start.AddSeconds(20));
 
-        Assert.Equal(Start, _health.EarliestRecovery(_pool));
+        Assert.Equal(new PoolRecovery(Start, false), _health.EarliestRecovery(_pool));
     }
 
     [Fact]
@@ -266,7 +365,27 @@ public class InMemoryBackendHealthTests
         OpenCircuit(_other); // open until Start + 30 s
         _health.ReportThrottled(_provisioned, Start.AddSeconds(50));
 
-        Assert.Equal(Start.AddSeconds(30), _health.EarliestRecovery(_pool));
+        Assert.Equal(new PoolRecovery(Start.AddSeconds(30), Throttled: false), _health.EarliestRecovery(_pool));
+    }
+
+    [Fact]
+    public void EarliestRecovery_FirstBackBackendWasThrottled_Throttled()
+    {
+        _health.ReportThrottled(_standard, Start.AddSeconds(20));
+        OpenCircuit(_other); // open until Start + 30 s
+        _health.ReportFailure(_provisioned, Start.AddSeconds(25));
+
+        Assert.Equal(new PoolRecovery(Start.AddSeconds(20), Throttled: true), _health.EarliestRecovery(_pool));
+    }
+
+    [Fact]
+    public void EarliestRecovery_ThrottledBackendsCircuitOpensLonger_NotThrottled()
+    {
+        var pool = new Pool("single", [_standard], PriorityWeightedSelectionPolicy.Instance, 90);
+        _health.ReportThrottled(_standard, Start.AddSeconds(5));
+        OpenCircuit(_standard);
+
+        Assert.Equal(new PoolRecovery(Start + _options.BreakerOpenDuration, Throttled: false), _health.EarliestRecovery(pool));
     }
 
     [Fact]
@@ -275,7 +394,7 @@ public class InMemoryBackendHealthTests
         var pool = new Pool("single", [_standard], PriorityWeightedSelectionPolicy.Instance, 90);
         OpenCircuit(_standard, until: Start.AddSeconds(45));
 
-        Assert.Equal(Start.AddSeconds(45), _health.EarliestRecovery(pool));
+        Assert.Equal(new PoolRecovery(Start.AddSeconds(45), false), _health.EarliestRecovery(pool));
     }
 
     [Fact]
@@ -286,7 +405,7 @@ public class InMemoryBackendHealthTests
         _health.ReportThrottled(_provisioned, Start.AddSeconds(10));
         _time.Advance(TimeSpan.FromSeconds(15));
 
-        Assert.Equal(Start.AddSeconds(15), _health.EarliestRecovery(_pool));
+        Assert.Equal(new PoolRecovery(Start.AddSeconds(15), false), _health.EarliestRecovery(_pool));
     }
 
     [Fact]
@@ -301,6 +420,6 @@ public class InMemoryBackendHealthTests
 
     private void OpenCircuit(Backend backend, DateTimeOffset? until = null)
     {
-        for (var i = 0; i < _options.BreakerFailureThreshold; i++) _health.ReportFailure(backend, until ?? _time.GetUtcNow());
+        for (var i = 0; i < _options.BreakerMinimumThroughput; i++) _health.ReportFailure(backend, until ?? _time.GetUtcNow());
     }
 }

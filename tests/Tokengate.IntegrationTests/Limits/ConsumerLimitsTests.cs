@@ -134,4 +134,35 @@ public sealed class ConsumerLimitsTests
             error.GetProperty("message").GetString());
         Assert.Equal(0, h.Backend.Control.GetStats("gpt-4o").RequestsReceived);
     }
+
+    [Fact]
+    public async Task MaxTokensBeyondTheModelsOutputLimit_400LikeTheService_BeforeAnyBackendCall()
+    {
+        await using var h = await LimitsHarness.StartAsync([]);
+
+        using var response = await h.ChatAsync(LimitsHarness.ChatBody("hello", maxTokens: 16_385));
+
+        var error = await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "invalid_value");
+        Assert.Equal("max_tokens", error.GetProperty("param").GetString());
+        Assert.Equal(
+            "max_tokens is too large: 16385. This model supports at most 16384 completion tokens, whereas you provided 16385.",
+            error.GetProperty("message").GetString());
+        Assert.Equal(0, h.Backend.Control.GetStats("gpt-4o").RequestsReceived);
+        using var within = await h.ChatAsync(LimitsHarness.ChatBody("hello", maxTokens: 16_384));
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+    }
+
+    [Fact]
+    public async Task MaxTokensNearIntMax_ContextWindowCheckDoesNotOverflow()
+    {
+        // Without an output limit for the model, only the context window bounds the request: prompt + int.MaxValue must
+        // not wrap around to a small number and slip through.
+        await using var h = await LimitsHarness.StartAsync(new() { ["Tokengate:Tokens:MaxOutputTokens:gpt-4o"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        using var response = await h.ChatAsync(LimitsHarness.ChatBody("hello", maxTokens: int.MaxValue));
+
+        var error = await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "context_length_exceeded");
+        Assert.Contains($"{int.MaxValue} in the completion", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, h.Backend.Control.GetStats("gpt-4o").RequestsReceived);
+    }
 }
