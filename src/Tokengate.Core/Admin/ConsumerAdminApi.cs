@@ -1,16 +1,19 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tokengate.Configuration;
+using Tokengate.Elevation;
 using Tokengate.Identity;
 
 namespace Tokengate.Admin;
 
 /// <summary>
-/// Consumers and gateway keys on the admin API. Readers list; operators create, rotate, revoke and disable; granting
-/// a role other than <c>consumer</c> takes an admin. A key is returned in full only by the call that creates it.
+/// Consumers and gateway keys on the admin API. Readers list; operators create, rotate, revoke and disable. Every
+/// change names its caller with the roles it holds now (<see cref="ElevationService.EffectiveRolesAsync"/>), and
+/// <see cref="ConsumerAdministration"/> refuses it unless <see cref="ConsumerTargetPolicy"/> lets that caller act on
+/// the consumer: an operator changes only consumers that hold nothing but <c>consumer</c>, an admin any. A key is
+/// returned in full only by the call that creates it.
 /// </summary>
 internal static class ConsumerAdminApi
 {
@@ -45,14 +48,13 @@ internal static class ConsumerAdminApi
     {
         var (body, error) = await AdminJsonBody.ReadAsync<CreateConsumerRequest>(context.Request, required: true, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
-        var held = context.User.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var result = await administration.CreateConsumerAsync(Actor(context), body!.Name, body.Group, body.Roles, Roles.Includes(held, Roles.Admin), ct).ConfigureAwait(false);
+        var result = await administration.CreateConsumerAsync(await CallerAsync(context, ct).ConfigureAwait(false), body!.Name, body.Group, body.Roles, ct).ConfigureAwait(false);
         return result.Value is { } consumer ? Results.Json(ConsumerView(consumer, "database"), statusCode: StatusCodes.Status201Created) : new GatewayErrorResult(result.Error!);
     }
 
     private static async Task<IResult> DisableConsumerAsync(HttpContext context, string name, ConsumerAdministration administration, CancellationToken ct)
     {
-        var result = await administration.DisableConsumerAsync(Actor(context), name, ct).ConfigureAwait(false);
+        var result = await administration.DisableConsumerAsync(await CallerAsync(context, ct).ConfigureAwait(false), name, ct).ConfigureAwait(false);
         return result.Value is { } consumer ? Results.Json(ConsumerView(consumer, "database")) : new GatewayErrorResult(result.Error!);
     }
 
@@ -60,7 +62,7 @@ internal static class ConsumerAdminApi
     {
         var (body, error) = await AdminJsonBody.ReadAsync<CreateKeyRequest>(context.Request, required: false, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
-        var result = await administration.CreateKeyAsync(Actor(context), name, body?.Expires, ct).ConfigureAwait(false);
+        var result = await administration.CreateKeyAsync(await CallerAsync(context, ct).ConfigureAwait(false), name, body?.Expires, ct).ConfigureAwait(false);
         return Issued(result, null);
     }
 
@@ -77,13 +79,13 @@ internal static class ConsumerAdminApi
     {
         var (body, error) = await AdminJsonBody.ReadAsync<CreateKeyRequest>(context.Request, required: false, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
-        var result = await administration.RotateKeyAsync(Actor(context), id, body?.Expires, body?.Grace, ct).ConfigureAwait(false);
+        var result = await administration.RotateKeyAsync(await CallerAsync(context, ct).ConfigureAwait(false), id, body?.Expires, body?.Grace, ct).ConfigureAwait(false);
         return Issued(result, id);
     }
 
     private static async Task<IResult> RevokeKeyAsync(HttpContext context, string id, ConsumerAdministration administration, TimeProvider time, CancellationToken ct)
     {
-        var result = await administration.RevokeKeyAsync(Actor(context), id, ct).ConfigureAwait(false);
+        var result = await administration.RevokeKeyAsync(await CallerAsync(context, ct).ConfigureAwait(false), id, ct).ConfigureAwait(false);
         return result.Value is { } key ? Results.Json(KeyView(key, time.GetUtcNow())) : new GatewayErrorResult(result.Error!);
     }
 
@@ -124,6 +126,12 @@ internal static class ConsumerAdminApi
         status = k.Status(now),
     };
 
-    private static AuditActor Actor(HttpContext context) =>
-        new(context.User.Identity?.Name ?? "(unknown)", CallerAddress.Of(context, context.RequestServices.GetRequiredService<GatewayConfiguration>().Current)?.ToString());
+    // Asked after the body is read, right before the change is decided, so an elevation that ended meanwhile no longer counts.
+    private static async Task<AdminCaller> CallerAsync(HttpContext context, CancellationToken ct)
+    {
+        var services = context.RequestServices;
+        var actor = new AuditActor(context.User.Identity?.Name ?? "(unknown)", CallerAddress.Of(context, services.GetRequiredService<GatewayConfiguration>().Current)?.ToString());
+        var roles = await services.GetRequiredService<ElevationService>().EffectiveRolesAsync(context.User, ct).ConfigureAwait(false);
+        return new AdminCaller(actor, roles);
+    }
 }

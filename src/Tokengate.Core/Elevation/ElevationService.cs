@@ -51,7 +51,7 @@ internal sealed class ElevationService(IElevationStore store, IAuditLog audit, E
         var self = string.Equals(record.Principal, name, StringComparison.OrdinalIgnoreCase);
         string? refusal = self
             ? options.SelfApproveRoles.Contains(record.Role, StringComparer.OrdinalIgnoreCase) ? null : $"A request for '{record.Role}' must be approved by another admin."
-            : HoldsAdmin(principal) ? null : "Only an admin may approve elevations.";
+            : await MayGrantAsync(principal, record.Role, ct).ConfigureAwait(false) ? null : "Only an admin may approve elevations.";
         if (refusal is not null)
         {
             await AuditAsync(now, name, "elevation.approved", record, client, "denied", refusal, ct).ConfigureAwait(false);
@@ -71,7 +71,7 @@ internal sealed class ElevationService(IElevationStore store, IAuditLog audit, E
         var record = await store.GetAsync(id, ct).ConfigureAwait(false);
         if (record is null) return NotFound(id);
         var now = time.GetUtcNow();
-        if (!string.Equals(record.Principal, name, StringComparison.OrdinalIgnoreCase) && !HoldsAdmin(principal))
+        if (!string.Equals(record.Principal, name, StringComparison.OrdinalIgnoreCase) && !await MayGrantAsync(principal, record.Role, ct).ConfigureAwait(false))
         {
             const string refusal = "Only an admin or the requester may revoke an elevation.";
             await AuditAsync(now, name, "elevation.revoked", record, client, "denied", refusal, ct).ConfigureAwait(false);
@@ -104,6 +104,27 @@ internal sealed class ElevationService(IElevationStore store, IAuditLog audit, E
         }
         return roles;
     }
+
+    /// <summary>
+    /// The roles <paramref name="principal"/> holds at this moment: those of its credential plus the elevations active
+    /// now. Its role claims were settled when the request was authenticated, and an elevation can expire or be revoked
+    /// while the request (its body, say) is still arriving; a decision that hands out a credential or a role asks again.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> EffectiveRolesAsync(ClaimsPrincipal principal, CancellationToken ct)
+    {
+        var roles = principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
+        // Take back what the claims transformation added (one role claim per elevated-role claim), keeping a base
+        // role that an elevation merely repeats.
+        foreach (var elevated in principal.FindAll(ElevationClaimsTransformation.ElevatedClaim)) roles.Remove(elevated.Value);
+        var effective = new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase);
+        if (principal.Identity?.Name is { } name) effective.UnionWith(await ActiveRolesAsync(name, ct).ConfigureAwait(false));
+        return effective;
+    }
+
+    // Approving or ending someone else's elevation acts on that principal: the same least-privilege rule as every
+    // other change to a consumer, on the caller's roles as they are now.
+    private async Task<bool> MayGrantAsync(ClaimsPrincipal principal, string role, CancellationToken ct) =>
+        ConsumerTargetPolicy.CanGrant(await EffectiveRolesAsync(principal, ct).ConfigureAwait(false), role);
 
     private static bool HoldsAdmin(ClaimsPrincipal principal) => principal.IsInRole(Roles.Admin);
 

@@ -8,7 +8,9 @@ namespace Tokengate.Identity;
 /// <summary>
 /// The consumer and key operations behind the admin API and the CLI: validates input, changes the store, refreshes
 /// this instance's key lookup before answering (so a created key works and a revoked key is refused at once), and
-/// writes one audit record per attempt, whatever its outcome.
+/// writes one audit record per attempt, whatever its outcome. Every operation on a consumer is refused (403, audited
+/// as <c>denied</c>) unless <see cref="ConsumerTargetPolicy"/> lets the caller act on that consumer; the check sits
+/// here rather than in each endpoint so no path to a consumer's keys can leave it out.
 /// </summary>
 internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirectory directory, IAuditLog audit, TimeProvider time)
 {
@@ -19,58 +21,59 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-");
 
     public async Task<AdminResult<ConsumerRecord>> CreateConsumerAsync(
-        AuditActor actor, string? name, string? group, IReadOnlyList<string>? roles, bool callerIsAdmin, CancellationToken cancellationToken)
+        AdminCaller caller, string? name, string? group, IReadOnlyList<string>? roles, CancellationToken cancellationToken)
     {
         var granted = roles is { Count: > 0 } ? roles.Select(r => r.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToArray() : [Roles.Consumer];
-        var error = CheckName(name, "name") ?? CheckName(group, "group", optional: true) ?? CheckRoles(granted);
-        if (error is null && !callerIsAdmin && granted.Any(r => r != Roles.Consumer))
-            error = AdminErrors.Forbidden("Only an admin may create consumers with roles other than 'consumer'.");
+        var error = CheckName(name, "name") ?? CheckName(group, "group", optional: true) ?? CheckRoles(granted)
+            ?? ConsumerTargetPolicy.Check(caller, name!, granted);
         if (error is null && IsReserved(name!))
             error = AdminErrors.Conflict($"Consumer '{name}' is defined in configuration (or reserved); manage it there.");
 
         AdminResult<ConsumerRecord> result = error ?? (AdminResult<ConsumerRecord>)new ConsumerRecord(name!, group, granted, time.GetUtcNow());
         if (result.Value is { } record && !await store.TryCreateConsumerAsync(record, cancellationToken).ConfigureAwait(false))
             result = AdminErrors.Conflict($"Consumer '{name}' already exists.");
-        return await AuditAsync(actor, "consumer.created", name, result, result.Value is { } r ? $"group {r.Group ?? "(none)"}, roles {string.Join(',', r.Roles)}" : null, cancellationToken).ConfigureAwait(false);
+        return await AuditAsync(caller.Actor, "consumer.created", name, result, result.Value is { } r ? $"group {r.Group ?? "(none)"}, roles {string.Join(',', r.Roles)}" : null, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<AdminResult<ConsumerRecord>> DisableConsumerAsync(AuditActor actor, string name, CancellationToken cancellationToken)
+    public async Task<AdminResult<ConsumerRecord>> DisableConsumerAsync(AdminCaller caller, string name, CancellationToken cancellationToken)
     {
         AdminResult<ConsumerRecord> result;
         if (IsReserved(name)) result = AdminErrors.Conflict($"Consumer '{name}' is defined in configuration (or reserved); manage it there.");
         else if (await store.FindConsumerAsync(name, cancellationToken).ConfigureAwait(false) is not { } existing) result = AdminErrors.NotFound($"Consumer '{name}' does not exist.");
+        else if (ConsumerTargetPolicy.Check(caller, name, existing.Roles) is { } refused) result = refused;
         else if (existing.DisabledAt is not null) result = AdminErrors.Conflict($"Consumer '{name}' is already disabled.");
         else
         {
             result = (await store.DisableConsumerAsync(name, cancellationToken).ConfigureAwait(false))!;
             await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
         }
-        return await AuditAsync(actor, "consumer.disabled", name, result, null, cancellationToken).ConfigureAwait(false);
+        return await AuditAsync(caller.Actor, "consumer.disabled", name, result, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Issues a new key for <paramref name="consumer"/>; <paramref name="expires"/> is optional: a duration from now (<c>30d</c>) or an ISO-8601 time.</summary>
-    public async Task<AdminResult<IssuedKey>> CreateKeyAsync(AuditActor actor, string consumer, string? expires, CancellationToken cancellationToken)
+    public async Task<AdminResult<IssuedKey>> CreateKeyAsync(AdminCaller caller, string consumer, string? expires, CancellationToken cancellationToken)
     {
-        var result = await IssueAsync(consumer, expires, cancellationToken).ConfigureAwait(false);
-        return await AuditAsync(actor, "key.created", result.Value?.Record.Id ?? consumer, result, KeyDetail(result.Value), cancellationToken).ConfigureAwait(false);
+        var result = await IssueAsync(caller, consumer, expires, cancellationToken).ConfigureAwait(false);
+        return await AuditAsync(caller.Actor, "key.created", result.Value?.Record.Id ?? consumer, result, KeyDetail(result.Value), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Issues the successor of key <paramref name="id"/> for the same consumer. The old key keeps working until it is
     /// revoked, or until <paramref name="grace"/> (a duration) has passed when one is given.
     /// </summary>
-    public async Task<AdminResult<IssuedKey>> RotateKeyAsync(AuditActor actor, string id, string? expires, string? grace, CancellationToken cancellationToken)
+    public async Task<AdminResult<IssuedKey>> RotateKeyAsync(AdminCaller caller, string id, string? expires, string? grace, CancellationToken cancellationToken)
     {
         AdminResult<IssuedKey> result;
         TimeSpan graceDuration = default;
         var old = await store.FindKeyAsync(id, cancellationToken).ConfigureAwait(false);
         if (old is null) result = AdminErrors.NotFound($"Key '{id}' does not exist.");
+        else if (await RefusalAsync(caller, old.Consumer, cancellationToken).ConfigureAwait(false) is { } refused) result = refused;
         else if (!old.IsActive(time.GetUtcNow())) result = AdminErrors.Conflict($"Key '{id}' is {old.Status(time.GetUtcNow())}; only an active key can be rotated.");
         else if (grace is not null && !DurationText.TryParse(grace, out graceDuration))
             result = AdminErrors.BadRequest($"'grace' must be a duration such as 30m, 12h or 7d (was '{grace}').");
         else
         {
-            result = await IssueAsync(old.Consumer, expires, cancellationToken).ConfigureAwait(false);
+            result = await IssueAsync(caller, old.Consumer, expires, cancellationToken).ConfigureAwait(false);
             if (result.Value is not null && grace is not null)
             {
                 await store.ShortenExpiryAsync(id, time.GetUtcNow() + graceDuration, cancellationToken).ConfigureAwait(false);
@@ -78,20 +81,21 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
             }
         }
         var detail = result.Value is { } issued ? $"successor {issued.Record.Id}" + (grace is null ? "; old key valid until revoked" : $"; old key valid for {grace}") : null;
-        return await AuditAsync(actor, "key.rotated", id, result, detail, cancellationToken).ConfigureAwait(false);
+        return await AuditAsync(caller.Actor, "key.rotated", id, result, detail, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<AdminResult<KeyRecord>> RevokeKeyAsync(AuditActor actor, string id, CancellationToken cancellationToken)
+    public async Task<AdminResult<KeyRecord>> RevokeKeyAsync(AdminCaller caller, string id, CancellationToken cancellationToken)
     {
         AdminResult<KeyRecord> result;
-        if (await store.FindKeyAsync(id, cancellationToken).ConfigureAwait(false) is null) result = AdminErrors.NotFound($"Key '{id}' does not exist.");
+        if (await store.FindKeyAsync(id, cancellationToken).ConfigureAwait(false) is not { } existing) result = AdminErrors.NotFound($"Key '{id}' does not exist.");
+        else if (await RefusalAsync(caller, existing.Consumer, cancellationToken).ConfigureAwait(false) is { } refused) result = refused;
         else if (!await store.RevokeKeyAsync(id, cancellationToken).ConfigureAwait(false)) result = AdminErrors.Conflict($"Key '{id}' is already revoked.");
         else
         {
             await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
             result = (await store.FindKeyAsync(id, cancellationToken).ConfigureAwait(false))!;
         }
-        return await AuditAsync(actor, "key.revoked", id, result, result.Value is { } k ? $"consumer {k.Consumer}, prefix {k.Prefix}" : null, cancellationToken).ConfigureAwait(false);
+        return await AuditAsync(caller.Actor, "key.revoked", id, result, result.Value is { } k ? $"consumer {k.Consumer}, prefix {k.Prefix}" : null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -118,7 +122,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         return true;
     }
 
-    private async Task<AdminResult<IssuedKey>> IssueAsync(string consumer, string? expires, CancellationToken cancellationToken)
+    private async Task<AdminResult<IssuedKey>> IssueAsync(AdminCaller caller, string consumer, string? expires, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         DateTimeOffset? expiresAt = null;
@@ -131,6 +135,7 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         }
         if (IsReserved(consumer)) return AdminErrors.Conflict($"Consumer '{consumer}' is defined in configuration (or reserved); its keys are managed there.");
         if (await store.FindConsumerAsync(consumer, cancellationToken).ConfigureAwait(false) is not { } owner) return AdminErrors.NotFound($"Consumer '{consumer}' does not exist.");
+        if (ConsumerTargetPolicy.Check(caller, consumer, owner.Roles) is { } refused) return refused;
         if (owner.DisabledAt is not null) return AdminErrors.Conflict($"Consumer '{consumer}' is disabled.");
 
         var key = ConsumerKeys.Generate(KeyPrefix);
@@ -144,6 +149,15 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         }
         await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
         return new IssuedKey(record, key);
+    }
+
+    /// <summary>The 403 when <paramref name="caller"/> may not act on the owner of a key, else null.</summary>
+    private async Task<GatewayError?> RefusalAsync(AdminCaller caller, string consumer, CancellationToken cancellationToken)
+    {
+        var owner = await store.FindConsumerAsync(consumer, cancellationToken).ConfigureAwait(false);
+        // A key whose consumer cannot be read is treated as an admin's: when in doubt, only those who could grant
+        // anything may touch it.
+        return ConsumerTargetPolicy.Check(caller, consumer, owner?.Roles ?? [Roles.Admin]);
     }
 
     private KeyRecord NewRecord(string consumer, string key, DateTimeOffset? expiresAt) =>
