@@ -50,7 +50,7 @@ internal abstract class AdminAuthenticationHandler(
         if (check.Consumer is not { } consumer)
         {
             throttle.RecordFailure(_address);
-            _refusal = check.Refusal;
+            _refusal = check.Refusal ?? FailureAudit.InvalidKey;
             return AuthenticateResult.Fail("Invalid credential.");
         }
         return AuthenticateResult.Success(new AuthenticationTicket(ConsumerPrincipal.Create(consumer, Scheme.Name), Scheme.Name));
