@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Audit;
 using Tokengate.Configuration;
@@ -14,18 +13,16 @@ namespace Tokengate.Admin;
 /// </summary>
 internal sealed class GatewayKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
     UrlEncoder encoder,
     GatewayConfiguration configuration,
     IConsumerKeyStore consumers,
     AuthFailureThrottle throttle,
-    IAuditLog audit,
-    TimeProvider time)
-    : AdminAuthenticationHandler(options, logger, encoder, configuration, throttle, audit, time)
+    FailureAudit failures)
+    : AdminAuthenticationHandler(options, encoder, configuration, throttle, failures)
 {
     public const string SchemeName = "TokengateKey";
     public const string GroupClaim = ConsumerPrincipal.GroupClaim;
 
-    protected override ValueTask<Consumer?> FindConsumerAsync(string credential, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(consumers.TryFind(credential, out var consumer) ? consumer : null);
+    protected override ValueTask<CredentialCheck> CheckAsync(string credential, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(consumers.TryFind(credential, out var consumer) ? CredentialCheck.Valid(consumer) : CredentialCheck.Refused(FailureAudit.InvalidKey));
 }

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tokengate.Audit;
 using Tokengate.Configuration;
@@ -14,17 +13,15 @@ namespace Tokengate.Admin;
 /// </summary>
 internal sealed class JwtAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
     UrlEncoder encoder,
     GatewayConfiguration configuration,
     JwtConsumerAuthenticator jwt,
     AuthFailureThrottle throttle,
-    IAuditLog audit,
-    TimeProvider time)
-    : AdminAuthenticationHandler(options, logger, encoder, configuration, throttle, audit, time)
+    FailureAudit failures)
+    : AdminAuthenticationHandler(options, encoder, configuration, throttle, failures)
 {
     public const string SchemeName = "TokengateJwt";
 
-    protected override async ValueTask<Consumer?> FindConsumerAsync(string credential, CancellationToken cancellationToken) =>
-        await jwt.AuthenticateAsync(credential, cancellationToken).ConfigureAwait(false);
+    protected override ValueTask<CredentialCheck> CheckAsync(string credential, CancellationToken cancellationToken) =>
+        jwt.AuthenticateAsync(credential, cancellationToken);
 }

@@ -1,19 +1,26 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tokengate.Admin;
 using Tokengate.Storage;
 
 namespace Tokengate.Audit;
 
-/// <summary>Registers the audit log and its read-only admin endpoint.</summary>
+/// <summary>Registers the audit log, the bounded writer of failure records, and the log's read-only admin endpoint.</summary>
 internal static class AuditApi
 {
-    public static IServiceCollection AddAudit(this IServiceCollection services)
+    public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
+        services.AddOptions<AuditOptions>().Configure(o => configuration.GetSection(AuditOptions.SectionName).Bind(o)).ValidateOnStart();
         services.AddSingleton<IMigrationSource, AuditMigrations>();
         services.AddSingleton<IAuditLog, StoredAuditLog>();
+        services.AddSingleton<FailureAudit>();
+        services.AddSingleton<FailureAuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<FailureAuditWriter>());
         return services;
     }
 

@@ -38,5 +38,11 @@ internal sealed class AuditMigrations : IMigrationSource
                 CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
                     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
                 """),
+        // Failures are aggregated (FailureAuditWriter): one row stands for its repeats within an interval. Existing
+        // rows are single occurrences. Adding a column with a constant default rewrites no row, so the append-only
+        // triggers are not involved.
+        new("0101_audit_count",
+            Sqlite: "ALTER TABLE audit_log ADD COLUMN count INTEGER NOT NULL DEFAULT 1;",
+            PostgreSql: "ALTER TABLE audit_log ADD COLUMN count BIGINT NOT NULL DEFAULT 1;"),
     ];
 }

@@ -19,4 +19,11 @@ public sealed record AuditRecord(
 {
     /// <summary>The record's position in the log, assigned when stored (0 before).</summary>
     public long Id { get; init; }
+
+    /// <summary>
+    /// How many occurrences the record stands for: 1 for an action; for a failure (a refused credential, a denied
+    /// call) the repeats of the same action, actor, address and reason within one aggregation interval, the first of
+    /// which is <see cref="At"/>.
+    /// </summary>
+    public long Count { get; init; } = 1;
 }

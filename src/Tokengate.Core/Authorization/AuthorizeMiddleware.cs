@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tokengate.Audit;
 using Tokengate.Hosting;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
@@ -9,9 +10,9 @@ namespace Tokengate.Authorization;
 /// <summary>
 /// Step 4: may this consumer call this logical deployment and operation? It needs the <c>consumer</c> role and a
 /// scope that allows both (<see cref="AccessPolicy"/>, compiled into the snapshot). Denials answer 403 naming what
-/// is missing and are audited off the request path.
+/// is missing and are audited off the request path, aggregated (<see cref="FailureAudit"/>).
 /// </summary>
-internal sealed class AuthorizeMiddleware(RequestDelegate next, AuthorizationDenials denials)
+internal sealed class AuthorizeMiddleware(RequestDelegate next, FailureAudit failures)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -22,21 +23,22 @@ internal sealed class AuthorizeMiddleware(RequestDelegate next, AuthorizationDen
 
         if (!consumer.HasRole(Roles.Consumer))
         {
-            return Deny(context, consumer.Name, "role:consumer", pool.Name,
+            return Deny(context, feature, pool.Name,
                 $"The principal '{consumer.Name}' does not have the role 'consumer' needed to call models.");
         }
         if (!feature.Snapshot.Access.Allows(consumer, pool, operation))
         {
             var name = ScopeOperationNames.NameOf(operation);
-            return Deny(context, consumer.Name, $"scope:{pool.Name}:{name}", pool.Name,
+            return Deny(context, feature, pool.Name,
                 $"The consumer '{consumer.Name}' may not call deployment '{pool.Name}' (operation {name}).");
         }
         return next(context);
     }
 
-    private Task Deny(HttpContext context, string consumer, string reason, string target, string message)
+    // The message is the reason: it names only the consumer, a configured pool and an operation, so repeats aggregate.
+    private Task Deny(HttpContext context, GatewayRequestFeature feature, string target, string message)
     {
-        denials.Record(consumer, reason, target, context.Connection.RemoteIpAddress?.ToString(), message);
+        failures.Record(FailureAudit.AuthorizationDenied, feature.Consumer!.Name, feature.ClientAddress, message, target);
         return new GatewayError(403, "PermissionDenied", message).WriteAsync(context);
     }
 }

@@ -81,8 +81,7 @@ public static class Gateway
         services.AddDataStorage(configuration);
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
-        services.AddAudit();
-        services.AddScopeAuthorization();
+        services.AddAudit(configuration);
         services.AddElevation(configuration);
         services.AddUsageAccounting();
         services.AddKeyStore(configuration);

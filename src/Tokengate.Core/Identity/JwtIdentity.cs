@@ -24,7 +24,7 @@ internal static class JwtIdentity
                     time,
                     sp.GetRequiredService<ILogger<OidcSigningKeys>>())
                 : null;
-            return new JwtConsumerAuthenticator(options, keys, time, sp.GetRequiredService<ILogger<JwtConsumerAuthenticator>>());
+            return new JwtConsumerAuthenticator(options, keys, time);
         });
         return services;
     }

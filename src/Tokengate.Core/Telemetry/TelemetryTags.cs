@@ -23,6 +23,7 @@ internal static class TelemetryTags
     public const string StatusClass = "tokengate.status_class";
     public const string LimitKind = "tokengate.limit.kind";
     public const string Budget = "tokengate.budget";
+    public const string AuditAction = "tokengate.audit.action";
 
     public const string AzureProvider = "azure.ai.openai";
     public const string Input = "input";

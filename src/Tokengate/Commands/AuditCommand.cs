@@ -14,7 +14,7 @@ internal static class AuditCommand
         var actor = new Option<string?>("--actor") { Description = "Only records of this actor." };
         var action = new Option<string?>("--action") { Description = "Only actions starting with this, e.g. 'key.' or 'key.revoked'." };
         var limit = new Option<int>("--limit") { Description = "At most this many records, newest first.", DefaultValueFactory = _ => 100 };
-        var list = new Command("list", "List audit records, newest first: when, actor, action, target, address, outcome, detail.") { since, actor, action, limit, data };
+        var list = new Command("list", "List audit records, newest first: when, actor, action, target, address, outcome, count (repeats of a failure within one aggregation interval), detail.") { since, actor, action, limit, data };
         list.SetAction(async (parse, ct) =>
         {
             var query = new List<string> { $"limit={parse.GetValue(limit).ToString(CultureInfo.InvariantCulture)}" };
@@ -30,7 +30,7 @@ internal static class AuditCommand
             if (parse.GetValue(actor) is { } a) query.Add("actor=" + Uri.EscapeDataString(a));
             if (parse.GetValue(action) is { } act) query.Add("action=" + Uri.EscapeDataString(act));
             return await AdminCommand.RunAsync(parse, data, HttpMethod.Get, "audit?" + string.Join('&', query), null, answer => AdminCommand.Table(answer,
-                ("AT", "at"), ("ACTOR", "actor"), ("ACTION", "action"), ("TARGET", "target"), ("ADDRESS", "clientAddress"), ("OUTCOME", "outcome"), ("DETAIL", "detail")), ct).ConfigureAwait(false);
+                ("AT", "at"), ("ACTOR", "actor"), ("ACTION", "action"), ("TARGET", "target"), ("ADDRESS", "clientAddress"), ("OUTCOME", "outcome"), ("COUNT", "count"), ("DETAIL", "detail")), ct).ConfigureAwait(false);
         });
         return new Command("audit", "The running gateway's append-only audit log.") { list };
     }

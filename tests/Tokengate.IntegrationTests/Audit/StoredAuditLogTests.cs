@@ -37,6 +37,25 @@ public sealed class StoredAuditLogTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task AppendAsync_Batch_StoredInOrderWithCounts(DatabaseProvider provider)
+    {
+        var database = await OpenAsync(provider);
+        IAuditLog log = new StoredAuditLog(database);
+        await log.AppendAsync(new AuditRecord(T0, "alice", "key.created", "key-1", null, "success"), default);
+        await log.AppendAsync(
+        [
+            new AuditRecord(T0.AddMinutes(1), "(unauthenticated)", "admin.unauthenticated", "GET /admin/pools", "203.0.113.7", "denied", "no credential") { Count = 10 },
+            new AuditRecord(T0.AddMinutes(1), "(unauthenticated)", "authentication.failed", "POST /v1/chat/completions", "203.0.113.8", "denied", "invalid key") { Count = 3_000_000_000 },
+        ], default);
+
+        var all = await log.QueryAsync(new AuditQuery(), default);
+        Assert.Equal(["authentication.failed", "admin.unauthenticated", "key.created"], all.Select(r => r.Action));
+        Assert.Equal([3_000_000_000L, 10L, 1L], all.Select(r => r.Count));
+    }
+
+    [Theory]
     [InlineData(DatabaseProvider.Sqlite, "UPDATE audit_log SET actor = 'mallory'")]
     [InlineData(DatabaseProvider.Sqlite, "DELETE FROM audit_log")]
     [InlineData(DatabaseProvider.PostgreSql, "UPDATE audit_log SET actor = 'mallory'")]

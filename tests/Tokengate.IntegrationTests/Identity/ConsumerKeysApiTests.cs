@@ -119,8 +119,19 @@ public sealed class ConsumerKeysApiTests : IAsyncLifetime
         var records = audit.RootElement.GetProperty("data").EnumerateArray().ToList();
         Assert.Contains(records, r => r.GetProperty("action").GetString() == "consumer.created" && r.GetProperty("outcome").GetString() == "denied"
             && r.GetProperty("actor").GetString() == "local-operator" && r.GetProperty("target").GetString() == "ops");
-        Assert.Contains(records, r => r.GetProperty("action").GetString() == "authorization.denied" && r.GetProperty("actor").GetString() == "dev"
-            && r.GetProperty("clientAddress").GetString() == "127.0.0.1" && r.GetProperty("target").GetString() == "POST /admin/consumers");
+
+        // A denial is a failure: audited aggregated, when its interval ends (Tokengate:Audit:FailureInterval, 1 minute).
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var denials = JsonDocument.Parse(await _admin.GetStringAsync("audit?action=authorization.denied"));
+            if (denials.RootElement.GetProperty("data").EnumerateArray().Any(r => r.GetProperty("actor").GetString() == "dev"
+                && r.GetProperty("clientAddress").GetString() == "127.0.0.1" && r.GetProperty("target").GetString() == "POST /admin/consumers"
+                && r.GetProperty("count").GetInt64() == 1)) break;
+            Assert.True(DateTime.UtcNow < deadline, "no authorization.denied record for dev within 30 s of the interval's end");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
