@@ -95,6 +95,21 @@ public sealed class ConsumerTargetFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
     }
 
+    /// <summary>
+    /// Waits for a failure record of <paramref name="actor"/>: failures are audited aggregated, when their interval
+    /// (<c>Tokengate:Audit:FailureInterval</c>, one minute) ends, so the clock is moved past it first.
+    /// </summary>
+    internal async Task AuditedFailureAsync(string actor, Func<AuditRecord, bool> match)
+    {
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await AuditOfAsync(actor)).Any(match))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no matching failure record for {actor} within 30 s of the interval's end");
+            await Task.Delay(10);
+        }
+    }
+
     internal Task<IReadOnlyList<AuditRecord>> AuditOfAsync(string actor) =>
         Gateway.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(Actor: actor), default);
 
