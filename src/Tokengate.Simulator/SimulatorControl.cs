@@ -48,9 +48,12 @@ public sealed class SimulatorControl
     /// <exception cref="KeyNotFoundException">No deployment has that name.</exception>
     public SimulatedDeploymentStats GetStats(string deployment) => _runtime.Deployments.Get(deployment).Stats(_runtime.NowTicks);
 
-    /// <summary>Clears a deployment's rate-limit windows, utilization bucket, armed faults and counters.</summary>
+    /// <summary>
+    /// Clears a deployment's rate-limit windows, utilization bucket, faults (armed commands and standing rates and
+    /// delays; its other settings stay) and counters.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No deployment has that name.</exception>
-    public void Reset(string deployment) => _runtime.Deployments.Get(deployment).Reset();
+    public void Reset(string deployment) => _runtime.Deployments.Get(deployment).Reset(_runtime.NowTicks);
 
     /// <summary>The next <paramref name="count"/> requests to the deployment answer <paramref name="statusCode"/>.</summary>
     public void FailNext(string deployment, int count, int statusCode = 500, TimeSpan? retryAfter = null) =>

@@ -17,7 +17,8 @@ internal sealed partial class ErrorBoundaryMiddleware(
     {
         var route = context.GetEndpoint()?.Metadata.GetMetadata<GatewayRoute>()
             ?? throw new InvalidOperationException("Gateway endpoints carry GatewayRoute metadata.");
-        context.Features.Set(new GatewayRequestFeature(route, configuration.Current, time.GetTimestamp()));
+        var feature = new GatewayRequestFeature(route, configuration.Current, time.GetTimestamp());
+        context.Features.Set(feature);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -26,34 +27,26 @@ internal sealed partial class ErrorBoundaryMiddleware(
         {
             // The consumer went away; there is no one to answer.
         }
-        catch (BadHttpRequestException ex)
+        catch (Exception ex) when (ProtocolErrors.TryFromBodyFault(ex, feature.Snapshot.Forwarding.MaxRequestBodyBytes, out var error))
         {
-            await WriteOrAbortAsync(context, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? GatewayError.BodyTooLarge(context.Features.Get<GatewayRequestFeature>()?.Snapshot.Forwarding.MaxRequestBodyBytes ?? 0)
-                : GatewayError.InvalidBody(ex.Message)).ConfigureAwait(false);
+            // The client's framing, not the gateway's fault: no stack trace, and below the level an operator reads.
+            LogBodyRefused(logger, context.Request.Path, error.Status, error.Message);
+            await ProtocolErrors.WriteOrAbortAsync(context, error).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogUnhandled(logger, ex, context.Request.Path);
-            await WriteOrAbortAsync(context, GatewayError.Internal).ConfigureAwait(false);
+            await ProtocolErrors.WriteOrAbortAsync(context, GatewayError.Internal).ConfigureAwait(false);
         }
         finally
         {
-            context.Features.Get<GatewayRequestFeature>()?.Dispose();
+            feature.Dispose();
         }
-    }
-
-    private static Task WriteOrAbortAsync(HttpContext context, GatewayError error)
-    {
-        if (context.Response.HasStarted)
-        {
-            context.Abort();
-            return Task.CompletedTask;
-        }
-        context.Response.Clear();
-        return error.WriteAsync(context);
     }
 
     [LoggerMessage(1, LogLevel.Error, "Unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, PathString path);
+
+    [LoggerMessage(6, LogLevel.Debug, "Request body on {Path} refused with {Status}: {Reason}")]
+    private static partial void LogBodyRefused(ILogger logger, PathString path, int status, string reason);
 }

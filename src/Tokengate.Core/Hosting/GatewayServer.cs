@@ -71,6 +71,9 @@ public sealed class GatewayServer : IAsyncDisposable
         // identify their consumer in the pipeline's own step 2 and carry no authorization metadata, so they skip both.
         app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<GatewayRoute>() is null, operators =>
         {
+            // Everything off the model routes (operator endpoints, paths nothing serves, a method a route does not
+            // take) leaves its errors in the Azure shape too; the model routes have ErrorBoundaryMiddleware.
+            operators.UseMiddleware<HttpErrorShapeMiddleware>();
             operators.UseAuthentication();
             operators.UseAuthorization();
         });

@@ -63,7 +63,7 @@ internal sealed class ControlEndpointHandler(SimulatorRuntime runtime)
             return NotFoundAsync(context);
         }
 
-        deployment.Reset();
+        deployment.Reset(runtime.NowTicks);
         return WriteAsync(context, View(deployment));
     }
 

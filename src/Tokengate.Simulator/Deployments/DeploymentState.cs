@@ -67,8 +67,17 @@ internal sealed class DeploymentState
         Interlocked.Add(ref _completionTokens, completionTokens);
     }
 
-    public void Reset()
+    /// <summary>
+    /// Back to a quiet deployment: every fault off (armed commands and standing rates and delays alike; the other
+    /// settings stay), windows and bucket empty, counters at zero.
+    /// </summary>
+    public void Reset(long nowTicks)
     {
+        Update(current =>
+        {
+            current.Faults = new SimulatedFaultOptions();
+            return current;
+        }, nowTicks);
         Limiter.Reset();
         Bucket.Reset();
         Interlocked.Exchange(ref _failNext, 0);

@@ -4,7 +4,17 @@ using Tokengate.Simulator.Tokens;
 namespace Tokengate.Simulator.Deployments;
 
 /// <summary>What the simulator derives from a deployment's underlying model name.</summary>
-internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int DefaultDimensions, bool SupportsDimensions, string Fingerprint)
+/// <param name="Kind">Chat, legacy completions or embeddings.</param>
+/// <param name="Encoding">The tokenizer.</param>
+/// <param name="DefaultDimensions">Embeddings: the vector length without <c>dimensions</c>.</param>
+/// <param name="SupportsDimensions">Embeddings: whether <c>dimensions</c> is accepted.</param>
+/// <param name="Fingerprint">The <c>system_fingerprint</c> reported.</param>
+/// <param name="MaxOutputTokens">
+/// The most completion tokens the model produces in one call (its published "max output tokens"); a larger
+/// <c>max_tokens</c> / <c>max_completion_tokens</c> is refused with 400 <c>invalid_value</c>. Null for models whose
+/// output is bounded only by the context window (gpt-4, gpt-35-turbo-16k, the legacy completion models).
+/// </param>
+internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int DefaultDimensions, bool SupportsDimensions, string Fingerprint, int? MaxOutputTokens = null)
 {
     public static ModelInfo For(string model)
     {
@@ -21,7 +31,28 @@ internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int Def
             || m.StartsWith("babbage", StringComparison.OrdinalIgnoreCase)
             ? ModelKind.Completion
             : ModelKind.Chat;
-        return new ModelInfo(kind, EncodingFor(m), 0, false, FingerprintOf(model));
+        return new ModelInfo(kind, EncodingFor(m), 0, false, FingerprintOf(model), kind == ModelKind.Chat ? MaxOutputFor(m) : null);
+    }
+
+    // Azure's model catalogue, by model name and version as deployments report them (e.g. gpt-4o-2024-08-06).
+    private static int? MaxOutputFor(ReadOnlySpan<char> model)
+    {
+        if (model.StartsWith("gpt-4o-2024-05-13", StringComparison.OrdinalIgnoreCase)) return 4_096;
+        if (model.StartsWith("gpt-4o", StringComparison.OrdinalIgnoreCase)) return 16_384;
+        if (model.StartsWith("gpt-4.1", StringComparison.OrdinalIgnoreCase)) return 32_768;
+        if (model.StartsWith("gpt-4.5", StringComparison.OrdinalIgnoreCase)) return 16_384;
+        if (model.StartsWith("gpt-5-chat", StringComparison.OrdinalIgnoreCase)) return 16_384;
+        if (model.StartsWith("gpt-5", StringComparison.OrdinalIgnoreCase)) return 128_000;
+        if (model.StartsWith("o1-mini", StringComparison.OrdinalIgnoreCase)) return 65_536;
+        if (model.StartsWith("o1-preview", StringComparison.OrdinalIgnoreCase)) return 32_768;
+        if (model.StartsWith("o1", StringComparison.OrdinalIgnoreCase) || model.StartsWith("o3", StringComparison.OrdinalIgnoreCase)
+            || model.StartsWith("o4", StringComparison.OrdinalIgnoreCase)) return 100_000;
+        // gpt-4 Turbo (turbo-2024-04-09, 1106-preview, 0125-preview, vision-preview): 128k in, 4k out.
+        if (model.StartsWith("gpt-4-", StringComparison.OrdinalIgnoreCase)
+            && (model.Contains("turbo", StringComparison.OrdinalIgnoreCase) || model.Contains("preview", StringComparison.OrdinalIgnoreCase))) return 4_096;
+        if ((model.StartsWith("gpt-35-turbo", StringComparison.OrdinalIgnoreCase) || model.StartsWith("gpt-3.5-turbo", StringComparison.OrdinalIgnoreCase))
+            && !model.Contains("16k", StringComparison.OrdinalIgnoreCase)) return 4_096;
+        return null;
     }
 
     // A stable system_fingerprint per model, shaped like the service's "fp_" + 10 hex digits.

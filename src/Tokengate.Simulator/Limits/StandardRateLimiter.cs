@@ -18,7 +18,7 @@ internal sealed class StandardRateLimiter
     public static int RequestLimit(SimulatedDeploymentOptions options) =>
         Math.Max(1, (int)Math.Ceiling(options.RequestsPerMinutePer1000Tpm * (options.TokensPerMinute / 1000.0) / 6.0));
 
-    public AdmissionResult TryAdmit(long nowTicks, int tokenCost, SimulatedDeploymentOptions options)
+    public AdmissionResult TryAdmit(long nowTicks, long tokenCost, SimulatedDeploymentOptions options)
     {
         var tokenLimit = options.TokensPerMinute;
         var requestLimit = RequestLimit(options);
@@ -46,7 +46,8 @@ internal sealed class StandardRateLimiter
 
             _requests.Add(nowTicks, 1);
             _tokens.Add(nowTicks, tokenCost);
-            return Result(ThrottleReason.None, TimeSpan.Zero, usedRequests + 1, usedTokens + tokenCost);
+            // Admitted means it fit under the int limit, so the sum is an int too.
+            return Result(ThrottleReason.None, TimeSpan.Zero, usedRequests + 1, (int)(usedTokens + tokenCost));
         }
 
         AdmissionResult Result(ThrottleReason reason, TimeSpan retry, int usedRequests, int usedTokens) =>

@@ -73,7 +73,7 @@ internal sealed class AdmissionGate(SimulatorRuntime runtime, ILogger<AdmissionG
     /// (the service's admission estimate); Provisioned ones add <paramref name="provisionedEstimate"/> to the bucket.
     /// Returns false after answering 429.
     /// </summary>
-    public async Task<bool> TryAdmitAsync(SimulatedCall call, int standardCost, double provisionedEstimate)
+    public async Task<bool> TryAdmitAsync(SimulatedCall call, long standardCost, double provisionedEstimate)
     {
         var snapshot = call.Snapshot;
         var response = call.Context.Response;

@@ -13,6 +13,9 @@ internal sealed class CompletionRequest
 
     public int? MaxTokens { get; private init; }
 
+    /// <summary>The field <see cref="MaxTokens"/> came from (<c>max_tokens</c> or <c>max_completion_tokens</c>), for errors.</summary>
+    public string? MaxTokensParam { get; private init; }
+
     public int N { get; private init; } = 1;
 
     public bool Stream { get; private init; }
@@ -43,6 +46,7 @@ internal sealed class CompletionRequest
 
         // max_completion_tokens is the newer name; when both are sent it is the one that bounds the answer.
         int? maxTokens = null;
+        string? maxTokensParam = null;
         foreach (var name in (ReadOnlySpan<string>)["max_tokens", "max_completion_tokens"])
         {
             if (root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
@@ -54,6 +58,7 @@ internal sealed class CompletionRequest
                 }
 
                 maxTokens = parsed;
+                maxTokensParam = name;
             }
         }
 
@@ -80,6 +85,7 @@ internal sealed class CompletionRequest
             Messages = messages,
             Prompts = prompts,
             MaxTokens = maxTokens,
+            MaxTokensParam = maxTokensParam,
             N = n,
             Stream = stream,
             IncludeUsage = includeUsage,

@@ -30,6 +30,14 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
             return;
         }
 
+        // The service checks the bound against the model's output limit before it counts a single prompt token.
+        if (OutputLimitError(request, call.Snapshot.Model.MaxOutputTokens) is { } outputError)
+        {
+            call.Deployment.RecordFailed();
+            await AzureErrors.WriteInvalidRequestAsync(call.Context, outputError, request.MaxTokensParam, "invalid_value");
+            return;
+        }
+
         var tokenizer = runtime.Tokenizers.Get(call.Snapshot.Model.Encoding);
         var promptTokens = 0;
         ulong[] seeds;
@@ -62,7 +70,8 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
             return;
         }
 
-        var standardCost = request.MaxTokens is int max ? promptTokens + (max * request.N) : FlatCostWithoutMaxTokens;
+        // In long: the bounds are checked, but n × max_tokens of a large context window still passes int.
+        var standardCost = request.MaxTokens is int max ? promptTokens + ((long)max * request.N) : FlatCostWithoutMaxTokens;
         var provisionedEstimate = promptTokens + ((double)(request.MaxTokens ?? ProvisionedGuessWithoutMaxTokens) * request.N);
         if (!await gate.TryAdmitAsync(call, standardCost, provisionedEstimate))
         {
@@ -218,15 +227,24 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
         throw new SimulatedStreamCutException();
     }
 
+    /// <summary>The service's text for a bound above the model's output limit (protocol reference §5.2, <c>invalid_value</c>).</summary>
+    private static string? OutputLimitError(CompletionRequest request, int? maxOutputTokens) =>
+        request.MaxTokens is int max && max > maxOutputTokens
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{request.MaxTokensParam} is too large: {max}. This model supports at most {maxOutputTokens} completion tokens, whereas you provided {max}.")
+            : null;
+
     /// <summary>The model's own wording for an over-long request (reference §5.2), with or without a completion budget.</summary>
     private static string? ContextLengthError(bool chat, int promptTokens, int? maxTokens, int contextWindow)
     {
         var ctx = CultureInfo.InvariantCulture;
-        if (maxTokens is int max && promptTokens + max > contextWindow)
+        // In long: a max_tokens near int.MaxValue must not wrap around and slip under the window.
+        if (maxTokens is int max && (long)promptTokens + max > contextWindow)
         {
+            var requested = (long)promptTokens + max;
             return chat
-                ? string.Create(ctx, $"This model's maximum context length is {contextWindow} tokens. However, you requested {promptTokens + max} tokens ({promptTokens} in the messages, {max} in the completion). Please reduce the length of the messages or completion.")
-                : string.Create(ctx, $"This model's maximum context length is {contextWindow} tokens, however you requested {promptTokens + max} tokens ({promptTokens} in your prompt; {max} for the completion). Please reduce your prompt; or completion length.");
+                ? string.Create(ctx, $"This model's maximum context length is {contextWindow} tokens. However, you requested {requested} tokens ({promptTokens} in the messages, {max} in the completion). Please reduce the length of the messages or completion.")
+                : string.Create(ctx, $"This model's maximum context length is {contextWindow} tokens, however you requested {requested} tokens ({promptTokens} in your prompt; {max} for the completion). Please reduce your prompt; or completion length.");
         }
 
         if (promptTokens > contextWindow)

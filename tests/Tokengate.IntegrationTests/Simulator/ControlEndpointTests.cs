@@ -113,6 +113,62 @@ public sealed class ControlEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostReset_ClearsStandingFaultsAndArmedCommands_KeepsOtherSettings()
+    {
+        using var patch = await PatchAsync("chat", """
+            {"tokensPerMinute":50000,
+             "faults":{"errorRates":{"503":1.0},"connectionResetRate":0.5,"midStreamCutRate":1.0,"slowHeadersMs":5,
+                       "failNextCount":3,"failNextStatusCode":500,"resetNextCount":2,"midStreamCutNextCount":4,"throttleForMs":60000}}
+            """);
+        var armed = (await SimulatorHarness.ReadJsonAsync(patch)).GetProperty("stats");
+        Assert.Equal(3, armed.GetProperty("pendingFailures").GetInt32());
+        Assert.Equal(2, armed.GetProperty("pendingResets").GetInt32());
+        Assert.NotEqual(JsonValueKind.Null, armed.GetProperty("throttledUntil").ValueKind);
+
+        using var reset = await _sim.Http.PostAsync("_simulator/deployments/chat/reset", null);
+        var view = await SimulatorHarness.ReadJsonAsync(reset);
+
+        var faults = view.GetProperty("settings").GetProperty("faults");
+        Assert.Empty(faults.GetProperty("errorRates").EnumerateObject());
+        Assert.Equal(0, faults.GetProperty("connectionResetRate").GetDouble());
+        Assert.Equal(0, faults.GetProperty("midStreamCutRate").GetDouble());
+        Assert.Equal(0, faults.GetProperty("slowHeadersMs").GetInt32());
+        Assert.Equal(50_000, view.GetProperty("settings").GetProperty("tokensPerMinute").GetInt32());
+        var stats = view.GetProperty("stats");
+        Assert.Equal(0, stats.GetProperty("pendingFailures").GetInt32());
+        Assert.Equal(0, stats.GetProperty("pendingResets").GetInt32());
+        Assert.Equal(0, stats.GetProperty("pendingStreamCuts").GetInt32());
+        Assert.Equal(JsonValueKind.Null, stats.GetProperty("throttledUntil").ValueKind);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await _sim.PostAsync(SimulatorHarness.ChatPath("chat"), Hi);
+            Assert.Equal(200, (int)ok.StatusCode);
+        }
+
+        using var stream = await _sim.PostAsync(SimulatorHarness.ChatPath("chat"), """{"messages":[{"role":"user","content":"Hi"}],"max_tokens":20,"stream":true}""");
+        Assert.EndsWith("data: [DONE]\n\n", await stream.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reset_InProcess_ClearsFaultsAndForcedUtilization()
+    {
+        _sim.Control.Update("ptu", o => o.Faults.ErrorRates[503] = 1.0);
+        _sim.Control.SetUtilization("ptu", 150);
+        using (var throttled = await _sim.PostAsync(SimulatorHarness.ChatPath("ptu"), Hi))
+        {
+            Assert.NotEqual(200, (int)throttled.StatusCode);
+        }
+
+        _sim.Control.Reset("ptu");
+
+        Assert.Empty(_sim.Control.GetOptions("ptu").Faults.ErrorRates);
+        Assert.Equal(0, _sim.Control.GetStats("ptu").UtilizationPercent);
+        using var ok = await _sim.PostAsync(SimulatorHarness.ChatPath("ptu"), Hi);
+        Assert.Equal(200, (int)ok.StatusCode);
+    }
+
+    [Fact]
     public async Task GetDeployment_Unknown_Returns404()
     {
         using var response = await _sim.Http.GetAsync("_simulator/deployments/nope");
