@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Control;
 using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Protocol;
 
@@ -28,6 +29,7 @@ public static class SimulatorEndpoints
         var runtime = new SimulatorRuntime(Snapshot(options), timeProvider ?? TimeProvider.System);
         services.AddSingleton(runtime);
         services.AddSingleton(new SimulatorControl(runtime));
+        services.AddSingleton(new AnswerGenerator(runtime.Tokenizers));
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<CompletionsResponder>();
         services.AddSingleton<EmbeddingsResponder>();

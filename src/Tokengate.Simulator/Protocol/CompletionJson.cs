@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tokengate.Simulator.Generation;
 
 namespace Tokengate.Simulator.Protocol;
 
@@ -25,18 +26,38 @@ internal static class CompletionJson
             w.WriteStartObject();
             if (!r.Chat)
             {
-                w.WriteString("text"u8, choice.Text);
+                w.WriteString("text"u8, choice.Text.Text);
             }
 
             w.WriteNumber("index"u8, i);
             w.WriteString("finish_reason"u8, choice.FinishReason);
-            w.WriteNull("logprobs"u8);
+            WriteLogprobs(w, r, choice, 0, choice.Logprobs?.Length ?? 0, 0);
             if (r.Chat)
             {
                 w.WriteStartObject("message"u8);
                 w.WriteString("role"u8, "assistant"u8);
-                w.WriteString("content"u8, choice.Text);
-                w.WriteNull("refusal"u8);
+                if (choice.ToolCall is { } call)
+                {
+                    // A function call answers with no content, only the call (reference §3.2).
+                    w.WriteNull("content"u8);
+                    w.WriteNull("refusal"u8);
+                    w.WriteStartArray("tool_calls"u8);
+                    w.WriteStartObject();
+                    w.WriteString("id"u8, call.CallId);
+                    w.WriteString("type"u8, "function"u8);
+                    w.WriteStartObject("function"u8);
+                    w.WriteString("name"u8, call.Name);
+                    w.WriteString("arguments"u8, call.Arguments);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                }
+                else
+                {
+                    w.WriteString("content"u8, choice.Text.Text);
+                    w.WriteNull("refusal"u8);
+                }
+
                 w.WriteEndObject();
             }
 
@@ -70,7 +91,27 @@ internal static class CompletionJson
         w.WriteNumber("index"u8, index);
         w.WriteStartObject("delta"u8);
         w.WriteString("role"u8, "assistant"u8);
-        w.WriteString("content"u8, ""u8);
+        if (r.Choices[index].ToolCall is { } call)
+        {
+            // The first fragment of a call carries its index, id, type and name, with empty arguments (§4.2 rule 7).
+            w.WriteNull("content"u8);
+            w.WriteStartArray("tool_calls"u8);
+            w.WriteStartObject();
+            w.WriteNumber("index"u8, 0);
+            w.WriteString("id"u8, call.CallId);
+            w.WriteString("type"u8, "function"u8);
+            w.WriteStartObject("function"u8);
+            w.WriteString("name"u8, call.Name);
+            w.WriteString("arguments"u8, ""u8);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteString("content"u8, ""u8);
+        }
+
         w.WriteNull("refusal"u8);
         w.WriteEndObject();
         w.WriteNull("finish_reason"u8);
@@ -80,10 +121,34 @@ internal static class CompletionJson
         EndChunk(w, includeUsage);
     }
 
-    public static void WriteContentChunk(Utf8JsonWriter w, CompletionResult r, int index, ReadOnlySpan<char> piece, bool includeUsage)
+    /// <summary>Streamed piece <paramref name="step"/> of choice <paramref name="index"/>: text, or a fragment of call arguments.</summary>
+    public static void WriteContentChunk(Utf8JsonWriter w, CompletionResult r, int index, int step, bool includeUsage)
     {
+        var choice = r.Choices[index];
+        var piece = choice.Piece(step);
         StartChunk(w, r);
         w.WriteStartObject();
+        if (choice.ToolCall is not null)
+        {
+            w.WriteNumber("index"u8, index);
+            w.WriteStartObject("delta"u8);
+            w.WriteStartArray("tool_calls"u8);
+            w.WriteStartObject();
+            w.WriteNumber("index"u8, 0);
+            w.WriteStartObject("function"u8);
+            w.WriteString("arguments"u8, piece);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteNull("finish_reason"u8);
+            w.WriteNull("logprobs"u8);
+            ContentFilterJson.WriteEmptyResults(w);
+            w.WriteEndObject();
+            EndChunk(w, includeUsage);
+            return;
+        }
+
         if (r.Chat)
         {
             w.WriteNumber("index"u8, index);
@@ -98,7 +163,7 @@ internal static class CompletionJson
         }
 
         w.WriteNull("finish_reason"u8);
-        w.WriteNull("logprobs"u8);
+        WriteLogprobs(w, r, choice, step, 1, choice.Text.Ends[step] - piece.Length);
         ContentFilterJson.WriteChoiceResults(w, protectedMaterial: false);
         w.WriteEndObject();
         EndChunk(w, includeUsage);
@@ -134,6 +199,22 @@ internal static class CompletionJson
         w.WriteEndArray();
         WriteUsage(w, r);
         w.WriteEndObject();
+    }
+
+    private static void WriteLogprobs(Utf8JsonWriter w, CompletionResult r, GeneratedChoice choice, int start, int count, int textOffset)
+    {
+        if (choice.Logprobs is not { } entries)
+        {
+            w.WriteNull("logprobs"u8);
+        }
+        else if (r.Chat)
+        {
+            LogprobsJson.WriteChat(w, entries, start, count);
+        }
+        else
+        {
+            LogprobsJson.WriteLegacy(w, entries, start, count, textOffset);
+        }
     }
 
     private static void StartChunk(Utf8JsonWriter w, CompletionResult r)

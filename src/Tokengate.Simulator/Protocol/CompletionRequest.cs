@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tokengate.Simulator.Generation;
 
 namespace Tokengate.Simulator.Protocol;
 
@@ -6,6 +7,10 @@ namespace Tokengate.Simulator.Protocol;
 internal sealed class CompletionRequest
 {
     private const int MaxChoices = 128;
+
+    // The service's bounds: chat top_logprobs 0..20, legacy completions logprobs 0..5.
+    private const int MaxTopLogprobs = 20;
+    private const int MaxLegacyLogprobs = 5;
 
     public JsonElement Messages { get; private init; }
 
@@ -23,6 +28,18 @@ internal sealed class CompletionRequest
     public bool IncludeUsage { get; private init; }
 
     public List<string>? Stop { get; private init; }
+
+    /// <summary>Chat: the offered functions and the one <c>tool_choice</c> forces.</summary>
+    public ToolRequest Tools { get; private init; } = ToolRequest.None;
+
+    /// <summary>Chat: <c>response_format</c>.</summary>
+    public OutputFormat Format { get; private init; } = OutputFormat.Text;
+
+    /// <summary>
+    /// Entries in each token's alternatives, the chosen token included (chat <c>top_logprobs</c>; legacy
+    /// <c>logprobs</c> + 1); null when no logprobs were asked for.
+    /// </summary>
+    public int? LogprobEntries { get; private init; }
 
     /// <summary>Parses the request; on failure returns null with an OpenAI-style message, param and code.</summary>
     public static CompletionRequest? Parse(JsonElement root, bool chat, out (string Message, string? Param, string? Code) error)
@@ -76,6 +93,31 @@ internal sealed class CompletionRequest
             return null;
         }
 
+        var tools = ToolRequest.None;
+        var format = OutputFormat.Text;
+        int? logprobEntries = null;
+        if (chat)
+        {
+            if (ToolRequest.Parse(root, chatShape: true, out error) is not { } parsedTools
+                || OutputFormatReader.ReadChat(root, out error) is not { } parsedFormat
+                || !TryReadChatLogprobs(root, out logprobEntries, out error))
+            {
+                return null;
+            }
+
+            tools = parsedTools;
+            format = parsedFormat;
+        }
+        else
+        {
+            if (!RequestErrors.TryReadInt(root, "logprobs", "logprobs", 0, MaxLegacyLogprobs, out var legacy, out error))
+            {
+                return null;
+            }
+
+            logprobEntries = legacy + 1;
+        }
+
         var stream = root.TryGetProperty("stream", out var streamValue) && streamValue.ValueKind == JsonValueKind.True;
         var includeUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("include_usage", out var usage) && usage.ValueKind == JsonValueKind.True;
@@ -90,7 +132,42 @@ internal sealed class CompletionRequest
             Stream = stream,
             IncludeUsage = includeUsage,
             Stop = stop,
+            Tools = tools,
+            Format = format,
+            LogprobEntries = logprobEntries,
         };
+    }
+
+    /// <summary>Chat: <c>logprobs</c> is a boolean; <c>top_logprobs</c> (0..20) needs it to be true.</summary>
+    private static bool TryReadChatLogprobs(JsonElement root, out int? entries, out (string Message, string? Param, string? Code) error)
+    {
+        entries = null;
+        error = default;
+        var enabled = false;
+        if (root.TryGetProperty("logprobs", out var logprobs) && logprobs.ValueKind != JsonValueKind.Null)
+        {
+            if (logprobs.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                error = RequestErrors.InvalidType("logprobs", "a boolean", logprobs);
+                return false;
+            }
+
+            enabled = logprobs.ValueKind == JsonValueKind.True;
+        }
+
+        if (!RequestErrors.TryReadInt(root, "top_logprobs", "top_logprobs", 0, MaxTopLogprobs, out var top, out error))
+        {
+            return false;
+        }
+
+        if (top is not null && !enabled)
+        {
+            error = RequestErrors.InvalidValue("top_logprobs", "Invalid value for 'top_logprobs': 'top_logprobs' is only allowed when 'logprobs' is true.");
+            return false;
+        }
+
+        entries = enabled ? top ?? 0 : null;
+        return true;
     }
 
     /// <summary>A string or an array of strings; absent or null gives null; any other shape fails.</summary>

@@ -1,4 +1,4 @@
-using Tokengate.Simulator.Tokens;
+using Tokengate.Simulator.Generation;
 
 namespace Tokengate.Simulator.Protocol;
 
@@ -10,7 +10,7 @@ internal sealed record CompletionResult(
     string Model,
     string Fingerprint,
     int PromptCount,
-    GeneratedText[] Choices,
+    GeneratedChoice[] Choices,
     int PromptTokens,
     int CompletionTokens)
 {
@@ -22,7 +22,7 @@ internal sealed record CompletionResult(
             var longest = 0;
             foreach (var choice in Choices)
             {
-                longest = Math.Max(longest, choice.Ends.Length);
+                longest = Math.Max(longest, choice.PieceCount);
             }
 
             return longest;

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Tokens;
 
 namespace Tokengate.Simulator.Protocol;
 
 /// <summary>Chat completions and legacy completions, whole or streamed.</summary>
-internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGate gate, ILogger<CompletionsResponder> logger)
+internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGate gate, AnswerGenerator answers, ILogger<CompletionsResponder> logger)
 {
     // What the live service charged a Standard deployment per call when max_tokens was absent (reference §6.1).
     private const int FlatCostWithoutMaxTokens = 16;
@@ -44,7 +45,8 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
         if (chat)
         {
             var hash = Fnv1a.Offset;
-            promptTokens = PromptTokenCounter.CountMessages(request.Messages, tokenizer, ref hash);
+            promptTokens = PromptTokenCounter.CountMessages(request.Messages, tokenizer, ref hash)
+                + PromptTokenCounter.CountTools(root, tokenizer, ref hash, chatShape: true);
             seeds = [hash];
         }
         else
@@ -91,14 +93,14 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
 
     private CompletionResult Generate(SimulatedCall call, CompletionRequest request, ulong[] seeds, int promptTokens, bool chat)
     {
-        var generator = runtime.Tokenizers.Generator(call.Snapshot.Model.Encoding);
-        var choices = new GeneratedText[seeds.Length * request.N];
+        var spec = new AnswerSpec(request.MaxTokens, request.Stop, request.Tools.Forced, request.Format, request.LogprobEntries);
+        var choices = new GeneratedChoice[seeds.Length * request.N];
         var completionTokens = 0;
         for (var p = 0; p < seeds.Length; p++)
         {
             for (var i = 0; i < request.N; i++)
             {
-                var choice = generator.Generate(seeds[p] + ((ulong)i * ChoiceSeedStep), request.MaxTokens, request.Stop);
+                var choice = answers.Generate(call.Snapshot.Model.Encoding, seeds[p] + ((ulong)i * ChoiceSeedStep), spec);
                 choices[(p * request.N) + i] = choice;
                 completionTokens += choice.TokenCount;
             }
@@ -173,8 +175,7 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
         {
             for (var i = 0; i < result.Choices.Length; i++)
             {
-                var choice = result.Choices[i];
-                if (step >= choice.Ends.Length)
+                if (step >= result.Choices[i].PieceCount)
                 {
                     continue;
                 }
@@ -186,9 +187,8 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
                 }
 
                 await gate.DelayAsync(options.Latency.PerTokenMs, call);
-                var start = step == 0 ? 0 : choice.Ends[step - 1];
                 var w = ServerSentEvents.BeginEvent(pipe);
-                CompletionJson.WriteContentChunk(w, result, i, choice.Text.AsSpan(start, choice.Ends[step] - start), usage);
+                CompletionJson.WriteContentChunk(w, result, i, step, usage);
                 ServerSentEvents.EndEvent(pipe, w);
                 await pipe.FlushAsync(ct);
                 delivered++;

@@ -17,6 +17,10 @@ internal static class PromptTokenCounter
     // Cookbook estimate for a low-detail image; the simulator does not fetch or size images.
     private const int PerImage = 85;
 
+    // Cookbook estimate for function definitions (gpt-4o family): a fixed cost once, and one per function.
+    private const int ToolsOverhead = 7;
+    private const int PerFunction = 12;
+
     public static int CountMessages(JsonElement messages, Tokenizer tokenizer, ref ulong hash)
     {
         var tokens = ReplyPriming;
@@ -53,6 +57,53 @@ internal static class PromptTokenCounter
         }
 
         return tokens;
+    }
+
+    /// <summary>
+    /// Function definitions in <c>tools</c> (chat's <c>{type, function:{…}}</c> or Responses' flat shape): an estimate
+    /// of the cookbook rule, the text of each name, description and parameter schema plus fixed framing.
+    /// </summary>
+    public static int CountTools(JsonElement root, Tokenizer tokenizer, ref ulong hash, bool chatShape)
+    {
+        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+        {
+            return 0;
+        }
+
+        var tokens = 0;
+        var functions = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("type", out var type) || !type.ValueEquals("function"))
+            {
+                continue;
+            }
+
+            var definition = tool;
+            if (chatShape && (!tool.TryGetProperty("function", out definition) || definition.ValueKind != JsonValueKind.Object))
+            {
+                continue;
+            }
+
+            functions++;
+            tokens += PerFunction;
+            foreach (var field in (ReadOnlySpan<string>)["name", "description"])
+            {
+                if (definition.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String)
+                {
+                    tokens += CountString(text, tokenizer, ref hash);
+                }
+            }
+
+            if (definition.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
+            {
+                var schema = parameters.GetRawText();
+                hash = Fnv1a.Append(hash, schema);
+                tokens += tokenizer.CountTokens(schema);
+            }
+        }
+
+        return functions == 0 ? 0 : tokens + ToolsOverhead;
     }
 
     public static int CountString(JsonElement value, Tokenizer tokenizer, ref ulong hash)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.ML.Tokenizers;
+using Tokengate.Simulator.Randomness;
 
 namespace Tokengate.Simulator.Tokens;
 
@@ -53,10 +54,43 @@ internal sealed class TextGenerator
     /// <summary>Number of usable words; exposed for tests.</summary>
     public int VocabularySize => _bare.Length;
 
+    /// <summary>A vocabulary word, each a single token with or without a leading space (logprob alternatives use them).</summary>
+    public string Word(int index) => _bare[index % _bare.Length];
+
+    /// <summary>
+    /// Splits a fixed answer (a JSON value, tool arguments) into one streamed piece per token of the encoding, cut
+    /// after <paramref name="maxTokens"/> tokens with finish reason <c>length</c> as the service cuts an answer.
+    /// </summary>
+    public GeneratedText Tokenize(string text, int? maxTokens)
+    {
+        var tokens = _tokenizer.EncodeToTokens(text, out _);
+        var count = maxTokens is int max && max < tokens.Count ? Math.Max(0, max) : tokens.Count;
+        var ends = new List<int>(count);
+        var previous = 0;
+        for (var i = 0; i < count; i++)
+        {
+            // Byte-level tokens inside one multi-byte character share its offsets; they stream as one piece.
+            var end = Math.Min(text.Length, tokens[i].Offset.End.GetOffset(text.Length));
+            if (end > previous)
+            {
+                ends.Add(end);
+                previous = end;
+            }
+        }
+
+        if (count == tokens.Count && previous < text.Length)
+        {
+            ends.Add(text.Length);
+        }
+
+        var kept = count == tokens.Count ? text : text[..previous];
+        return new GeneratedText(kept, [.. ends], count, count < tokens.Count ? "length" : "stop");
+    }
+
     public GeneratedText Generate(ulong seed, int? maxTokens, IReadOnlyList<string>? stop)
     {
-        var state = seed;
-        var natural = MinLength + (int)(Next(ref state) % LengthSpread);
+        var random = new SplitMix64(seed);
+        var natural = MinLength + random.Next(LengthSpread);
         var count = maxTokens is int max && max < natural ? Math.Max(0, max) : natural;
         var finish = count < natural ? "length" : "stop";
 
@@ -67,7 +101,7 @@ internal sealed class TextGenerator
             var length = 0;
             for (var i = 0; i < count; i++)
             {
-                picks[i] = (int)(Next(ref state) % (ulong)_bare.Length);
+                picks[i] = random.Next(_bare.Length);
                 length += i == 0 ? _bare[picks[i]].Length : _spaced[picks[i]].Length;
                 ends[i] = length;
             }
@@ -129,15 +163,5 @@ internal sealed class TextGenerator
 
         var kept = text[..cut];
         return new GeneratedText(kept, trimmed, _tokenizer.CountTokens(kept), "stop");
-    }
-
-    /// <summary>SplitMix64: tiny, allocation-free and identical on every platform, unlike <see cref="Random"/> seeds.</summary>
-    private static ulong Next(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        var z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }
