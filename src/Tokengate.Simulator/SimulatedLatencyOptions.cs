@@ -14,6 +14,12 @@ public sealed class SimulatedLatencyOptions
     public double PerTokenMs { get; set; }
 
     /// <summary>
+    /// Responses API, <c>background: true</c> only: how long a response stays <c>queued</c> before it moves to
+    /// <c>in_progress</c> (then time to first token and per-token delays follow). Default 0.
+    /// </summary>
+    public double BackgroundQueueMs { get; set; }
+
+    /// <summary>
     /// Relative jitter applied to each delay: 0.2 draws every delay uniformly within ±20%. Default 0 (none).
     /// </summary>
     public double JitterRatio { get; set; }

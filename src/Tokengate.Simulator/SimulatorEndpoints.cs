@@ -8,6 +8,7 @@ using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Protocol;
+using Tokengate.Simulator.Responses;
 
 namespace Tokengate.Simulator;
 
@@ -33,6 +34,9 @@ public static class SimulatorEndpoints
         services.AddSingleton<AdmissionGate>();
         services.AddSingleton<CompletionsResponder>();
         services.AddSingleton<EmbeddingsResponder>();
+        services.AddSingleton<ResponseStreamer>();
+        services.AddSingleton<ResponsesResponder>();
+        services.AddSingleton<ResponsesLifecycleHandler>();
         services.AddSingleton<SimulatorRequestHandler>();
         services.AddSingleton<ControlEndpointHandler>();
         return services;
@@ -57,6 +61,20 @@ public static class SimulatorEndpoints
         openai.MapPost("/v1/completions", c => handler.V1Async(c, SimulatedOperation.Completions));
         openai.MapPost("/v1/embeddings", c => handler.V1Async(c, SimulatedOperation.Embeddings));
         openai.MapGet("/v1/models", handler.ListModelsAsync);
+
+        // Responses: the v1 family and the preview family (?api-version=2025-03-01-preview or later) serve the same
+        // calls; the deployment comes from the body's model, stored responses belong to the resource.
+        var lifecycle = services.GetRequiredService<ResponsesLifecycleHandler>();
+        foreach (var (prefix, rule) in new[] { ("/v1/responses", ApiVersionRule.V1), ("/responses", ApiVersionRule.ResponsesPreview) })
+        {
+            openai.MapPost(prefix, c => handler.ResponsesAsync(c, rule));
+            openai.MapPost(prefix + "/input_tokens", c => handler.ResourceAsync(c, rule, lifecycle.InputTokensAsync));
+            openai.MapGet(prefix + "/{id}", c => handler.ResourceAsync(c, rule, lifecycle.GetAsync));
+            openai.MapDelete(prefix + "/{id}", c => handler.ResourceAsync(c, rule, lifecycle.DeleteAsync));
+            openai.MapPost(prefix + "/{id}/cancel", c => handler.ResourceAsync(c, rule, lifecycle.CancelAsync));
+            openai.MapGet(prefix + "/{id}/input_items", c => handler.ResourceAsync(c, rule, lifecycle.InputItemsAsync));
+        }
+
         openai.Map("/{**rest}", handler.NotFoundAsync);
 
         if (runtime.Options.ControlEnabled)
@@ -75,6 +93,11 @@ public static class SimulatorEndpoints
     /// <summary>A validated private copy, so the caller's instance (often bound from configuration) cannot change under us.</summary>
     private static SimulatorOptions Snapshot(SimulatorOptions options)
     {
+        if (options.StoredResponsesLimit < 1)
+        {
+            throw new ArgumentException("Simulator StoredResponsesLimit must be at least 1.", nameof(options));
+        }
+
         var deployments = new Dictionary<string, SimulatedDeploymentOptions>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, deployment) in options.Deployments)
         {
@@ -94,6 +117,7 @@ public static class SimulatorEndpoints
             PromptFilterChunk = options.PromptFilterChunk,
             Seed = options.Seed,
             ControlEnabled = options.ControlEnabled,
+            StoredResponsesLimit = options.StoredResponsesLimit,
             Deployments = deployments,
         };
     }

@@ -32,6 +32,13 @@ public sealed class SimulatorOptions
     /// </summary>
     public bool ControlEnabled { get; set; } = true;
 
+    /// <summary>
+    /// How many stored Responses API responses (<c>store: true</c>, the default) this instance keeps in memory, as one
+    /// Azure resource keeps them; beyond it the oldest are forgotten (a later GET answers 404 and a
+    /// <c>previous_response_id</c> naming one answers 400). Default 10,000.
+    /// </summary>
+    public int StoredResponsesLimit { get; set; } = 10_000;
+
     /// <summary>Simulated deployments by deployment name (case-insensitive). Default none.</summary>
     public Dictionary<string, SimulatedDeploymentOptions> Deployments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

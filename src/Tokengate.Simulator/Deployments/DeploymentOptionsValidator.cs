@@ -25,7 +25,7 @@ internal static class DeploymentOptionsValidator
             return "ContextWindow must be at least 1.";
         }
 
-        if (o.Latency is null || o.Latency.TimeToFirstTokenMs < 0 || o.Latency.PerTokenMs < 0 || o.Latency.JitterRatio is < 0 or > 1)
+        if (o.Latency is null || o.Latency.TimeToFirstTokenMs < 0 || o.Latency.PerTokenMs < 0 || o.Latency.BackgroundQueueMs < 0 || o.Latency.JitterRatio is < 0 or > 1)
         {
             return "Latency values must not be negative and JitterRatio must be within 0..1.";
         }

@@ -1,5 +1,6 @@
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Randomness;
+using Tokengate.Simulator.Responses;
 using Tokengate.Simulator.Tokens;
 
 namespace Tokengate.Simulator.Hosting;
@@ -16,6 +17,9 @@ internal sealed class SimulatorRuntime(SimulatorOptions options, TimeProvider ti
     public TokenizerProvider Tokenizers { get; } = new();
 
     public SimulatorRandom Random { get; } = new(options.Seed);
+
+    /// <summary>Stored Responses API responses: one Azure resource's worth, shared by its deployments.</summary>
+    public ResponseStore Responses { get; } = new(options.StoredResponsesLimit);
 
     public long NowTicks => Time.GetUtcNow().UtcTicks;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Limits;
 
@@ -110,22 +111,28 @@ internal sealed class AdmissionGate(SimulatorRuntime runtime, ILogger<AdmissionG
     }
 
     /// <summary>Records the outcome and corrects a provisioned bucket from the admission estimate to actual usage.</summary>
-    public void Settle(SimulatedCall call, int promptTokens, int completionTokens, bool succeeded)
+    public void Settle(SimulatedCall call, int promptTokens, int completionTokens, bool succeeded) =>
+        Settle(call.Deployment, call.Snapshot, call.AdmittedEstimate, promptTokens, completionTokens, succeeded);
+
+    /// <summary>
+    /// The same, for work that outlives its request (a background response): only the deployment, the settings it
+    /// ran under and what admission added are kept, never the finished request's context.
+    /// </summary>
+    public void Settle(DeploymentState deployment, DeploymentSnapshot snapshot, double admittedEstimate, int promptTokens, int completionTokens, bool succeeded)
     {
-        var snapshot = call.Snapshot;
         if (snapshot.IsProvisioned)
         {
             var actual = promptTokens + (snapshot.Options.OutputTokenWeight * completionTokens);
-            call.Deployment.Bucket.Correct(runtime.NowTicks, actual - call.AdmittedEstimate, snapshot.CapacityPerMinute);
+            deployment.Bucket.Correct(runtime.NowTicks, actual - admittedEstimate, snapshot.CapacityPerMinute);
         }
 
         if (succeeded)
         {
-            call.Deployment.RecordSucceeded(promptTokens, completionTokens);
+            deployment.RecordSucceeded(promptTokens, completionTokens);
         }
         else
         {
-            call.Deployment.RecordFailed();
+            deployment.RecordFailed();
         }
     }
 

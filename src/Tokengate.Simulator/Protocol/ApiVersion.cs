@@ -9,6 +9,9 @@ internal static class ApiVersion
         "2024-10-01-preview", "2024-12-01-preview", "2025-01-01-preview", "2025-03-01-preview", "2025-04-01-preview",
     ];
 
+    // The preview Responses routes exist from this api-version on (reference part 2, §A.1).
+    private const string FirstResponsesVersion = "2025-03-01";
+
     public static bool IsWellFormed(string value)
     {
         var span = value.AsSpan();
@@ -23,4 +26,7 @@ internal static class ApiVersion
     }
 
     public static bool IsFamiliar(string value) => Familiar.Contains(value);
+
+    /// <summary>Whether a well-formed version has the preview Responses routes.</summary>
+    public static bool HasResponses(string value) => string.CompareOrdinal(value, 0, FirstResponsesVersion, 0, FirstResponsesVersion.Length) >= 0;
 }

@@ -36,6 +36,33 @@ internal static class ContentFilterJson
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Responses objects: <c>content_filters</c>, one entry per checked source (<c>prompt</c>, and <c>completion</c>
+    /// once there is one), each with <c>blocked</c> and the categories chat reports.
+    /// </summary>
+    public static void WriteResponsesFilters(Utf8JsonWriter writer, bool completion)
+    {
+        writer.WriteStartArray("content_filters"u8);
+        writer.WriteStartObject();
+        writer.WriteBoolean("blocked"u8, false);
+        writer.WriteString("source_type"u8, "prompt"u8);
+        writer.WriteStartObject("content_filter_results"u8);
+        WriteHarmCategories(writer);
+        WriteDetection(writer, "jailbreak"u8);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        if (completion)
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("blocked"u8, false);
+            writer.WriteString("source_type"u8, "completion"u8);
+            WriteChoiceResults(writer, protectedMaterial: true);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
     public static void WriteEmptyResults(Utf8JsonWriter writer)
     {
         writer.WriteStartObject("content_filter_results"u8);

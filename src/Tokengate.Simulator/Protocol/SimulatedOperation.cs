@@ -8,4 +8,5 @@ internal sealed record SimulatedOperation(ModelKind Kind, string RateLimitName, 
     public static readonly SimulatedOperation ChatCompletions = new(ModelKind.Chat, "ChatCompletions_Create", "chatCompletion");
     public static readonly SimulatedOperation Completions = new(ModelKind.Completion, "Completions_Create", "completion");
     public static readonly SimulatedOperation Embeddings = new(ModelKind.Embeddings, "Embeddings_Create", "embeddings");
+    public static readonly SimulatedOperation Responses = new(ModelKind.Chat, "Responses_Create", "responses");
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Hosting;
+using Tokengate.Simulator.Responses;
 
 namespace Tokengate.Simulator.Protocol;
 
@@ -14,15 +15,41 @@ internal sealed class SimulatorRequestHandler(
     SimulatorRuntime runtime,
     CompletionsResponder completions,
     EmbeddingsResponder embeddings,
+    ResponsesResponder responses,
     ILogger<SimulatorRequestHandler> logger)
 {
     private const string V1ApiVersion = "v1";
 
     public Task ClassicAsync(HttpContext context, SimulatedOperation operation) =>
-        GuardAsync(context, () => HandleAsync(context, operation, context.Request.RouteValues["deployment"] as string));
+        GuardAsync(context, () => HandleAsync(context, operation, context.Request.RouteValues["deployment"] as string, ApiVersionRule.Dated));
 
     public Task V1Async(HttpContext context, SimulatedOperation operation) =>
-        GuardAsync(context, () => HandleAsync(context, operation, routeDeployment: null));
+        GuardAsync(context, () => HandleAsync(context, operation, routeDeployment: null, ApiVersionRule.V1));
+
+    /// <summary>Responses create: the deployment in the body on both families; the preview route needs a dated version.</summary>
+    public Task ResponsesAsync(HttpContext context, ApiVersionRule rule) =>
+        GuardAsync(context, () => HandleAsync(context, SimulatedOperation.Responses, routeDeployment: null, rule));
+
+    /// <summary>
+    /// A call on the resource rather than a deployment (a stored response's lifecycle): the same headers, api-version
+    /// and credential checks, then <paramref name="handle"/>.
+    /// </summary>
+    public Task ResourceAsync(HttpContext context, ApiVersionRule rule, Func<HttpContext, Task> handle) => GuardAsync(context, async () =>
+    {
+        ResponseHeaders.WriteCommon(context, runtime.Options.Region);
+        if (await CheckApiVersionAsync(context, rule) is null)
+        {
+            return;
+        }
+
+        if (!CredentialCheck.IsAuthorized(context.Request, runtime.Options.ApiKeys))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "401", AzureErrors.Unauthorized);
+            return;
+        }
+
+        await handle(context);
+    });
 
     public Task ListModelsAsync(HttpContext context) => GuardAsync(context, async () =>
     {
@@ -71,33 +98,49 @@ internal sealed class SimulatorRequestHandler(
         return AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404", AzureErrors.ResourceNotFound);
     }
 
-    private async Task HandleAsync(HttpContext context, SimulatedOperation operation, string? routeDeployment)
+    /// <summary>The api-version the request runs under, or null after answering the error its absence or form earns.</summary>
+    private async Task<string?> CheckApiVersionAsync(HttpContext context, ApiVersionRule rule)
     {
-        ResponseHeaders.WriteCommon(context, runtime.Options.Region);
-        string? apiVersion = context.Request.Query["api-version"];
-        if (routeDeployment is not null)
-        {
-            if (string.IsNullOrEmpty(apiVersion))
-            {
-                await AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404", AzureErrors.ResourceNotFound);
-                return;
-            }
-
-            if (!ApiVersion.IsWellFormed(apiVersion))
-            {
-                await AzureErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "API version not supported");
-                return;
-            }
-
-            if (!ApiVersion.IsFamiliar(apiVersion))
-            {
-                SimulatorLog.UnfamiliarApiVersion(logger, apiVersion);
-            }
-        }
-        else
+        if (rule == ApiVersionRule.V1)
         {
             // v1 routes need no version; early previews sent ?api-version=preview, which is tolerated and ignored.
-            apiVersion = V1ApiVersion;
+            return V1ApiVersion;
+        }
+
+        string? apiVersion = context.Request.Query["api-version"];
+        if (string.IsNullOrEmpty(apiVersion))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404", AzureErrors.ResourceNotFound);
+            return null;
+        }
+
+        if (!ApiVersion.IsWellFormed(apiVersion))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "API version not supported");
+            return null;
+        }
+
+        // Versions older than the Responses API do not have its routes at all.
+        if (rule == ApiVersionRule.ResponsesPreview && !ApiVersion.HasResponses(apiVersion))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "404", AzureErrors.ResourceNotFound);
+            return null;
+        }
+
+        if (!ApiVersion.IsFamiliar(apiVersion))
+        {
+            SimulatorLog.UnfamiliarApiVersion(logger, apiVersion);
+        }
+
+        return apiVersion;
+    }
+
+    private async Task HandleAsync(HttpContext context, SimulatedOperation operation, string? routeDeployment, ApiVersionRule rule)
+    {
+        ResponseHeaders.WriteCommon(context, runtime.Options.Region);
+        if (await CheckApiVersionAsync(context, rule) is not { } apiVersion)
+        {
+            return;
         }
 
         if (!CredentialCheck.IsAuthorized(context.Request, runtime.Options.ApiKeys))
@@ -175,7 +218,11 @@ internal sealed class SimulatorRequestHandler(
             return;
         }
 
-        if (call.Operation.Kind == ModelKind.Embeddings)
+        if (call.Operation == SimulatedOperation.Responses)
+        {
+            await responses.HandleAsync(call, root);
+        }
+        else if (call.Operation.Kind == ModelKind.Embeddings)
         {
             await embeddings.HandleAsync(call, root);
         }
