@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Tokengate.Affinity;
 using Tokengate.Hosting;
 using Tokengate.Limits;
 using Tokengate.Routing;
@@ -16,8 +17,8 @@ namespace Tokengate.Accounting;
 /// the request's <see cref="UsageRecord"/>. Nothing here writes to the database.
 /// </summary>
 internal sealed partial class SettleMiddleware(
-    RequestDelegate next, ILimitStore limits, IBudgetStore budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, TimeProvider time,
-    ILogger<SettleMiddleware> logger)
+    RequestDelegate next, ILimitStore limits, IBudgetStore budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, ResponseAffinity affinity,
+    TimeProvider time, ILogger<SettleMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -36,6 +37,8 @@ internal sealed partial class SettleMiddleware(
     {
         var admission = feature.Admission;
         var usage = Usage(context, feature, admission);
+        if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
+            await RecordChainAsync(feature, usage).ConfigureAwait(false);
         var model = feature.Backend?.Model ?? feature.Pool?.Backends[0].Model;
         var cost = PriceTable.For(model, feature.Snapshot.Options.Accounting).Cost(usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens);
 
@@ -91,8 +94,26 @@ internal sealed partial class SettleMiddleware(
         return first == 0 ? null : time.GetElapsedTime(feature.StartTimestamp, first).TotalMilliseconds;
     }
 
+    /// <summary>
+    /// A stored response's usage is the size of the chain a later turn continues. A background response has none when
+    /// it is created; its usage is metered once, by the first lifecycle call that sees it finished.
+    /// </summary>
+    private async ValueTask RecordChainAsync(GatewayRequestFeature feature, UsageCounts usage)
+    {
+        if ((feature.CreatedId ?? feature.StoredId) is { } id) await affinity.SetChainTokensAsync(id, usage.TotalTokens).ConfigureAwait(false);
+    }
+
     private UsageCounts Usage(HttpContext context, GatewayRequestFeature feature, AdmissionState? admission)
     {
+        var operation = feature.Route.Operation;
+        if (!operation.Metered)
+        {
+            // A lifecycle call meters nothing, except the first sight of a finished background response's usage.
+            var seen = feature.ReportedUsage ?? feature.StreamTap?.Usage;
+            return operation.Affinity == Operations.AffinityRole.ActsOnStored && feature.StoredChainTokens == 0 && seen is { } finished ? finished : default;
+        }
+        // A background response reports its usage when it finishes, through a later call (above).
+        if (operation.Affinity == Operations.AffinityRole.Creates && feature.Parsed.Background) return default;
         if (feature.ResponseStartTimestamp == 0) return default;
         if (feature.ReportedUsage is { } reported) return reported;
         if (feature.StreamTap?.Usage is { } streamed) return streamed;

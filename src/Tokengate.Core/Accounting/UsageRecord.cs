@@ -1,11 +1,12 @@
-using Tokengate.OpenAI;
+using System.Text.Json.Serialization;
+using Tokengate.Operations;
 
 namespace Tokengate.Accounting;
 
 /// <summary>
 /// One request's entry in the usage ledger. <see cref="Id"/> makes writing it again (a spool replay) a no-op.
 /// <c>Operation</c> (what was called) and <c>Rejected</c> (refused by the consumer's rate limits or budgets before any
-/// backend) are for metrics only, not ledger columns.
+/// backend) are for metrics only, not ledger columns (and the operation is not spooled).
 /// </summary>
 /// <remarks>
 /// <see cref="TimeToFirstTokenMs"/> (column <c>ttfb_ms</c>) runs to the first SSE event relayed for streams and to the
@@ -28,7 +29,7 @@ internal sealed record UsageRecord(
     bool Stream,
     UsageSource Source,
     string? Priority = null,
-    OpenAIOperation Operation = OpenAIOperation.ChatCompletions,
+    [property: JsonIgnore] OperationDescriptor? Operation = null,
     bool Rejected = false)
 {
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>

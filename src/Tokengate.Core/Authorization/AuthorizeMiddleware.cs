@@ -19,7 +19,7 @@ internal sealed class AuthorizeMiddleware(RequestDelegate next, FailureAudit fai
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         var consumer = feature.Consumer!;
         var pool = feature.Pool!;
-        var operation = ScopeOperationNames.Of(feature.Route.Operation);
+        var operation = feature.Route.Operation.Scope;
 
         if (!consumer.HasRole(Roles.Consumer))
         {

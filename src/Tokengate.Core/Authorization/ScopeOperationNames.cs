@@ -1,43 +1,43 @@
-using Tokengate.OpenAI;
-
 namespace Tokengate.Authorization;
 
-/// <summary>The configuration names of <see cref="ScopeOperations"/> and the operation each model route is.</summary>
+/// <summary>The configuration names of <see cref="ScopeOperations"/>: the vocabulary of <c>Access:Scopes:*:Operations</c>.</summary>
 internal static class ScopeOperationNames
 {
-    public static IReadOnlyList<string> Known { get; } = ["chat", "completions", "embeddings", "files", "batch", "fine-tuning", "*"];
+    private static readonly (string Name, ScopeOperations Operation)[] Names =
+    [
+        ("chat", ScopeOperations.Chat),
+        ("completions", ScopeOperations.Completions),
+        ("embeddings", ScopeOperations.Embeddings),
+        ("responses", ScopeOperations.Responses),
+        ("files", ScopeOperations.Files),
+        ("batch", ScopeOperations.Batch),
+        ("fine-tuning", ScopeOperations.FineTuning),
+        ("*", ScopeOperations.All),
+    ];
+
+    public static IReadOnlyList<string> Known { get; } = [.. Names.Select(n => n.Name)];
 
     public static bool TryParse(string name, out ScopeOperations operation)
     {
-        operation = name.ToLowerInvariant() switch
+        foreach (var (known, value) in Names)
         {
-            "chat" => ScopeOperations.Chat,
-            "completions" => ScopeOperations.Completions,
-            "embeddings" => ScopeOperations.Embeddings,
-            "files" => ScopeOperations.Files,
-            "batch" => ScopeOperations.Batch,
-            "fine-tuning" => ScopeOperations.FineTuning,
-            "*" => ScopeOperations.All,
-            _ => ScopeOperations.None,
-        };
-        return operation != ScopeOperations.None;
+            if (string.Equals(known, name, StringComparison.OrdinalIgnoreCase))
+            {
+                operation = value;
+                return true;
+            }
+        }
+        operation = ScopeOperations.None;
+        return false;
     }
 
-    public static ScopeOperations Of(OpenAIOperation operation) => operation switch
+    /// <summary>The configuration name of one operation flag (or of <c>*</c>).</summary>
+    public static string NameOf(ScopeOperations operation)
     {
-        OpenAIOperation.ChatCompletions => ScopeOperations.Chat,
-        OpenAIOperation.Completions => ScopeOperations.Completions,
-        _ => ScopeOperations.Embeddings,
-    };
-
-    public static string NameOf(ScopeOperations operation) => operation switch
-    {
-        ScopeOperations.Chat => "chat",
-        ScopeOperations.Completions => "completions",
-        ScopeOperations.Embeddings => "embeddings",
-        ScopeOperations.Files => "files",
-        ScopeOperations.Batch => "batch",
-        ScopeOperations.FineTuning => "fine-tuning",
-        _ => "*",
-    };
+        foreach (var (name, value) in Names)
+        {
+            if (value == operation) return name;
+        }
+        throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not a single scope operation.");
+    }
 }

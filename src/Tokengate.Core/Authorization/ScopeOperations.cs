@@ -25,6 +25,9 @@ public enum ScopeOperations
     /// <summary><c>fine-tuning</c>: fine-tuning jobs.</summary>
     FineTuning = 32,
 
-    /// <summary><c>*</c>: every operation.</summary>
-    All = Chat | Completions | Embeddings | Files | Batch | FineTuning,
+    /// <summary><c>responses</c>: the Responses API (create, and the lifecycle calls on the consumer's own responses).</summary>
+    Responses = 64,
+
+    /// <summary><c>*</c>: every operation, including pass-through of operations the gateway does not meter.</summary>
+    All = Chat | Completions | Embeddings | Files | Batch | FineTuning | Responses,
 }

@@ -19,6 +19,7 @@ using Tokengate.Network;
 using Tokengate.Limits;
 using Tokengate.Logging;
 using Tokengate.OpenAI;
+using Tokengate.Operations;
 using Tokengate.Proxy;
 using Tokengate.Secrets;
 using Tokengate.State;
@@ -30,13 +31,6 @@ namespace Tokengate.Hosting;
 /// <summary>Registers the gateway's services and maps its endpoints.</summary>
 public static class Gateway
 {
-    private static readonly (string Path, OpenAIOperation Operation)[] Operations =
-    [
-        ("chat/completions", OpenAIOperation.ChatCompletions),
-        ("completions", OpenAIOperation.Completions),
-        ("embeddings", OpenAIOperation.Embeddings),
-    ];
-
     /// <summary>Adds the gateway services, bound to the <c>Tokengate</c> section of <paramref name="configuration"/>.</summary>
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -79,6 +73,7 @@ public static class Gateway
         services.AddHostedService<ScheduledKeyRotation>();
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
+        services.AddSingleton<ResponseAffinity>();
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit(configuration);
@@ -92,24 +87,26 @@ public static class Gateway
     }
 
     /// <summary>
-    /// Maps the model routes (classic <c>/openai/deployments/{d}/...</c>, <c>/openai/v1/...</c> and <c>/v1/...</c>),
-    /// <c>/healthz</c> and <c>/readyz</c>. The request pipeline's order is written here, once.
+    /// Maps every route of every operation in <see cref="OperationRegistry"/> (classic <c>/openai/...</c> with
+    /// <c>api-version</c>, <c>/openai/v1/...</c> and <c>/v1/...</c>), <c>/healthz</c> and <c>/readyz</c>. The request
+    /// pipeline's order is written here, once.
     /// </summary>
     public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {
         var forwarder = endpoints.ServiceProvider.GetRequiredService<Forwarder>();
 
-        var models = endpoints.CreateApplicationBuilder();
-        models.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
-        models.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key or JWT
-        models.Run(ModelList.WriteAsync);
-        var modelsPipeline = models.Build();
+        // Operations the gateway answers itself (model discovery): errors, identity, then the operation's answer.
+        var answered = endpoints.CreateApplicationBuilder();
+        answered.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
+        answered.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key or JWT
+        answered.Run(context => context.Features.GetRequiredFeature<GatewayRequestFeature>().Route.Operation.Answer!(context));
+        var answeredPipeline = answered.Build();
 
         var app = endpoints.CreateApplicationBuilder();
         app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
         app.UseMiddleware<RequestTelemetryMiddleware>();  //    the request's span (attempts are its children)
         app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
-        app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool
+        app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool (a stored id: its owner, pool and backend)
         app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
         app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
         app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
@@ -117,15 +114,14 @@ public static class Gateway
         app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
         var pipeline = app.Build();
 
-        foreach (var (path, operation) in Operations)
+        foreach (var operation in OperationRegistry.All)
         {
-            endpoints.MapPost($"/openai/deployments/{{deployment}}/{path}", pipeline)
-                .WithMetadata(new GatewayRoute(operation, RouteFamily.AzureClassic));
-            endpoints.MapPost($"/openai/v1/{path}", pipeline).WithMetadata(new GatewayRoute(operation, RouteFamily.AzureV1));
-            endpoints.MapPost($"/v1/{path}", pipeline).WithMetadata(new GatewayRoute(operation, RouteFamily.OpenAI));
+            foreach (var route in operation.Routes)
+            {
+                endpoints.MapMethods(route.Template, [route.Method], operation.AnsweredByGateway ? answeredPipeline : pipeline)
+                    .WithMetadata(new GatewayRoute(operation, route.Family));
+            }
         }
-        endpoints.MapGet("/openai/v1/models", modelsPipeline).WithMetadata(new GatewayRoute(OpenAIOperation.ChatCompletions, RouteFamily.AzureV1));
-        endpoints.MapGet("/v1/models", modelsPipeline).WithMetadata(new GatewayRoute(OpenAIOperation.ChatCompletions, RouteFamily.OpenAI));
 
         // Anything else under the model prefixes answers as Azure does for an unknown path.
         endpoints.Map("/openai/{**rest}", context => GatewayError.ResourceNotFound.WriteAsync(context)).WithOrder(int.MaxValue);

@@ -35,6 +35,27 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
 
     public Pool? Pool { get; set; }
 
+    /// <summary>The stored object's id from the route (<c>{id}</c>) of an operation that acts on one.</summary>
+    public string? StoredId { get; set; }
+
+    /// <summary>
+    /// The one backend this request may go to: the backend that holds the stored object it acts on or continues.
+    /// Null when any backend of the pool will do.
+    /// </summary>
+    public Backend? PinnedBackend { get; set; }
+
+    /// <summary>
+    /// Tokens of the stored chain a request continues (<c>previous_response_id</c>): billed as input by the service,
+    /// never seen by the gateway, so added to the admission estimate.
+    /// </summary>
+    public long ContinuedChainTokens { get; set; }
+
+    /// <summary>The recorded chain size of the stored response a lifecycle call names (0: its usage not yet seen).</summary>
+    public long StoredChainTokens { get; set; }
+
+    /// <summary>The id of the stored object this request created (a response), once the backend's answer named it.</summary>
+    public string? CreatedId { get; set; }
+
     /// <summary>The <c>api-version</c> the consumer sent, on classic routes.</summary>
     public string? ApiVersion { get; set; }
 
@@ -62,7 +83,7 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     public UsageCounts? ReportedUsage { get; set; }
 
     /// <summary>The relayed stream's usage and delivered text.</summary>
-    public StreamUsageTap? StreamTap { get; set; }
+    public StreamTap? StreamTap { get; set; }
 
     public void SetBody(byte[] rented, int length)
     {

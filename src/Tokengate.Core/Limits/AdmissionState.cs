@@ -16,8 +16,14 @@ internal sealed class AdmissionState(ModelProfile profile, PromptEstimate prompt
 
     public int Choices { get; } = choices;
 
-    /// <summary>Prompt plus every choice's output bound: what the limits reserve.</summary>
-    public long EstimatedTokens => Prompt.Tokens + ((long)MaxOutputTokens * Choices);
+    /// <summary>
+    /// Input the service bills that the request does not carry: the stored chain a Responses request continues
+    /// (<c>previous_response_id</c>), as recorded when that response settled.
+    /// </summary>
+    public long ContinuedTokens { get; init; }
+
+    /// <summary>Prompt, continued chain and every choice's output bound: what the limits reserve.</summary>
+    public long EstimatedTokens => Prompt.Tokens + ContinuedTokens + ((long)MaxOutputTokens * Choices);
 
     public LimitReservation? Reservation { get; set; }
 

@@ -23,11 +23,17 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        var operation = feature.Route.Operation;
+        if (!operation.Metered)
+        {
+            // Lifecycle calls and counts generate nothing: no tokens to reserve or budget to hold.
+            await next(context).ConfigureAwait(false);
+            return;
+        }
         var options = feature.Snapshot.Options;
         var consumer = feature.Consumer!;
         var pool = feature.Pool!;
-        var operation = feature.Route.Operation;
-        var generates = operation != OpenAIOperation.Embeddings;
+        var generates = operation.Generates;
         var model = pool.Backends[0].Model;
         var profile = ModelProfile.For(model);
         var edits = new List<BodyEdit>(2);
@@ -38,19 +44,18 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
         if (generates)
         {
             var policy = MaxTokensPolicy.Resolve(options.Limits, consumer, pool.Name);
-            var requested = feature.Parsed.RequestedMaxOutput;
+            var (requested, field) = feature.Parsed.RequestedMaxOutput(operation.OutputBoundFields);
             if (requested is null)
             {
                 maxOutput = policy.Default ?? policy.Cap ?? options.Tokens.DefaultMaxOutputTokens;
                 if (policy.Cap is not null && feature.Parsed.PromptLength > 0)
-                    rewriteField = profile.UsesMaxCompletionTokens ? "max_completion_tokens" : "max_tokens";
+                    rewriteField = InsertedBoundField(operation.OutputBoundFields, profile);
             }
             else if (policy.Cap is { } cap && requested > cap)
             {
-                var field = feature.Parsed.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
                 if (policy.OverCap == MaxTokensAction.Reject)
                 {
-                    await LimitErrors.MaxTokensAboveCap(field, requested.Value, cap).WriteAsync(context).ConfigureAwait(false);
+                    await LimitErrors.MaxTokensAboveCap(field!, requested.Value, cap).WriteAsync(context).ConfigureAwait(false);
                     return;
                 }
                 maxOutput = cap;
@@ -59,8 +64,7 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
             else if (MaxOutputOf(model, profile, options.Tokens) is { } most && requested > most)
             {
                 // What the service would answer; checked here so the request never reaches (or fails on) a backend.
-                var field = feature.Parsed.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
-                await LimitErrors.MaxTokensTooLarge(field, requested.Value, most).WriteAsync(context).ConfigureAwait(false);
+                await LimitErrors.MaxTokensTooLarge(field!, requested.Value, most).WriteAsync(context).ConfigureAwait(false);
                 return;
             }
             else
@@ -71,7 +75,10 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
                 edits.Add(new BodyEdit(feature.Parsed.InsertAt, 0, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"\"{rewriteField}\":{maxOutput},"))));
         }
 
-        var admission = new AdmissionState(profile, counter.Estimate(feature, profile, options.Tokens), maxOutput, generates ? Math.Max(1, feature.Parsed.N) : 1);
+        var admission = new AdmissionState(profile, counter.Estimate(feature, profile, options.Tokens), maxOutput, generates ? Math.Max(1, feature.Parsed.N) : 1)
+        {
+            ContinuedTokens = feature.ContinuedChainTokens,
+        };
 
         // The context window: an estimate over it is checked exactly, counting only as far as the window.
         var window = options.Tokens.ContextWindows.TryGetValue(model ?? "", out var configured) ? configured : profile.ContextWindow;
@@ -82,7 +89,7 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
             if (exact > room)
             {
                 var full = admission.Prompt.Exact ? exact : counter.Count(feature, profile);
-                await LimitErrors.ContextLengthExceeded(w, full, feature.Parsed.RequestedMaxOutput is null ? 0 : maxOutput).WriteAsync(context).ConfigureAwait(false);
+                await LimitErrors.ContextLengthExceeded(w, full, feature.Parsed.RequestedMaxOutput(operation.OutputBoundFields).Value is null ? 0 : maxOutput).WriteAsync(context).ConfigureAwait(false);
                 return;
             }
             admission.Prompt = new PromptEstimate(exact, Exact: true);
@@ -90,7 +97,7 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
 
         // Budgets, then the rate limits (a budget that throttles adds its own scope).
         var price = PriceTable.For(model, options.Accounting);
-        admission.Budget = await budgets.AdmitAsync(consumer, options.Budgets, price.Cost(admission.Prompt.Tokens, 0, (long)maxOutput * admission.Choices),
+        admission.Budget = await budgets.AdmitAsync(consumer, options.Budgets, price.Cost(admission.Prompt.Tokens + admission.ContinuedTokens, 0, (long)maxOutput * admission.Choices),
             admission.EstimatedTokens, context.RequestAborted).ConfigureAwait(false);
         if (admission.Budget.Blocking is { } spent)
         {
@@ -121,7 +128,7 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
         }
         feature.Admission = admission;
 
-        if (feature.Parsed.Stream && !feature.Parsed.IncludeUsage && generates)
+        if (feature.Parsed.Stream && !feature.Parsed.IncludeUsage && operation.AsksForStreamUsage)
         {
             feature.StripUsageChunk = true;
             AskForStreamUsage(feature.Body.Span, feature.Parsed, edits);
@@ -145,7 +152,15 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
         var value = Encoding.UTF8.GetBytes(cap.ToString(CultureInfo.InvariantCulture));
         if (parsed.MaxTokens > cap) edits.Add(new BodyEdit(parsed.MaxTokensStart, parsed.MaxTokensLength, value));
         if (parsed.MaxCompletionTokens > cap) edits.Add(new BodyEdit(parsed.MaxCompletionTokensStart, parsed.MaxCompletionTokensLength, value));
+        if (parsed.MaxOutputTokens > cap) edits.Add(new BodyEdit(parsed.MaxOutputTokensStart, parsed.MaxOutputTokensLength, value));
     }
+
+    /// <summary>
+    /// The bound field a policy writes when the request named none: the operation's newest field (listed first) for
+    /// models that reject the older one (o-series, gpt-5), else its oldest, which every model of that API accepts.
+    /// </summary>
+    private static string InsertedBoundField(IReadOnlyList<string> fields, ModelProfile profile) =>
+        profile.UsesMaxCompletionTokens ? fields[0] : fields[^1];
 
     /// <summary><c>stream_options.include_usage: true</c>, keeping any other stream option the consumer sent.</summary>
     private static void AskForStreamUsage(ReadOnlySpan<byte> body, in ParsedRequest parsed, List<BodyEdit> edits)

@@ -1,4 +1,4 @@
-using Tokengate.OpenAI;
+using Tokengate.Operations;
 
 namespace Tokengate.Logging;
 
@@ -13,7 +13,7 @@ internal sealed record RequestLogEntry(
     string? Group,
     string Pool,
     string? Backend,
-    OpenAIOperation Operation,
+    OperationDescriptor Operation,
     int Status,
     bool Stream,
     double LatencyMs,

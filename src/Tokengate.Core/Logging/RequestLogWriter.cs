@@ -123,7 +123,7 @@ internal sealed partial class RequestLogWriter(
         if (e.Group is not null) json.WriteString("group", e.Group);
         json.WriteString("pool", e.Pool);
         if (e.Backend is not null) json.WriteString("backend", e.Backend);
-        json.WriteString("operation", TelemetryTags.OperationName(e.Operation));
+        json.WriteString("operation", e.Operation.TelemetryName);
         json.WriteNumber("status", e.Status);
         json.WriteBoolean("stream", e.Stream);
         json.WriteNumber("latencyMs", Math.Round(e.LatencyMs, 1));

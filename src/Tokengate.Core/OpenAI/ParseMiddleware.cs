@@ -1,15 +1,20 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tokengate.Affinity;
 using Tokengate.Hosting;
+using Tokengate.Operations;
+using Tokengate.Routing;
 
 namespace Tokengate.OpenAI;
 
 /// <summary>
 /// Step 3: reads the body once into pooled memory (refusing more than the configured limit), reads the fields the
-/// gateway needs, and resolves the logical deployment to its pool.
+/// gateway needs, and resolves the logical deployment to its pool: from the route or the body's <c>model</c>, or,
+/// for a call on a stored response, from the response's record, which also pins the request to the backend that
+/// holds it. A stored id the consumer does not own is answered exactly as one that does not exist.
 /// </summary>
-internal sealed class ParseMiddleware(RequestDelegate next)
+internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity affinity)
 {
     private const int InitialBufferSize = 16 * 1024;
 
@@ -30,49 +35,124 @@ internal sealed class ParseMiddleware(RequestDelegate next)
             feature.ApiVersion = apiVersion[0];
         }
 
+        var operation = route.Operation;
+        if (operation.Body == BodyKind.Json)
+        {
+            if (!await ReadJsonBodyAsync(context, feature).ConfigureAwait(false)) return;
+        }
+        else
+        {
+            // A stored response's stream is resumed with GET ...?stream=true.
+            feature.Parsed = new ParsedRequest { N = 1, Stream = string.Equals(request.Query["stream"], "true", StringComparison.OrdinalIgnoreCase) };
+        }
+
+        if (operation.Deployment == DeploymentSource.StoredId)
+        {
+            if (!await ResolveStoredAsync(context, feature).ConfigureAwait(false)) return;
+        }
+        else
+        {
+            ReadOnlySpan<char> deployment;
+            if (operation.Deployment == DeploymentSource.PathOrModel && route.Family == RouteFamily.AzureClassic)
+            {
+                deployment = (context.Request.RouteValues["deployment"] as string).AsSpan();
+            }
+            else if (feature.Parsed.Model is { Length: > 0 } model)
+            {
+                deployment = model;
+            }
+            else
+            {
+                await GatewayError.MissingModel.WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            if (!feature.Snapshot.TryGetPool(deployment, out var pool))
+            {
+                await GatewayError.DeploymentNotFound.WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
+            feature.Pool = pool;
+            if (operation.Affinity == AffinityRole.Creates && !await ResolveContinuedAsync(context, feature).ConfigureAwait(false)) return;
+        }
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> ReadJsonBodyAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var request = context.Request;
         var limit = feature.Snapshot.Forwarding.MaxRequestBodyBytes;
         if (request.ContentLength > limit)
         {
             await GatewayError.BodyTooLarge(limit).WriteAsync(context).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         var (buffer, length) = await ReadBodyAsync(request, limit, context.RequestAborted).ConfigureAwait(false);
         if (buffer is null)
         {
             await GatewayError.BodyTooLarge(limit).WriteAsync(context).ConfigureAwait(false);
-            return;
+            return false;
         }
         feature.SetBody(buffer, length);
 
         if (!RequestBodyParser.TryParse(feature.Body.Span, out feature.Parsed, out var error))
         {
             await GatewayError.InvalidBody(error!).WriteAsync(context).ConfigureAwait(false);
-            return;
+            return false;
         }
+        return true;
+    }
 
-        ReadOnlySpan<char> deployment;
-        if (route.Family == RouteFamily.AzureClassic)
+    /// <summary>A call on a stored response: its owner's only, on the pool and backend that hold it.</summary>
+    private async Task<bool> ResolveStoredAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var id = context.Request.RouteValues["id"] as string;
+        var record = await affinity.FindOwnedAsync(id, feature.Consumer!, context.RequestAborted).ConfigureAwait(false);
+        if (record is null || !TryPin(feature, record))
         {
-            deployment = (context.Request.RouteValues["deployment"] as string).AsSpan();
+            await AffinityErrors.ResponseNotFound(id).WriteAsync(context).ConfigureAwait(false);
+            return false;
         }
-        else if (feature.Parsed.Model is { Length: > 0 } model)
-        {
-            deployment = model;
-        }
-        else
-        {
-            await GatewayError.MissingModel.WriteAsync(context).ConfigureAwait(false);
-            return;
-        }
+        feature.StoredId = id;
+        feature.StoredChainTokens = record.ChainTokens;
+        return true;
+    }
 
-        if (!feature.Snapshot.TryGetPool(deployment, out var pool))
+    /// <summary>
+    /// A new response that continues a stored one (<c>previous_response_id</c>) goes where the chain lives; one that
+    /// is not stored and continues nothing is free to go anywhere.
+    /// </summary>
+    private async Task<bool> ResolveContinuedAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        if (feature.Parsed.PreviousResponseId is not { } previous) return true;
+        var record = await affinity.FindOwnedAsync(previous, feature.Consumer!, context.RequestAborted).ConfigureAwait(false);
+        if (record is null || !TryPin(feature, record, requiredPool: feature.Pool))
         {
-            await GatewayError.DeploymentNotFound.WriteAsync(context).ConfigureAwait(false);
-            return;
+            var error = record is not null && !string.Equals(record.Pool, feature.Pool!.Name, StringComparison.OrdinalIgnoreCase)
+                ? AffinityErrors.DifferentBackends(previous, record.Pool, feature.Pool!.Name)
+                : AffinityErrors.PreviousResponseNotFound(previous);
+            await error.WriteAsync(context).ConfigureAwait(false);
+            return false;
         }
-        feature.Pool = pool;
-        await next(context).ConfigureAwait(false);
+        feature.ContinuedChainTokens = record.ChainTokens;
+        return true;
+    }
+
+    /// <summary>Pins the request to the record's backend; false when that backend is no longer configured (or not in <paramref name="requiredPool"/>).</summary>
+    private static bool TryPin(GatewayRequestFeature feature, AffinityRecord record, Pool? requiredPool = null)
+    {
+        var pool = requiredPool;
+        if (pool is null && !feature.Snapshot.TryGetPool(record.Pool, out pool)) return false;
+        if (!string.Equals(pool.Name, record.Pool, StringComparison.OrdinalIgnoreCase)) return false;
+        foreach (var backend in pool.Backends)
+        {
+            if (!string.Equals(backend.Name, record.Backend, StringComparison.OrdinalIgnoreCase)) continue;
+            feature.Pool = pool;
+            feature.PinnedBackend = backend;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Returns a rented buffer and the body length, or a null buffer when the body passed the limit.</summary>

@@ -18,7 +18,19 @@ internal struct ParsedRequest
     public bool IncludeUsage;
     public int? MaxTokens;
     public int? MaxCompletionTokens;
+
+    /// <summary>Responses' output bound (reasoning included).</summary>
+    public int? MaxOutputTokens;
     public int N;
+
+    /// <summary>Responses: the stored response this one continues, if any.</summary>
+    public string? PreviousResponseId;
+
+    /// <summary>Responses: <c>store</c> as sent (null: the service's default, true).</summary>
+    public bool? Store;
+
+    /// <summary>Responses: run as a background job.</summary>
+    public bool Background;
 
     /// <summary>Just after the top-level <c>{</c>: where the gateway inserts a member the body lacks.</summary>
     public int InsertAt;
@@ -31,10 +43,16 @@ internal struct ParsedRequest
     public int ToolsStart;
     public int ToolsLength;
 
+    /// <summary>Responses' <c>instructions</c> value, counted toward the prompt.</summary>
+    public int InstructionsStart;
+    public int InstructionsLength;
+
     public int MaxTokensStart;
     public int MaxTokensLength;
     public int MaxCompletionTokensStart;
     public int MaxCompletionTokensLength;
+    public int MaxOutputTokensStart;
+    public int MaxOutputTokensLength;
 
     /// <summary>The <c>stream_options</c> value and, inside it, the <c>include_usage</c> value.</summary>
     public int StreamOptionsStart;
@@ -42,6 +60,23 @@ internal struct ParsedRequest
     public int IncludeUsageStart;
     public int IncludeUsageLength;
 
-    /// <summary>The output bound the consumer asked for: <c>max_completion_tokens</c> wins over <c>max_tokens</c>.</summary>
-    public readonly int? RequestedMaxOutput => MaxCompletionTokens ?? MaxTokens;
+    /// <summary>
+    /// The output bound the consumer asked for through the first of <paramref name="fields"/> present (an operation's
+    /// bound fields, in the order the service honours them), and that field's name.
+    /// </summary>
+    public readonly (int? Value, string? Field) RequestedMaxOutput(IReadOnlyList<string> fields)
+    {
+        foreach (var field in fields)
+        {
+            var value = field switch
+            {
+                "max_completion_tokens" => MaxCompletionTokens,
+                "max_tokens" => MaxTokens,
+                "max_output_tokens" => MaxOutputTokens,
+                _ => throw new ArgumentException($"'{field}' is not an output bound the parser reads.", nameof(fields)),
+            };
+            if (value is not null) return (value, field);
+        }
+        return (null, null);
+    }
 }

@@ -65,6 +65,37 @@ internal static class RequestBodyParser
                     request.MaxTokens = ReadOptionalInt(ref reader, "max_tokens", min: 1);
                     request.MaxTokensLength = (int)reader.BytesConsumed - request.MaxTokensStart;
                 }
+                else if (reader.ValueTextEquals("max_output_tokens"u8))
+                {
+                    reader.Read();
+                    request.MaxOutputTokensStart = (int)reader.TokenStartIndex;
+                    request.MaxOutputTokens = ReadOptionalInt(ref reader, "max_output_tokens", min: 1);
+                    request.MaxOutputTokensLength = (int)reader.BytesConsumed - request.MaxOutputTokensStart;
+                }
+                else if (reader.ValueTextEquals("instructions"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null)) throw InvalidType("instructions", "a string");
+                    request.InstructionsStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    request.InstructionsLength = reader.TokenType == JsonTokenType.Null ? 0 : (int)reader.BytesConsumed - request.InstructionsStart;
+                }
+                else if (reader.ValueTextEquals("previous_response_id"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String) request.PreviousResponseId = reader.GetString();
+                    else if (reader.TokenType != JsonTokenType.Null) throw InvalidType("previous_response_id", "a string");
+                }
+                else if (reader.ValueTextEquals("store"u8))
+                {
+                    reader.Read();
+                    request.Store = reader.TokenType == JsonTokenType.Null ? null : ReadOptionalBool(ref reader, "store");
+                }
+                else if (reader.ValueTextEquals("background"u8))
+                {
+                    reader.Read();
+                    request.Background = ReadOptionalBool(ref reader, "background");
+                }
                 else if (reader.ValueTextEquals("max_completion_tokens"u8))
                 {
                     reader.Read();

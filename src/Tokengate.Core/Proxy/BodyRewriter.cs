@@ -32,6 +32,8 @@ internal static class BodyRewriter
         parsed.ToolsStart = Shift(parsed.ToolsStart, edits);
         parsed.MaxTokensStart = Shift(parsed.MaxTokensStart, edits);
         parsed.MaxCompletionTokensStart = Shift(parsed.MaxCompletionTokensStart, edits);
+        parsed.MaxOutputTokensStart = Shift(parsed.MaxOutputTokensStart, edits);
+        parsed.InstructionsStart = Shift(parsed.InstructionsStart, edits);
         parsed.StreamOptionsStart = Shift(parsed.StreamOptionsStart, edits);
         parsed.IncludeUsageStart = Shift(parsed.IncludeUsageStart, edits);
         return (result, length);

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Tokengate.Affinity;
 using Tokengate.Configuration;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
+using Tokengate.Operations;
 using Tokengate.Routing;
 using Tokengate.Telemetry;
 
@@ -20,7 +22,13 @@ namespace Tokengate.Proxy;
 /// request is to blame, the client gets that answer, and neither backend's health is touched; anything else the
 /// request meets afterwards blames the first backend.
 /// </remarks>
-internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealth health, TimeProvider time, Random random, GatewayMetrics metrics, ILogger<Forwarder> logger)
+/// <remarks>
+/// A request pinned to one backend (it acts on, or continues, a stored response that lives there) tries that backend
+/// only: when it rests, the consumer gets 429 or 503 with the time it is back, never another backend that would not
+/// know the response.
+/// </remarks>
+internal sealed partial class Forwarder(
+    OutboundHttpClient client, IBackendHealth health, ResponseAffinity affinity, TimeProvider time, Random random, GatewayMetrics metrics, ILogger<Forwarder> logger)
 {
     public async Task ForwardAsync(HttpContext context, GatewayRequestFeature feature)
     {
@@ -36,8 +44,9 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         {
             while (feature.Attempts < options.MaxAttempts)
             {
-                var backend = pool.Policy.Select(pool, health, tried, estimate, random)
-                    ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
+                var backend = feature.PinnedBackend is { } pinned
+                    ? (tried & (1UL << pinned.Index)) == 0 && health.IgnoringSpillover.IsAvailable(pinned, pool) ? pinned : null
+                    : pool.Policy.Select(pool, health, tried, estimate, random) ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
                 if (backend is null) break;
                 tried |= 1UL << backend.Index;
                 if (!health.TryBeginAttempt(backend)) continue;
@@ -83,7 +92,7 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
             }
 
             Blame(ref held);
-            await Exhausted(pool, last, deadline).WriteAsync(context).ConfigureAwait(false);
+            await Exhausted(feature, last, deadline).WriteAsync(context).ConfigureAwait(false);
         }
         finally
         {
@@ -169,16 +178,29 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
         feature.ResponseStartTimestamp = time.GetTimestamp();
         ResponseRelay.CopyStatusAndHeaders(response, context.Response);
         RateLimitHeaders.Apply(context.Response, feature.Admission);
+        var operation = feature.Route.Operation;
+        // A response the backend stores (the default) is recorded before the consumer can name it in a follow-up.
+        var records = operation.Affinity == AffinityRole.Creates && feature.Parsed.Store != false && response.IsSuccessStatusCode;
         if (ResponseRelay.IsEventStream(response))
         {
-            feature.StreamTap = new StreamUsageTap(feature.StripUsageChunk);
-            if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap, time).ConfigureAwait(false))
+            feature.StreamTap = StreamTap.For(operation, feature.StripUsageChunk);
+            Func<string, ValueTask>? onId = records ? id => RecordCreatedAsync(feature, backend, id) : null;
+            if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap, time, onId).ConfigureAwait(false))
                 LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
         }
         else
         {
-            feature.ReportedUsage = await ResponseRelay.RelayBodyAsync(context, response).ConfigureAwait(false);
+            Func<ReadOnlyMemory<byte>, ValueTask>? beforeEnd = records
+                ? body => ResponsesStreamTap.ReadId(body.Span) is { } id ? RecordCreatedAsync(feature, backend, id) : ValueTask.CompletedTask
+                : null;
+            feature.ReportedUsage = await ResponseRelay.RelayBodyAsync(context, response, beforeEnd).ConfigureAwait(false);
         }
+    }
+
+    private ValueTask RecordCreatedAsync(GatewayRequestFeature feature, Backend backend, string id)
+    {
+        feature.CreatedId = id;
+        return affinity.RecordAsync(feature, backend, id);
     }
 
     /// <summary>The held server error is the backend's: it counts toward the breaker (and rests it if it named a Retry-After).</summary>
@@ -190,10 +212,19 @@ internal sealed partial class Forwarder(OutboundHttpClient client, IBackendHealt
     }
 
     /// <summary>The answer when no backend produced a response to relay.</summary>
-    private GatewayError Exhausted(Pool pool, AttemptOutcome last, DateTimeOffset deadline)
+    private GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline)
     {
+        var pool = feature.Pool!;
         var now = time.GetUtcNow();
         if (last == AttemptOutcome.TimedOut || now >= deadline) return GatewayError.Timeout(pool.Name);
+
+        if (feature.PinnedBackend is { } pinned)
+        {
+            // Only one backend could serve it: when that one is back is all that matters.
+            var back = PoolRecovery.Earliest([pinned], health.Describe, now);
+            var rest = back.At - now;
+            return AffinityErrors.PinnedBackendUnavailable(pool.Name, rest > TimeSpan.Zero ? rest : TimeSpan.FromSeconds(1), back.Throttled);
+        }
 
         var recovery = health.EarliestRecovery(pool);
         var wait = recovery.At - now;

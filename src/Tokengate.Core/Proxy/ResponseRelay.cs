@@ -24,11 +24,6 @@ internal static class ResponseRelay
     private static readonly FrozenSet<string> NotCopied = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Alt-Svc");
 
-    private static ReadOnlySpan<byte> DoneEvent => "data: [DONE]"u8;
-
-    private static readonly byte[] BrokenStreamEvent =
-        "data: {\"error\":{\"code\":\"stream_interrupted\",\"message\":\"The model's response stream was interrupted before it finished; the response is incomplete. Please retry the request.\",\"type\":\"server_error\"}}\n\n"u8.ToArray();
-
     public static void CopyStatusAndHeaders(HttpResponseMessage upstream, HttpResponse response)
     {
         response.StatusCode = (int)upstream.StatusCode;
@@ -52,13 +47,16 @@ internal static class ResponseRelay
     /// <summary>
     /// Copies a plain (non-streaming) body and reads its <c>usage</c> as it passes (the first
     /// <see cref="MaxCapturedBodyBytes"/> are kept for that). A failure half-way aborts the consumer's connection.
+    /// With <paramref name="beforeLastBytes"/>, the last chunk is held until it has seen the whole body: a consumer
+    /// cannot act on what the body says (a new response's id) before the gateway has recorded it.
     /// </summary>
-    public static async Task<UsageCounts?> RelayBodyAsync(HttpContext context, HttpResponseMessage upstream)
+    public static async Task<UsageCounts?> RelayBodyAsync(HttpContext context, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null)
     {
         var aborted = context.RequestAborted;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var filled = 0;
         var captured = true;
+        var held = (Start: 0, Length: 0);
         try
         {
             var source = await upstream.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
@@ -69,6 +67,8 @@ internal static class ResponseRelay
                     if (buffer.Length >= MaxCapturedBodyBytes)
                     {
                         // Too large to keep: relay the rest through the same buffer without reading it.
+                        if (held.Length > 0) await context.Response.Body.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
+                        held = default;
                         captured = false;
                         filled = 0;
                     }
@@ -83,8 +83,21 @@ internal static class ResponseRelay
                 var at = captured ? filled : 0;
                 var read = await source.ReadAsync(buffer.AsMemory(at), aborted).ConfigureAwait(false);
                 if (read == 0) break;
-                await context.Response.Body.WriteAsync(buffer.AsMemory(at, read), aborted).ConfigureAwait(false);
+                if (beforeLastBytes is not null && captured)
+                {
+                    if (held.Length > 0) await context.Response.Body.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
+                    held = (at, read);
+                }
+                else
+                {
+                    await context.Response.Body.WriteAsync(buffer.AsMemory(at, read), aborted).ConfigureAwait(false);
+                }
                 if (captured) filled += read;
+            }
+            if (beforeLastBytes is not null)
+            {
+                await beforeLastBytes(captured ? buffer.AsMemory(0, filled) : default).ConfigureAwait(false);
+                if (held.Length > 0) await context.Response.Body.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
             }
             if (captured) context.Features.Get<Logging.ResponseCapture>()?.Capture(buffer.AsSpan(0, filled));
             return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), out var usage) ? usage : null;
@@ -102,17 +115,17 @@ internal static class ResponseRelay
 
     /// <summary>
     /// Relays an SSE body event by event; <paramref name="tap"/> sees every event and may hold one back, and records
-    /// when the first one was flushed to the consumer (its time to first token). Returns false when the upstream broke
-    /// (an error event was sent instead of the end of the stream).
+    /// when the first one was flushed to the consumer (its time to first token). An id the stream announces goes to
+    /// <paramref name="onAnnouncedId"/> before the event that carries it is written. Returns false when the upstream
+    /// broke before the stream's own end (the tap's error event was sent instead).
     /// </summary>
-    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream, StreamUsageTap tap, TimeProvider time)
+    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream, StreamTap tap, TimeProvider time, Func<string, ValueTask>? onAnnouncedId = null)
     {
         var aborted = context.RequestAborted;
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         var body = context.Response.Body;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var filled = 0;
-        var sawDone = false;
         var broken = false;
         try
         {
@@ -148,18 +161,17 @@ internal static class ResponseRelay
 
                 var complete = CompleteEventsLength(buffer.AsSpan(0, filled));
                 if (complete == 0) continue;
-                sawDone |= buffer.AsSpan(0, complete).IndexOf(DoneEvent) >= 0;
-                await WriteEventsAsync(body, buffer.AsMemory(0, complete), tap, aborted).ConfigureAwait(false);
+                await WriteEventsAsync(body, buffer.AsMemory(0, complete), tap, onAnnouncedId, aborted).ConfigureAwait(false);
                 await body.FlushAsync(aborted).ConfigureAwait(false);
                 if (tap.FirstEventTimestamp == 0) tap.FirstEventTimestamp = time.GetTimestamp();
                 buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 filled -= complete;
             }
 
-            if (broken || !sawDone)
+            if (broken || !tap.Ended)
             {
                 // Whatever partial event is left in the buffer is dropped: the consumer sees whole events only.
-                await body.WriteAsync(BrokenStreamEvent, aborted).ConfigureAwait(false);
+                await body.WriteAsync(tap.BrokenStreamEvent(), aborted).ConfigureAwait(false);
                 await body.FlushAsync(aborted).ConfigureAwait(false);
                 return false;
             }
@@ -172,14 +184,22 @@ internal static class ResponseRelay
     }
 
     /// <summary>Writes the events the tap lets through, as few writes as the held-back ones allow.</summary>
-    private static async ValueTask WriteEventsAsync(Stream body, ReadOnlyMemory<byte> events, StreamUsageTap tap, CancellationToken cancellationToken)
+    private static async ValueTask WriteEventsAsync(Stream body, ReadOnlyMemory<byte> events, StreamTap tap, Func<string, ValueTask>? onAnnouncedId, CancellationToken cancellationToken)
     {
         var runStart = 0;
         var at = 0;
         while (at < events.Length)
         {
             var length = NextEventLength(events.Span[at..]);
-            if (!tap.Inspect(events.Span.Slice(at, length)))
+            var relay = tap.Inspect(events.Span.Slice(at, length));
+            if (tap.TakeAnnouncedId() is { } id && onAnnouncedId is not null)
+            {
+                // The events before it go out; this one waits until its id is recorded.
+                if (at > runStart) await body.WriteAsync(events[runStart..at], cancellationToken).ConfigureAwait(false);
+                runStart = at;
+                await onAnnouncedId(id).ConfigureAwait(false);
+            }
+            if (!relay)
             {
                 if (at > runStart) await body.WriteAsync(events[runStart..at], cancellationToken).ConfigureAwait(false);
                 runStart = at + length;

@@ -9,22 +9,29 @@ namespace Tokengate.Proxy;
 /// gateway asked for it on the consumer's behalf, and keeps the delivered completion text so a stream that breaks
 /// before its usage chunk can still be counted.
 /// </summary>
-internal sealed class StreamUsageTap(bool stripUsageChunk)
+internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
 {
+    private static readonly byte[] Broken =
+        "data: {\"error\":{\"code\":\"stream_interrupted\",\"message\":\"The model's response stream was interrupted before it finished; the response is incomplete. Please retry the request.\",\"type\":\"server_error\"}}\n\n"u8.ToArray();
+
     private StringBuilder? _completion;
+    private bool _done;
 
-    public UsageCounts? Usage { get; private set; }
+    public override string CompletionText => _completion?.ToString() ?? "";
 
-    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first event reached the consumer (0: none yet).</summary>
-    public long FirstEventTimestamp { get; set; }
+    /// <summary>Chat and completion streams end with <c>data: [DONE]</c>.</summary>
+    public override bool Ended => _done;
 
-    /// <summary>The completion text relayed so far (content, refusals, tool-call names and arguments).</summary>
-    public string CompletionText => _completion?.ToString() ?? "";
+    public override ReadOnlyMemory<byte> BrokenStreamEvent() => Broken;
 
-    /// <summary>Inspects one complete SSE event; false when it must not reach the consumer.</summary>
-    public bool Inspect(ReadOnlySpan<byte> sseEvent)
+    public override bool Inspect(ReadOnlySpan<byte> sseEvent)
     {
         var data = Data(sseEvent);
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            _done = true;
+            return true;
+        }
         if (data.IsEmpty || data[0] != (byte)'{') return true;
 
         if (data.IndexOf("\"usage\":{"u8) >= 0 && UsageReader.TryRead(data, out var usage))
@@ -58,24 +65,5 @@ internal sealed class StreamUsageTap(bool stripUsageChunk)
         {
             // Not JSON: nothing to count.
         }
-    }
-
-    /// <summary>The value of the event's first <c>data:</c> line.</summary>
-    private static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> sseEvent)
-    {
-        while (!sseEvent.IsEmpty)
-        {
-            var end = sseEvent.IndexOf((byte)'\n');
-            var line = end < 0 ? sseEvent : sseEvent[..end];
-            if (line.StartsWith("data:"u8))
-            {
-                line = line[5..];
-                if (!line.IsEmpty && line[0] == (byte)' ') line = line[1..];
-                return line.TrimEnd((byte)'\r');
-            }
-            if (end < 0) break;
-            sseEvent = sseEvent[(end + 1)..];
-        }
-        return default;
     }
 }

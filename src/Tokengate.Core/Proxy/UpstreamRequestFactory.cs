@@ -4,15 +4,17 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Tokengate.Configuration;
 using Tokengate.Hosting;
-using Tokengate.OpenAI;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.WebUtilities;
+using Tokengate.Operations;
 using Tokengate.Routing;
 
 namespace Tokengate.Proxy;
 
 /// <summary>
-/// Builds the request to one backend: its URL shape, its deployment name, the gateway's credential instead of the
-/// consumer's, the consumer's other headers, and the body bytes as received (rewritten only where the backend
-/// protocol needs the model in the body).
+/// Builds the request to one backend: the operation's URL on it (<see cref="Backend.TargetUri"/>), its deployment
+/// name, the gateway's credential instead of the consumer's, the consumer's other headers, and the body bytes as
+/// received (rewritten only where the backend takes the deployment as the body's <c>model</c>).
 /// </summary>
 internal static class UpstreamRequestFactory
 {
@@ -27,7 +29,11 @@ internal static class UpstreamRequestFactory
 
     public static HttpRequestMessage Create(HttpContext context, GatewayRequestFeature feature, Backend backend)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, backend.TargetUri(feature.Route, feature.ApiVersion ?? backend.ApiVersion))
+        var operation = feature.Route.Operation;
+        var uri = operation.Body == BodyKind.None
+            ? backend.TargetUri(operation, backend.ApiVersion, feature.StoredId, ForwardedQuery(context.Request.QueryString))
+            : backend.TargetUri(operation, feature.ApiVersion ?? backend.ApiVersion);
+        var message = new HttpRequestMessage(HttpMethod.Parse(context.Request.Method), uri)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
@@ -40,11 +46,21 @@ internal static class UpstreamRequestFactory
             else message.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
         }
 
-        var content = backend.Protocol == BackendProtocol.OpenAI
+        if (operation.Body == BodyKind.None) return message;
+        var content = backend.TakesModelInBody(operation)
             ? new ReadOnlyMemoryContent(BodyRewriter.WithModel(feature.Body, feature.Parsed, backend.DeploymentUtf8JsonString))
             : new ReadOnlyMemoryContent(feature.Body);
         content.Headers.ContentType = JsonContentType;
         message.Content = content;
         return message;
+    }
+
+    /// <summary>The consumer's query (<c>stream</c>, <c>starting_after</c>, <c>limit</c>, ...) without the <c>api-version</c> of the route it used.</summary>
+    private static string? ForwardedQuery(QueryString query)
+    {
+        if (!query.HasValue) return null;
+        var kept = QueryHelpers.ParseQuery(query.Value).Where(p => !p.Key.Equals("api-version", StringComparison.OrdinalIgnoreCase));
+        var builder = new QueryBuilder(kept.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))));
+        return builder.ToQueryString().Value;
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Tokengate.Configuration;
-using Tokengate.OpenAI;
+using Tokengate.Operations;
 using Tokengate.Proxy;
 
 namespace Tokengate.Routing;
@@ -9,7 +9,7 @@ namespace Tokengate.Routing;
 internal sealed class Backend
 {
     private const int UriCacheLimit = 64;
-    private readonly ConcurrentDictionary<(OpenAIOperation, string), Uri> _uris = new();
+    private readonly ConcurrentDictionary<(OperationDescriptor, string), Uri> _uris = new();
 
     public Backend(BackendOptions options, string poolName, int index, BackendCredential credential)
     {
@@ -59,18 +59,34 @@ internal sealed class Backend
     public BackendCredential Credential { get; }
 
     /// <summary>The backend URL for an operation, cached per api-version.</summary>
-    public Uri TargetUri(GatewayRoute route, string apiVersion)
+    /// <summary>
+    /// The operation's URL on this backend: the classic deployment path with <paramref name="apiVersion"/>, or the
+    /// v1 / OpenAI path with <paramref name="id"/> filled in, plus <paramref name="query"/> (the consumer's own query
+    /// string, for calls that take one).
+    /// </summary>
+    public Uri TargetUri(OperationDescriptor operation, string apiVersion, string? id = null, string? query = null)
     {
-        var operation = route.Operation;
-        if (_uris.TryGetValue((operation, apiVersion), out var cached)) return cached;
+        var upstream = operation.Upstream ?? throw new InvalidOperationException($"{operation.Name} is answered by the gateway.");
+        var cacheable = !upstream.IsTemplated && string.IsNullOrEmpty(query);
+        if (cacheable && _uris.TryGetValue((operation, apiVersion), out var cached)) return cached;
         var relative = Protocol == BackendProtocol.AzureOpenAI
-            ? $"{DeploymentPathPrefix}{route.OperationPath}?api-version={Uri.EscapeDataString(apiVersion)}"
-            : route.OperationPath;
+            ? upstream.AzureDeploymentInPath
+                ? $"{DeploymentPathPrefix}{upstream.AzurePath}?api-version={Uri.EscapeDataString(apiVersion)}"
+                : Fill(upstream.AzurePath, id)
+            : Fill(upstream.OpenAIPath, id);
+        if (!string.IsNullOrEmpty(query)) relative += (relative.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query.TrimStart('?');
         var uri = new Uri(BaseUri, relative);
         // api-version comes from consumers, so the cache is bounded; past it URLs are built each time.
-        if (_uris.Count < UriCacheLimit) _uris.TryAdd((operation, apiVersion), uri);
+        if (cacheable && _uris.Count < UriCacheLimit) _uris.TryAdd((operation, apiVersion), uri);
         return uri;
     }
+
+    /// <summary>Whether this backend takes the deployment as the body's <c>model</c> for the operation (rather than in the path).</summary>
+    public bool TakesModelInBody(OperationDescriptor operation) =>
+        Protocol == BackendProtocol.OpenAI || operation.Upstream is { AzureDeploymentInPath: false };
+
+    private static string Fill(string path, string? id) =>
+        path.Replace("{id}", id is null ? "" : Uri.EscapeDataString(id), StringComparison.Ordinal);
 
     public override string ToString() => Name;
 }

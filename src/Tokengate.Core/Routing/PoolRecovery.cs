@@ -9,10 +9,14 @@ namespace Tokengate.Routing;
 internal readonly record struct PoolRecovery(DateTimeOffset At, bool Throttled)
 {
     /// <summary>The earliest recovery over the pool's backends, from their health records.</summary>
-    public static PoolRecovery Earliest(Pool pool, Func<Backend, BackendHealthRecord> describe, DateTimeOffset now)
+    public static PoolRecovery Earliest(Pool pool, Func<Backend, BackendHealthRecord> describe, DateTimeOffset now) =>
+        Earliest(pool.Backends, describe, now);
+
+    /// <summary>The earliest recovery over <paramref name="backends"/>.</summary>
+    public static PoolRecovery Earliest(IEnumerable<Backend> backends, Func<Backend, BackendHealthRecord> describe, DateTimeOffset now)
     {
         var earliest = new PoolRecovery(DateTimeOffset.MaxValue, false);
-        foreach (var backend in pool.Backends)
+        foreach (var backend in backends)
         {
             var h = describe(backend);
             var at = Later(now, Later(h.CoolingUntil ?? now, h.CircuitOpenUntil ?? now));

@@ -135,7 +135,7 @@ internal sealed class GatewayMetrics : IDisposable
 
         var genAi = new TagList
         {
-            { TelemetryTags.Operation, TelemetryTags.OperationName(r.Operation) },
+            { TelemetryTags.Operation, r.Operation?.TelemetryName ?? TelemetryTags.UnknownOperation },
             { TelemetryTags.Provider, TelemetryTags.AzureProvider },
             { TelemetryTags.RequestModel, r.Deployment },
             { TelemetryTags.ResponseModel, r.Model ?? "" },
@@ -146,7 +146,7 @@ internal sealed class GatewayMetrics : IDisposable
             var input = genAi;
             input.Add(TelemetryTags.TokenType, TelemetryTags.Input);
             _tokenUsage.Record(r.PromptTokens, input);
-            if (r.Operation != OpenAI.OpenAIOperation.Embeddings)
+            if (r.Operation?.Generates != false)
             {
                 var output = genAi;
                 output.Add(TelemetryTags.TokenType, TelemetryTags.Output);

@@ -22,7 +22,7 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next)
         span.SetTag("http.response.status_code", status);
         if (status >= 400) span.SetStatus(ActivityStatusCode.Error, TelemetryTags.StatusClassOf(status));
         if (context.Features.Get<GatewayRequestFeature>() is not { } feature) return;
-        var operation = TelemetryTags.OperationName(feature.Route.Operation);
+        var operation = feature.Route.Operation.TelemetryName;
         span.SetTag(TelemetryTags.Operation, operation);
         if (feature.Pool is { } pool)
         {

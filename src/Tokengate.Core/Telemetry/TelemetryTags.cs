@@ -30,12 +30,8 @@ internal static class TelemetryTags
     public const string Output = "output";
     public const string NoGroup = "";
 
-    public static string OperationName(OpenAIOperation operation) => operation switch
-    {
-        OpenAIOperation.Completions => "text_completion",
-        OpenAIOperation.Embeddings => "embeddings",
-        _ => "chat",
-    };
+    /// <summary>The operation tag of a record that does not say (a record replayed from the ledger spool).</summary>
+    public const string UnknownOperation = "unknown";
 
     public static string OutcomeName(AttemptOutcome outcome) => outcome switch
     {

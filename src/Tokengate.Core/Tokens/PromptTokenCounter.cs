@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
-using Tokengate.OpenAI;
+using Tokengate.Operations;
 
 namespace Tokengate.Tokens;
 
@@ -23,7 +23,11 @@ internal static class PromptTokenCounter
     private const int ImageHighDetail = 85 + (170 * 4);
     private const int ImageLowDetail = 85;
 
-    public static int Count(Tokenizer tokenizer, OpenAIOperation operation, ReadOnlySpan<byte> prompt, ReadOnlySpan<byte> tools, int stopAbove = int.MaxValue)
+    /// <summary>
+    /// Counts <paramref name="prompt"/> (the JSON value of <c>messages</c>, <c>prompt</c> or <c>input</c>) as its
+    /// <paramref name="shape"/> says, plus <paramref name="tools"/> and, for Responses, <paramref name="instructions"/>.
+    /// </summary>
+    public static int Count(Tokenizer tokenizer, PromptShape shape, ReadOnlySpan<byte> prompt, ReadOnlySpan<byte> tools, int stopAbove = int.MaxValue, ReadOnlySpan<byte> instructions = default)
     {
         var counter = new Counter(tokenizer, stopAbove);
         try
@@ -32,8 +36,16 @@ internal static class PromptTokenCounter
             {
                 var reader = new Utf8JsonReader(prompt);
                 reader.Read();
-                if (operation == OpenAIOperation.ChatCompletions) counter.Messages(ref reader);
+                if (shape == PromptShape.Messages) counter.Messages(ref reader, responseItems: false);
+                else if (shape == PromptShape.ResponseItems && reader.TokenType == JsonTokenType.StartArray) counter.Messages(ref reader, responseItems: true);
+                else if (shape == PromptShape.ResponseItems) counter.Message(ref reader);
                 else counter.Inputs(ref reader);
+            }
+            if (!instructions.IsEmpty && !counter.Done)
+            {
+                var reader = new Utf8JsonReader(instructions);
+                reader.Read();
+                counter.Message(ref reader);
             }
             if (!tools.IsEmpty && !counter.Done) counter.RawJson(tools, ToolsOverhead);
             return counter.Total;
@@ -52,7 +64,19 @@ internal static class PromptTokenCounter
 
         public readonly bool Done => Total > stopAbove;
 
-        public void Messages(ref Utf8JsonReader reader)
+        /// <summary>One message whose whole content is a string (Responses' string <c>input</c>, <c>instructions</c>).</summary>
+        public void Message(ref Utf8JsonReader reader)
+        {
+            Total += PerMessage;
+            if (reader.TokenType == JsonTokenType.String) Text(ref reader);
+            else reader.Skip();
+        }
+
+        /// <summary>
+        /// Chat <c>messages</c>, or Responses <c>input</c> items (<paramref name="responseItems"/>), whose function calls
+        /// and their outputs carry text in <c>arguments</c> and <c>output</c> too.
+        /// </summary>
+        public void Messages(ref Utf8JsonReader reader, bool responseItems)
         {
             if (reader.TokenType != JsonTokenType.StartArray)
             {
@@ -73,8 +97,9 @@ internal static class PromptTokenCounter
                     var isName = reader.ValueTextEquals("name"u8);
                     var isContent = reader.ValueTextEquals("content"u8);
                     var isToolCalls = reader.ValueTextEquals("tool_calls"u8);
+                    var isItemText = responseItems && (reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("output"u8));
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
+                    if (reader.TokenType == JsonTokenType.String && (isName || isContent || isItemText || !responseItems))
                     {
                         Text(ref reader);
                         if (isName) Total += PerName;

@@ -13,7 +13,7 @@ internal sealed class TokenCounter(TokenizerRegistry tokenizers)
     public PromptEstimate Estimate(GatewayRequestFeature feature, ModelProfile profile, TokensOptions options)
     {
         var parsed = feature.Parsed;
-        var bytes = parsed.PromptLength + parsed.ToolsLength;
+        var bytes = parsed.PromptLength + parsed.ToolsLength + parsed.InstructionsLength;
         if (bytes <= options.ExactCountMaxBytes) return new(Count(feature, profile), Exact: true);
         return new((int)Math.Min(int.MaxValue, Math.Ceiling(bytes / options.EstimateBytesPerToken)), Exact: false);
     }
@@ -25,10 +25,11 @@ internal sealed class TokenCounter(TokenizerRegistry tokenizers)
         var body = feature.Body.Span;
         return PromptTokenCounter.Count(
             tokenizers.Get(profile.Encoding),
-            feature.Route.Operation,
+            feature.Route.Operation.Prompt,
             body.Slice(parsed.PromptStart, parsed.PromptLength),
             body.Slice(parsed.ToolsStart, parsed.ToolsLength),
-            stopAbove);
+            stopAbove,
+            body.Slice(parsed.InstructionsStart, parsed.InstructionsLength));
     }
 
     public int CountText(ReadOnlySpan<char> text, TokenEncoding encoding) => text.IsEmpty ? 0 : tokenizers.Get(encoding).CountTokens(text);

@@ -9,8 +9,8 @@ namespace Tokengate.Configuration;
 
 public sealed class GatewaySnapshotBuilderTests : IDisposable
 {
-    private static readonly GatewayRoute Chat = new(OpenAIOperation.ChatCompletions, RouteFamily.AzureClassic);
-    private static readonly GatewayRoute Embeddings = new(OpenAIOperation.Embeddings, RouteFamily.AzureV1);
+    private static readonly Operations.OperationDescriptor Chat = Operations.OperationRegistry.ChatCompletions;
+    private static readonly Operations.OperationDescriptor Embeddings = Operations.OperationRegistry.Embeddings;
 
     private readonly string _keyVariable = "TOKENGATE_TEST_SNAPSHOT_KEY_" + Guid.NewGuid().ToString("N");
     private readonly string _secret = "snapshot-secret-" + Guid.NewGuid().ToString("N");

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
-using Tokengate.OpenAI;
+using Tokengate.Operations;
 using Tokengate.Tokens;
 
 namespace Tokengate.Tokens;
@@ -40,7 +40,7 @@ public sealed class PromptTokenCounterTests
     public void Count_CookbookConversation_MatchesTheApisPromptTokens(TokenEncoding encoding, int expected)
     {
         var tokenizer = encoding == TokenEncoding.O200kBase ? O200k : Cl100k;
-        Assert.Equal(expected, PromptTokenCounter.Count(tokenizer, OpenAIOperation.ChatCompletions, Encoding.UTF8.GetBytes(CookbookMessages), default));
+        Assert.Equal(expected, PromptTokenCounter.Count(tokenizer, PromptShape.Messages, Encoding.UTF8.GetBytes(CookbookMessages), default));
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class PromptTokenCounterTests
     public void Count_FixedChatPrompts_AgreesWithTheReferenceEncodings(string messages)
     {
         foreach (var tokenizer in new[] { O200k, Cl100k })
-            Assert.Equal(Reference(tokenizer, messages), PromptTokenCounter.Count(tokenizer, OpenAIOperation.ChatCompletions, Encoding.UTF8.GetBytes(messages), default));
+            Assert.Equal(Reference(tokenizer, messages), PromptTokenCounter.Count(tokenizer, PromptShape.Messages, Encoding.UTF8.GetBytes(messages), default));
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public sealed class PromptTokenCounterTests
     {
         var long_ = $$"""[{"role":"user","content":"{{string.Join(' ', Enumerable.Repeat("lighthouse keeper", 2000))}}"}]""";
         var bytes = Encoding.UTF8.GetBytes(long_);
-        var exact = PromptTokenCounter.Count(O200k, OpenAIOperation.ChatCompletions, bytes, default);
-        Assert.True(PromptTokenCounter.Count(O200k, OpenAIOperation.ChatCompletions, bytes, default, stopAbove: 100) > 100);
-        Assert.Equal(exact, PromptTokenCounter.Count(O200k, OpenAIOperation.ChatCompletions, bytes, default, stopAbove: exact));
+        var exact = PromptTokenCounter.Count(O200k, PromptShape.Messages, bytes, default);
+        Assert.True(PromptTokenCounter.Count(O200k, PromptShape.Messages, bytes, default, stopAbove: 100) > 100);
+        Assert.Equal(exact, PromptTokenCounter.Count(O200k, PromptShape.Messages, bytes, default, stopAbove: exact));
     }
 
     [Fact]
@@ -66,17 +66,17 @@ public sealed class PromptTokenCounterTests
     {
         var messages = Encoding.UTF8.GetBytes("""[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}},{"type":"image_url","image_url":{"url":"https://x/z.png","detail":"low"}}]}]""");
         var tools = Encoding.UTF8.GetBytes("""[{"type":"function","function":{"name":"lookup","parameters":{"type":"object","properties":{"q":{"type":"string"}}}}}]""");
-        var withoutTools = PromptTokenCounter.Count(O200k, OpenAIOperation.ChatCompletions, messages, default);
+        var withoutTools = PromptTokenCounter.Count(O200k, PromptShape.Messages, messages, default);
         Assert.Equal(3 + 3 + O200k.CountTokens("user") + 765 + 85, withoutTools);
-        Assert.True(PromptTokenCounter.Count(O200k, OpenAIOperation.ChatCompletions, messages, tools) > withoutTools + 7);
+        Assert.True(PromptTokenCounter.Count(O200k, PromptShape.Messages, messages, tools) > withoutTools + 7);
     }
 
     [Fact]
     public void Count_EmbeddingInputs_StringsArraysAndTokenArrays()
     {
         Assert.Equal(O200k.CountTokens("hello world") + O200k.CountTokens("again"),
-            PromptTokenCounter.Count(O200k, OpenAIOperation.Embeddings, """["hello world","again"]"""u8, default));
-        Assert.Equal(3, PromptTokenCounter.Count(O200k, OpenAIOperation.Embeddings, "[[1,2,3]]"u8, default));
+            PromptTokenCounter.Count(O200k, PromptShape.Inputs, """["hello world","again"]"""u8, default));
+        Assert.Equal(3, PromptTokenCounter.Count(O200k, PromptShape.Inputs, "[[1,2,3]]"u8, default));
     }
 
     /// <summary>Protocol reference §8.2 written out independently with a DOM.</summary>

@@ -26,6 +26,9 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public IServiceProvider Services => Server.App.Services;
 
+    /// <summary>The gateway's data folder (its SQLite database, ledger included).</summary>
+    public DirectoryInfo Data => _data;
+
     public static async Task<TestGateway> StartAsync(IDictionary<string, string?> configuration, TimeProvider? time = null)
     {
         var data = Directory.CreateTempSubdirectory("tokengate-gateway-");

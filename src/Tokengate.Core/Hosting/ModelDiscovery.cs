@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Tokengate.Authorization;
+using Tokengate.Configuration;
+using Tokengate.Identity;
+using Tokengate.OpenAI;
+using Tokengate.Routing;
+
+namespace Tokengate.Hosting;
+
+/// <summary>
+/// Model discovery, answered by the gateway itself: the logical deployments a consumer may call, in the shape of the
+/// route family it asked on. Azure's classic <c>GET /openai/models</c> and <c>GET /openai/deployments/{d}</c>, and the
+/// OpenAI list / retrieve shape on the v1 routes. A deployment the consumer's scopes do not reach is not listed and
+/// answers 404, as if it did not exist.
+/// </summary>
+internal static class ModelDiscovery
+{
+    private static readonly DateTimeOffset Epoch = DateTimeOffset.UnixEpoch;
+
+    public static Task ListAsync(HttpContext context)
+    {
+        if (!ClassicVersionPresent(context)) return GatewayError.ResourceNotFound.WriteAsync(context);
+        var (feature, consumer) = Caller(context);
+        var classic = feature.Route.Family == RouteFamily.AzureClassic;
+        return WriteAsync(context, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("data");
+            foreach (var pool in Callable(feature.Snapshot, consumer))
+            {
+                if (classic) WriteAzureModel(json, pool);
+                else WriteOpenAIModel(json, pool);
+            }
+            json.WriteEndArray();
+            json.WriteString("object", "list");
+            json.WriteEndObject();
+        });
+    }
+
+    public static Task GetModelAsync(HttpContext context)
+    {
+        if (!ClassicVersionPresent(context)) return GatewayError.ResourceNotFound.WriteAsync(context);
+        var (feature, consumer) = Caller(context);
+        if (!TryFind(feature.Snapshot, consumer, context.Request.RouteValues["id"] as string, out var pool)) return ModelNotFound(context);
+        return feature.Route.Family == RouteFamily.AzureClassic
+            ? WriteAsync(context, json => WriteAzureModel(json, pool))
+            : WriteAsync(context, json => WriteOpenAIModel(json, pool));
+    }
+
+    public static Task GetDeploymentAsync(HttpContext context)
+    {
+        if (!ClassicVersionPresent(context)) return GatewayError.ResourceNotFound.WriteAsync(context);
+        var (feature, consumer) = Caller(context);
+        if (!TryFind(feature.Snapshot, consumer, context.Request.RouteValues["deployment"] as string, out var pool))
+            return GatewayError.DeploymentNotFound.WriteAsync(context);
+        return WriteAsync(context, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("id", pool.Name);
+            json.WriteString("model", ModelOf(pool));
+            json.WriteString("owner", "organization-owner");
+            json.WriteString("status", "succeeded");
+            json.WriteNumber("created_at", Epoch.ToUnixTimeSeconds());
+            json.WriteNumber("updated_at", Epoch.ToUnixTimeSeconds());
+            json.WriteStartObject("scale_settings");
+            json.WriteString("scale_type", "standard");
+            json.WriteEndObject();
+            json.WriteString("object", "deployment");
+            json.WriteEndObject();
+        });
+    }
+
+    private static (GatewayRequestFeature Feature, Consumer Consumer) Caller(HttpContext context)
+    {
+        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
+        return (feature, feature.Consumer!);
+    }
+
+    // Azure's classic routes answer 404 without an api-version, as every classic call does.
+    private static bool ClassicVersionPresent(HttpContext context) =>
+        context.Features.GetRequiredFeature<GatewayRequestFeature>().Route.Family != RouteFamily.AzureClassic
+        || !string.IsNullOrWhiteSpace(context.Request.Query["api-version"]);
+
+    /// <summary>The pools the consumer may call at all (any operation its scopes grant), by name.</summary>
+    private static IEnumerable<Pool> Callable(GatewaySnapshot snapshot, Consumer consumer) =>
+        snapshot.Pools.Where(p => Reaches(snapshot, consumer, p)).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    private static bool TryFind(GatewaySnapshot snapshot, Consumer consumer, string? name, out Pool pool)
+    {
+        pool = null!;
+        if (string.IsNullOrEmpty(name) || !snapshot.TryGetPool(name, out var found) || !Reaches(snapshot, consumer, found)) return false;
+        pool = found;
+        return true;
+    }
+
+    private static bool Reaches(GatewaySnapshot snapshot, Consumer consumer, Pool pool) =>
+        consumer.HasRole(Roles.Consumer) && snapshot.Access.Allows(consumer, pool, ScopeOperations.All);
+
+    private static string ModelOf(Pool pool) => pool.Backends[0].Model ?? pool.Name;
+
+    private static void WriteOpenAIModel(Utf8JsonWriter json, Pool pool)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", pool.Name);
+        json.WriteString("object", "model");
+        json.WriteNumber("created", Epoch.ToUnixTimeSeconds());
+        json.WriteString("owned_by", "tokengate");
+        json.WriteEndObject();
+    }
+
+    private static void WriteAzureModel(Utf8JsonWriter json, Pool pool)
+    {
+        var model = ModelOf(pool);
+        var embeddings = model.Contains("embedding", StringComparison.OrdinalIgnoreCase);
+        json.WriteStartObject();
+        json.WriteString("id", pool.Name);
+        json.WriteString("model", model);
+        json.WriteString("status", "succeeded");
+        json.WriteStartObject("capabilities");
+        json.WriteBoolean("fine_tune", false);
+        json.WriteBoolean("inference", true);
+        json.WriteBoolean("completion", !embeddings);
+        json.WriteBoolean("chat_completion", !embeddings);
+        json.WriteBoolean("embeddings", embeddings);
+        json.WriteEndObject();
+        json.WriteString("lifecycle_status", "generally-available");
+        json.WriteNumber("created_at", Epoch.ToUnixTimeSeconds());
+        json.WriteString("object", "model");
+        json.WriteEndObject();
+    }
+
+    private static Task ModelNotFound(HttpContext context) =>
+        new GatewayError(404, "model_not_found", "The model does not exist or you do not have access to it.", "invalid_request_error", "model").WriteAsync(context);
+
+    private static Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer)) write(json);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        return context.Response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+    }
+}

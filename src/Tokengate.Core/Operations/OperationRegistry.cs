@@ -1,0 +1,170 @@
+using Tokengate.Authorization;
+using Tokengate.Hosting;
+using Tokengate.OpenAI;
+
+namespace Tokengate.Operations;
+
+/// <summary>
+/// Every operation the gateway serves, one descriptor each. The route table, scope checks, telemetry names and the
+/// documentation's list of operations (docs/operations-served.md, checked against this list by a test) come from here.
+/// </summary>
+internal static class OperationRegistry
+{
+    private const string Get = "GET";
+    private const string Post = "POST";
+    private const string Delete = "DELETE";
+
+    public static readonly OperationDescriptor ChatCompletions = new()
+    {
+        Name = "chat.completions",
+        Scope = ScopeOperations.Chat,
+        TelemetryName = "chat",
+        AzureName = "chatCompletion",
+        Routes = ModelRoutes(Post, "chat/completions"),
+        Prompt = PromptShape.Messages,
+        OutputBoundFields = ["max_completion_tokens", "max_tokens"],
+        AsksForStreamUsage = true,
+        Usage = UsageShape.Completions,
+        Upstream = new("chat/completions", AzureDeploymentInPath: true, "chat/completions"),
+    };
+
+    public static readonly OperationDescriptor Completions = new()
+    {
+        Name = "completions",
+        Scope = ScopeOperations.Completions,
+        TelemetryName = "text_completion",
+        AzureName = "completion",
+        Routes = ModelRoutes(Post, "completions"),
+        Prompt = PromptShape.Inputs,
+        OutputBoundFields = ["max_tokens"],
+        AsksForStreamUsage = true,
+        Usage = UsageShape.Completions,
+        Upstream = new("completions", AzureDeploymentInPath: true, "completions"),
+    };
+
+    public static readonly OperationDescriptor Embeddings = new()
+    {
+        Name = "embeddings",
+        Scope = ScopeOperations.Embeddings,
+        TelemetryName = "embeddings",
+        AzureName = "embeddings",
+        Routes = ModelRoutes(Post, "embeddings"),
+        Prompt = PromptShape.Inputs,
+        Usage = UsageShape.Completions,
+        Upstream = new("embeddings", AzureDeploymentInPath: true, "embeddings"),
+    };
+
+    public static readonly OperationDescriptor ResponsesCreate = new()
+    {
+        Name = "responses.create",
+        Scope = ScopeOperations.Responses,
+        TelemetryName = "generate_content",
+        AzureName = "responses",
+        Routes = ResponsesRoutes(Post, "responses"),
+        Deployment = DeploymentSource.Model,
+        Prompt = PromptShape.ResponseItems,
+        OutputBoundFields = ["max_output_tokens"],
+        Usage = UsageShape.Responses,
+        Affinity = AffinityRole.Creates,
+        Upstream = new("openai/v1/responses", AzureDeploymentInPath: false, "responses"),
+    };
+
+    public static readonly OperationDescriptor ResponsesGet = Stored("responses.get", Get, "responses/{id}");
+
+    public static readonly OperationDescriptor ResponsesDelete = Stored("responses.delete", Delete, "responses/{id}");
+
+    public static readonly OperationDescriptor ResponsesCancel = Stored("responses.cancel", Post, "responses/{id}/cancel");
+
+    public static readonly OperationDescriptor ResponsesInputItems = Stored("responses.input_items", Get, "responses/{id}/input_items");
+
+    public static readonly OperationDescriptor ResponsesInputTokens = new()
+    {
+        Name = "responses.input_tokens",
+        Scope = ScopeOperations.Responses,
+        TelemetryName = "responses.input_tokens",
+        AzureName = "responses",
+        Routes = ResponsesRoutes(Post, "responses/input_tokens"),
+        Deployment = DeploymentSource.Model,
+        Metered = false,
+        Upstream = new("openai/v1/responses/input_tokens", AzureDeploymentInPath: false, "responses/input_tokens"),
+    };
+
+    public static readonly OperationDescriptor ModelsList = new()
+    {
+        Name = "models.list",
+        Scope = ScopeOperations.None,
+        TelemetryName = "models.list",
+        AzureName = "models",
+        Routes = [new(RouteFamily.AzureClassic, Get, "/openai/models"), new(RouteFamily.AzureV1, Get, "/openai/v1/models"), new(RouteFamily.OpenAI, Get, "/v1/models")],
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = ModelDiscovery.ListAsync,
+    };
+
+    public static readonly OperationDescriptor ModelsGet = new()
+    {
+        Name = "models.get",
+        Scope = ScopeOperations.None,
+        TelemetryName = "models.get",
+        AzureName = "models",
+        Routes = [new(RouteFamily.AzureClassic, Get, "/openai/models/{id}"), new(RouteFamily.AzureV1, Get, "/openai/v1/models/{id}"), new(RouteFamily.OpenAI, Get, "/v1/models/{id}")],
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = ModelDiscovery.GetModelAsync,
+    };
+
+    public static readonly OperationDescriptor DeploymentsGet = new()
+    {
+        Name = "deployments.get",
+        Scope = ScopeOperations.None,
+        TelemetryName = "deployments.get",
+        AzureName = "deployments",
+        Routes = [new(RouteFamily.AzureClassic, Get, "/openai/deployments/{deployment}")],
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = ModelDiscovery.GetDeploymentAsync,
+    };
+
+    /// <summary>Every operation, in the order the documentation lists them.</summary>
+    public static IReadOnlyList<OperationDescriptor> All { get; } =
+    [
+        ChatCompletions, Completions, Embeddings,
+        ResponsesCreate, ResponsesGet, ResponsesDelete, ResponsesCancel, ResponsesInputItems, ResponsesInputTokens,
+        ModelsList, ModelsGet, DeploymentsGet,
+    ];
+
+    /// <summary>Classic <c>/openai/deployments/{deployment}/…</c>, Azure v1 and OpenAI <c>/v1</c> routes of a model operation.</summary>
+    private static OperationRoute[] ModelRoutes(string method, string path) =>
+    [
+        new(RouteFamily.AzureClassic, method, $"/openai/deployments/{{deployment}}/{path}"),
+        new(RouteFamily.AzureV1, method, $"/openai/v1/{path}"),
+        new(RouteFamily.OpenAI, method, $"/v1/{path}"),
+    ];
+
+    /// <summary>The preview route (<c>/openai/…?api-version=</c>), the v1 route and OpenAI's <c>/v1</c> route of a Responses call.</summary>
+    private static OperationRoute[] ResponsesRoutes(string method, string path) =>
+    [
+        new(RouteFamily.AzureClassic, method, $"/openai/{path}"),
+        new(RouteFamily.AzureV1, method, $"/openai/v1/{path}"),
+        new(RouteFamily.OpenAI, method, $"/v1/{path}"),
+    ];
+
+    /// <summary>A lifecycle call on a stored response: no body to meter, only its owner, only on its backend.</summary>
+    private static OperationDescriptor Stored(string name, string method, string path) => new()
+    {
+        Name = name,
+        Scope = ScopeOperations.Responses,
+        TelemetryName = name,
+        AzureName = "responses",
+        Routes = ResponsesRoutes(method, path),
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.StoredId,
+        Affinity = AffinityRole.ActsOnStored,
+        Usage = UsageShape.Responses,
+        Metered = false,
+        Upstream = new($"openai/v1/{path}", AzureDeploymentInPath: false, path),
+    };
+}

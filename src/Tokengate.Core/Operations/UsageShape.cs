@@ -1,0 +1,20 @@
+namespace Tokengate.Operations;
+
+/// <summary>How an operation's usage is reported, in a JSON body and in a stream.</summary>
+internal enum UsageShape
+{
+    /// <summary>Nothing to meter (lifecycle calls, discovery).</summary>
+    None,
+
+    /// <summary>
+    /// Top-level <c>usage</c> with <c>prompt_tokens</c> / <c>completion_tokens</c>; a stream reports it in a last chunk
+    /// when <c>stream_options.include_usage</c> is set (the gateway asks for it) and ends with <c>data: [DONE]</c>.
+    /// </summary>
+    Completions,
+
+    /// <summary>
+    /// <c>usage</c> with <c>input_tokens</c> / <c>output_tokens</c> on the response object; a stream carries it in its
+    /// terminal event (<c>response.completed</c>, <c>.incomplete</c>, <c>.failed</c>) and has no <c>[DONE]</c>.
+    /// </summary>
+    Responses,
+}
