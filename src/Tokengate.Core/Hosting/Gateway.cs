@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Accounting;
 using Tokengate.Admin;
+using Tokengate.Affinity;
 using Tokengate.Alerts;
 using Tokengate.Audit;
 using Tokengate.Authorization;
@@ -73,6 +74,7 @@ public static class Gateway
         services.AddHostedService<ScheduledKeyRotation>();
         services.AddSingleton<Forwarder>();
         services.AddDataStorage(configuration);
+        services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
