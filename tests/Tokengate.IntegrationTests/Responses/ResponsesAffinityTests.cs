@@ -145,7 +145,8 @@ public sealed class ResponsesAffinityTests : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
-        var completed = text.Split("\n\n").SingleOrDefault(e => e.StartsWith("event: response.completed", StringComparison.Ordinal));
+        // A terminal event (completed, or incomplete when max_output_tokens cut the answer) carries the usage.
+        var completed = text.Split("\n\n").SingleOrDefault(e => e.StartsWith("event: response.completed", StringComparison.Ordinal) || e.StartsWith("event: response.incomplete", StringComparison.Ordinal));
         Assert.True(completed is not null, text);
         using var json = JsonDocument.Parse(completed[(completed.IndexOf("data: ", StringComparison.Ordinal) + 6)..]);
         var usage = json.RootElement.GetProperty("response").GetProperty("usage");
