@@ -34,13 +34,21 @@ internal sealed class AccessPolicy
             options.Default is { } d ? Scope.Compile(d.Deployments, d.Operations, poolsByName) : Scope.Nothing);
     }
 
-    public bool Allows(Consumer consumer, Pool pool, ScopeOperations operation)
+    /// <summary>Whether the consumer's scopes grant every operation in <paramref name="operation"/> on <paramref name="pool"/>.</summary>
+    public bool Allows(Consumer consumer, Pool pool, ScopeOperations operation) => (Granted(consumer, pool) & operation) == operation;
+
+    /// <summary>Whether the consumer may call anything at all on <paramref name="pool"/> (what model discovery lists).</summary>
+    public bool Reaches(Consumer consumer, Pool pool) => Granted(consumer, pool) != ScopeOperations.None;
+
+    /// <summary>The operations granted on a pool: the consumer's own scope and its group's together, or the default when it has neither.</summary>
+    private ScopeOperations Granted(Consumer consumer, Pool pool)
     {
+        var granted = ScopeOperations.None;
         var own = _consumers.TryGetValue(consumer.Name, out var scope);
-        if (own && scope!.Allows(pool, operation)) return true;
+        if (own) granted |= scope!.Granted(pool);
         var grouped = consumer.Group is not null && _groups.TryGetValue(consumer.Group, out scope);
-        if (grouped && scope!.Allows(pool, operation)) return true;
-        return !own && !grouped && _default.Allows(pool, operation);
+        if (grouped) granted |= scope!.Granted(pool);
+        return own || grouped ? granted : _default.Granted(pool);
     }
 
     private static FrozenDictionary<string, Scope> CompileAll(Dictionary<string, ScopeOptions> scopes, IReadOnlyDictionary<string, Pool> poolsByName)

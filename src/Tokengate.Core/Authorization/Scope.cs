@@ -13,8 +13,8 @@ internal sealed class Scope(ScopeOperations anyDeployment, FrozenDictionary<stri
 
     public static Scope Everything { get; } = new(ScopeOperations.All, FrozenDictionary<string, ScopeOperations>.Empty);
 
-    public bool Allows(Pool pool, ScopeOperations operation) =>
-        ((anyDeployment | perDeployment.GetValueOrDefault(pool.Name)) & operation) != 0;
+    /// <summary>The operations this scope grants on <paramref name="pool"/>.</summary>
+    public ScopeOperations Granted(Pool pool) => anyDeployment | perDeployment.GetValueOrDefault(pool.Name);
 
     /// <summary>Compiles deployment names (<c>*</c>, pool names, aliases) and operations; unknown names are skipped (validation reports them).</summary>
     public static Scope Compile(IEnumerable<string> deployments, IEnumerable<string> operations, IReadOnlyDictionary<string, Pool> poolsByName)

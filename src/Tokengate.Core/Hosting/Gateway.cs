@@ -32,6 +32,9 @@ namespace Tokengate.Hosting;
 /// <summary>Registers the gateway's services and maps its endpoints.</summary>
 public static class Gateway
 {
+    private static Task NotServedAsync(HttpContext context) =>
+        GatewayError.NotServed(context.Request.Method, context.Request.Path.Value ?? "").WriteAsync(context);
+
     /// <summary>Adds the gateway services, bound to the <c>Tokengate</c> section of <paramref name="configuration"/>.</summary>
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
@@ -126,8 +129,8 @@ public static class Gateway
         }
 
         // Anything else under the model prefixes answers as Azure does for an unknown path.
-        endpoints.Map("/openai/{**rest}", context => GatewayError.ResourceNotFound.WriteAsync(context)).WithOrder(int.MaxValue);
-        endpoints.Map("/v1/{**rest}", context => GatewayError.ResourceNotFound.WriteAsync(context)).WithOrder(int.MaxValue);
+        endpoints.Map("/openai/{**rest}", NotServedAsync).WithOrder(int.MaxValue);
+        endpoints.Map("/v1/{**rest}", NotServedAsync).WithOrder(int.MaxValue);
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);

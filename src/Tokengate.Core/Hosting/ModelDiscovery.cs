@@ -97,7 +97,7 @@ internal static class ModelDiscovery
     }
 
     private static bool Reaches(GatewaySnapshot snapshot, Consumer consumer, Pool pool) =>
-        consumer.HasRole(Roles.Consumer) && snapshot.Access.Allows(consumer, pool, ScopeOperations.All);
+        consumer.HasRole(Roles.Consumer) && snapshot.Access.Reaches(consumer, pool);
 
     private static string ModelOf(Pool pool) => pool.Backends[0].Model ?? pool.Name;
 

@@ -30,6 +30,14 @@ internal sealed record GatewayError(int Status, string Code, string Message, str
 
     public static GatewayError InvalidBody(string message) => new(400, "invalid_request_error", message, "invalid_request_error");
 
+    /// <summary>An operation none of a deployment's backends has (an Azure-only route on OpenAI-protocol backends).</summary>
+    public static GatewayError OperationNotServed(string operation, string deployment) => new(400, "OperationNotSupported",
+        $"The operation '{operation}' is not available on the backends of deployment '{deployment}': their protocol has no such route.");
+
+    /// <summary>A path under the model prefixes that no operation of the gateway serves.</summary>
+    public static GatewayError NotServed(string method, string path) => new(404, "404",
+        $"Resource not found. The gateway does not serve '{method} {path}'; see the list of operations it serves.");
+
     public static GatewayError BodyTooLarge(long limit) => new(413, "RequestEntityTooLarge",
         string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the gateway's limit of {limit} bytes."));
 

@@ -40,6 +40,11 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
         {
             if (!await ReadJsonBodyAsync(context, feature).ConfigureAwait(false)) return;
         }
+        else if (operation.Body == BodyKind.Raw)
+        {
+            if (!await ReadRawBodyAsync(context, feature).ConfigureAwait(false)) return;
+            feature.Parsed = new ParsedRequest { N = 1 };
+        }
         else
         {
             // A stored response's stream is resumed with GET ...?stream=true.
@@ -73,12 +78,17 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
                 return;
             }
             feature.Pool = pool;
+            if (!pool.Backends.Any(b => b.CanServe(operation)))
+            {
+                await GatewayError.OperationNotServed(operation.Name, pool.Name).WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
             if (operation.Affinity == AffinityRole.Creates && !await ResolveContinuedAsync(context, feature).ConfigureAwait(false)) return;
         }
         await next(context).ConfigureAwait(false);
     }
 
-    private static async Task<bool> ReadJsonBodyAsync(HttpContext context, GatewayRequestFeature feature)
+    private static async Task<bool> ReadRawBodyAsync(HttpContext context, GatewayRequestFeature feature)
     {
         var request = context.Request;
         var limit = feature.Snapshot.Forwarding.MaxRequestBodyBytes;
@@ -95,7 +105,12 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
             return false;
         }
         feature.SetBody(buffer, length);
+        return true;
+    }
 
+    private static async Task<bool> ReadJsonBodyAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        if (!await ReadRawBodyAsync(context, feature).ConfigureAwait(false)) return false;
         if (!RequestBodyParser.TryParse(feature.Body.Span, out feature.Parsed, out var error))
         {
             await GatewayError.InvalidBody(error!).WriteAsync(context).ConfigureAwait(false);

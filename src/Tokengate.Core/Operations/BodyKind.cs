@@ -8,4 +8,7 @@ internal enum BodyKind
 
     /// <summary>One JSON object, read once into pooled memory.</summary>
     Json,
+
+    /// <summary>Bytes of any content type (multipart, audio), read once within the size limit and forwarded as they are.</summary>
+    Raw,
 }

@@ -128,12 +128,28 @@ internal static class OperationRegistry
         Answer = ModelDiscovery.GetDeploymentAsync,
     };
 
+    /// <summary>
+    /// Any other call under a deployment (images, audio, and whatever Azure adds): authenticated, authorised (it needs
+    /// the <c>*</c> scope, since the gateway cannot tell what it does), logged and forwarded as it is, not metered.
+    /// </summary>
+    public static readonly OperationDescriptor DeploymentPassThrough = new()
+    {
+        Name = "deployments.passthrough",
+        Scope = ScopeOperations.All,
+        TelemetryName = "passthrough",
+        AzureName = "passthrough",
+        Routes = [.. new[] { Get, Post, Delete }.Select(m => new OperationRoute(RouteFamily.AzureClassic, m, "/openai/deployments/{deployment}/{**path}"))],
+        Body = BodyKind.Raw,
+        Metered = false,
+        Upstream = new("{path}", AzureDeploymentInPath: true, OpenAIPath: null, RouteValue: "path"),
+    };
+
     /// <summary>Every operation, in the order the documentation lists them.</summary>
     public static IReadOnlyList<OperationDescriptor> All { get; } =
     [
         ChatCompletions, Completions, Embeddings,
         ResponsesCreate, ResponsesGet, ResponsesDelete, ResponsesCancel, ResponsesInputItems, ResponsesInputTokens,
-        ModelsList, ModelsGet, DeploymentsGet,
+        ModelsList, ModelsGet, DeploymentsGet, DeploymentPassThrough,
     ];
 
     /// <summary>Classic <c>/openai/deployments/{deployment}/…</c>, Azure v1 and OpenAI <c>/v1</c> routes of a model operation.</summary>
@@ -165,6 +181,6 @@ internal static class OperationRegistry
         Affinity = AffinityRole.ActsOnStored,
         Usage = UsageShape.Responses,
         Metered = false,
-        Upstream = new($"openai/v1/{path}", AzureDeploymentInPath: false, path),
+        Upstream = new($"openai/v1/{path}", AzureDeploymentInPath: false, path, RouteValue: "id"),
     };
 }

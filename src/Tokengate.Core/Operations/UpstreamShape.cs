@@ -6,9 +6,13 @@ namespace Tokengate.Operations;
 /// <paramref name="AzureDeploymentInPath"/>, else from the resource root (e.g. <c>openai/v1/responses/{id}</c>).
 /// </param>
 /// <param name="AzureDeploymentInPath">True for the classic shape (<c>?api-version=</c> added); false for v1 routes, where the deployment travels as the body's <c>model</c>.</param>
-/// <param name="OpenAIPath">On an OpenAI-compatible base URL (e.g. <c>responses/{id}</c>); the deployment travels as the body's <c>model</c>.</param>
-internal sealed record UpstreamShape(string AzurePath, bool AzureDeploymentInPath, string OpenAIPath)
+/// <param name="OpenAIPath">
+/// On an OpenAI-compatible base URL (e.g. <c>responses/{id}</c>); the deployment travels as the body's <c>model</c>.
+/// Null when such a backend has no equivalent: the operation is then refused for it, saying so.
+/// </param>
+/// <param name="RouteValue">The route value a templated path fills in (<c>{id}</c>, <c>{path}</c>), if any.</param>
+internal sealed record UpstreamShape(string AzurePath, bool AzureDeploymentInPath, string? OpenAIPath, string? RouteValue = null)
 {
-    /// <summary>Whether a path holds route values (<c>{id}</c>) and so cannot be cached per backend.</summary>
-    public bool IsTemplated => AzurePath.Contains('{', StringComparison.Ordinal) || OpenAIPath.Contains('{', StringComparison.Ordinal);
+    /// <summary>Whether a path holds a route value and so cannot be cached per backend.</summary>
+    public bool IsTemplated => RouteValue is not null;
 }

@@ -39,6 +39,11 @@ internal sealed partial class Forwarder(
         ulong tried = 0;
         var estimate = feature.Admission?.EstimatedTokens ?? 0;
         HeldFailure? held = null;
+        foreach (var candidate in pool.Backends)
+        {
+            // A mixed pool: a backend whose protocol lacks the operation is never picked for it.
+            if (!candidate.CanServe(feature.Route.Operation)) tried |= 1UL << candidate.Index;
+        }
 
         try
         {
@@ -139,7 +144,7 @@ internal sealed partial class Forwarder(
             if (RetryAfter.Utilization(response.Headers) is { } utilization) health.ReportUtilization(backend, utilization);
             health.ReportQuota(backend, RateLimitHeaders.ReadBackendQuota(response.Headers));
 
-            var outcome = Classify(status);
+            var outcome = Classify(status, feature.Route.Operation);
             if (outcome == AttemptOutcome.ServerError && held is not null)
             {
                 // A second backend failed the same request: the request is the cause. It gets this answer, and neither
@@ -243,12 +248,15 @@ internal sealed partial class Forwarder(
             : GatewayError.BadGateway(pool.Name);
     }
 
-    private static AttemptOutcome Classify(int status) => status switch
+    private static AttemptOutcome Classify(int status, OperationDescriptor operation) => status switch
     {
         429 => AttemptOutcome.Throttled,
         408 or >= 500 => AttemptOutcome.ServerError,
         // The backend's own key, role or deployment is wrong: another backend may be configured correctly.
-        401 or 403 or 404 => AttemptOutcome.Failed,
+        401 or 403 => AttemptOutcome.Failed,
+        // A deployment the backend lacks, for an operation on the deployment itself. On a path with an id (a stored
+        // response gone) or a pass-through path (a route the service lacks), 404 is the answer to this request.
+        404 when operation.Upstream!.RouteValue is null => AttemptOutcome.Failed,
         _ => AttemptOutcome.Answered,
     };
 

@@ -30,8 +30,9 @@ internal static class UpstreamRequestFactory
     public static HttpRequestMessage Create(HttpContext context, GatewayRequestFeature feature, Backend backend)
     {
         var operation = feature.Route.Operation;
-        var uri = operation.Body == BodyKind.None
-            ? backend.TargetUri(operation, backend.ApiVersion, feature.StoredId, ForwardedQuery(context.Request.QueryString))
+        var upstream = operation.Upstream!;
+        var uri = upstream.RouteValue is { } name
+            ? backend.TargetUri(operation, feature.ApiVersion ?? backend.ApiVersion, context.Request.RouteValues[name] as string, ForwardedQuery(context.Request.QueryString))
             : backend.TargetUri(operation, feature.ApiVersion ?? backend.ApiVersion);
         var message = new HttpRequestMessage(HttpMethod.Parse(context.Request.Method), uri)
         {
@@ -47,6 +48,14 @@ internal static class UpstreamRequestFactory
         }
 
         if (operation.Body == BodyKind.None) return message;
+        if (operation.Body == BodyKind.Raw)
+        {
+            // Bytes of the consumer's own content type (multipart, audio): forwarded as they came.
+            var raw = new ReadOnlyMemoryContent(feature.Body);
+            if (context.Request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var parsed)) raw.Headers.ContentType = parsed;
+            message.Content = raw;
+            return message;
+        }
         var content = backend.TakesModelInBody(operation)
             ? new ReadOnlyMemoryContent(BodyRewriter.WithModel(feature.Body, feature.Parsed, backend.DeploymentUtf8JsonString))
             : new ReadOnlyMemoryContent(feature.Body);

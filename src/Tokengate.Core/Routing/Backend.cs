@@ -61,19 +61,19 @@ internal sealed class Backend
     /// <summary>The backend URL for an operation, cached per api-version.</summary>
     /// <summary>
     /// The operation's URL on this backend: the classic deployment path with <paramref name="apiVersion"/>, or the
-    /// v1 / OpenAI path with <paramref name="id"/> filled in, plus <paramref name="query"/> (the consumer's own query
+    /// v1 / OpenAI path with <paramref name="routeValue"/> filled in, plus <paramref name="query"/> (the consumer's own query
     /// string, for calls that take one).
     /// </summary>
-    public Uri TargetUri(OperationDescriptor operation, string apiVersion, string? id = null, string? query = null)
+    public Uri TargetUri(OperationDescriptor operation, string apiVersion, string? routeValue = null, string? query = null)
     {
         var upstream = operation.Upstream ?? throw new InvalidOperationException($"{operation.Name} is answered by the gateway.");
         var cacheable = !upstream.IsTemplated && string.IsNullOrEmpty(query);
         if (cacheable && _uris.TryGetValue((operation, apiVersion), out var cached)) return cached;
         var relative = Protocol == BackendProtocol.AzureOpenAI
             ? upstream.AzureDeploymentInPath
-                ? $"{DeploymentPathPrefix}{upstream.AzurePath}?api-version={Uri.EscapeDataString(apiVersion)}"
-                : Fill(upstream.AzurePath, id)
-            : Fill(upstream.OpenAIPath, id);
+                ? $"{DeploymentPathPrefix}{Fill(upstream, upstream.AzurePath, routeValue)}?api-version={Uri.EscapeDataString(apiVersion)}"
+                : Fill(upstream, upstream.AzurePath, routeValue)
+            : Fill(upstream, upstream.OpenAIPath ?? throw new InvalidOperationException($"{Name} cannot serve {operation.Name}."), routeValue);
         if (!string.IsNullOrEmpty(query)) relative += (relative.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query.TrimStart('?');
         var uri = new Uri(BaseUri, relative);
         // api-version comes from consumers, so the cache is bounded; past it URLs are built each time.
@@ -85,8 +85,22 @@ internal sealed class Backend
     public bool TakesModelInBody(OperationDescriptor operation) =>
         Protocol == BackendProtocol.OpenAI || operation.Upstream is { AzureDeploymentInPath: false };
 
-    private static string Fill(string path, string? id) =>
-        path.Replace("{id}", id is null ? "" : Uri.EscapeDataString(id), StringComparison.Ordinal);
+    /// <summary>Whether this backend's protocol has the operation at all.</summary>
+    public bool CanServe(OperationDescriptor operation) =>
+        operation.Upstream is { } upstream && (Protocol == BackendProtocol.AzureOpenAI || upstream.OpenAIPath is not null);
+
+    /// <summary>
+    /// The path with its route value filled in: an id escaped as one segment, a pass-through path escaped segment by
+    /// segment (its slashes kept, no dot segments, which routing has already removed).
+    /// </summary>
+    private static string Fill(UpstreamShape upstream, string path, string? value)
+    {
+        if (upstream.RouteValue is not { } name) return path;
+        var escaped = value is null ? ""
+            : name == "path" ? string.Join('/', value.Split('/').Select(Uri.EscapeDataString))
+            : Uri.EscapeDataString(value);
+        return path.Replace("{" + name + "}", escaped, StringComparison.Ordinal);
+    }
 
     public override string ToString() => Name;
 }
