@@ -370,6 +370,42 @@ public sealed class ResponsesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_PassesTheDeploymentsLimits_HeadersThrottlingAndUtilization()
+    {
+        using var standard = await _sim.PostAsync(ResponsesHarness.V1, """{"model":"chat","input":"Hi","max_output_tokens":100}""");
+        Assert.Equal(200, (int)standard.StatusCode);
+        Assert.Equal("chat", SimulatorHarness.Header(standard, "x-ms-deployment-name"));
+        Assert.True(int.Parse(SimulatorHarness.Header(standard, "x-ratelimit-remaining-tokens"), System.Globalization.CultureInfo.InvariantCulture) <= 100_000 - 100);
+
+        using var provisioned = await _sim.PostAsync(ResponsesHarness.V1, """{"model":"ptu","input":"Hi"}""");
+        Assert.Equal(200, (int)provisioned.StatusCode);
+        Assert.EndsWith("%", SimulatorHarness.Header(provisioned, "azure-openai-deployment-utilization"), StringComparison.Ordinal);
+
+        _sim.Control.FailNext("chat", count: 1, statusCode: 429, retryAfter: TimeSpan.FromSeconds(2));
+        using var throttled = await _sim.PostAsync(ResponsesHarness.V1, """{"model":"chat","input":"Hi"}""");
+        Assert.Equal(429, (int)throttled.StatusCode);
+        Assert.Equal("2000", SimulatorHarness.Header(throttled, "retry-after-ms"));
+        Assert.Contains("Responses_Create", (await SimulatorHarness.ReadJsonAsync(throttled)).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        var stats = _sim.Control.GetStats("chat");
+        Assert.Equal((1, 1), (stats.Succeeded, stats.Throttled));
+    }
+
+    [Fact]
+    public async Task Store_PastItsLimit_ForgetsTheOldest()
+    {
+        await using var small = await SimulatorHarness.StartAsync(o => o.StoredResponsesLimit = 2);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await ResponsesHarness.CreateAsync(small, """{"model":"chat","input":"Keep me"}""")).GetProperty("id").GetString()!);
+        }
+
+        Assert.Equal(404, (await ResponsesHarness.SendAsync(small, HttpMethod.Get, $"{ResponsesHarness.V1}/{ids[0]}")).Status);
+        Assert.Equal(200, (await ResponsesHarness.SendAsync(small, HttpMethod.Get, $"{ResponsesHarness.V1}/{ids[1]}")).Status);
+        Assert.Equal(200, (await ResponsesHarness.SendAsync(small, HttpMethod.Get, $"{ResponsesHarness.V1}/{ids[2]}")).Status);
+    }
+
+    [Fact]
     public async Task Lifecycle_BadCalls_AzureErrors()
     {
         using var embeddings = await _sim.PostAsync(ResponsesHarness.V1, """{"model":"embed","input":"x"}""");
