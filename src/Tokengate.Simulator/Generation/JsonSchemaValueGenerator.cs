@@ -456,14 +456,14 @@ internal sealed class JsonSchemaValueGenerator
                 last--;
             }
 
-            var k = last < first ? first : first + Math.Min(last - first, 1_000_000m) * (decimal)_random.NextDouble();
-            _writer.WriteNumberValue(decimal.Round(k, 0, MidpointRounding.ToZero) * multiple);
+            var k = last < first ? first : first + (Math.Min(last - first, 1_000_000m) * (decimal)_random.NextDouble());
+            WriteDecimal(decimal.Round(k, 0, MidpointRounding.ToZero) * multiple);
             return;
         }
 
         if (hi < lo)
         {
-            _writer.WriteNumberValue(lo);
+            WriteDecimal(lo);
             return;
         }
 
@@ -473,8 +473,11 @@ internal sealed class JsonSchemaValueGenerator
             value = (lo + hi) / 2;
         }
 
-        _writer.WriteNumberValue(value);
+        WriteDecimal(value);
     }
+
+    /// <summary>Computed in decimal so bounds and multiples are exact; written as the shortest form (22.8, not 22.80).</summary>
+    private void WriteDecimal(decimal value) => _writer.WriteNumberValue((double)value);
 
     private void WriteString(JsonElement schema)
     {

@@ -11,17 +11,6 @@ internal sealed class ResponseStore(int capacity)
     private readonly Dictionary<string, LinkedListNode<StoredResponse>> _byId = new(StringComparer.Ordinal);
     private readonly LinkedList<StoredResponse> _order = new();
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _byId.Count;
-            }
-        }
-    }
-
     /// <remarks>An evicted background response still settles its usage when its time comes; only its record is gone.</remarks>
     public void Add(StoredResponse response)
     {

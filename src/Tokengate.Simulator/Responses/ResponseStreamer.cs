@@ -48,7 +48,7 @@ internal sealed class ResponseStreamer(SimulatorRuntime runtime)
                 }
             }
 
-            // Events due at or after a cancellation never happened.
+            // Events due after a cancellation never happen.
             if (response.IsCancelledBy(e.DueTicks))
             {
                 return false;

@@ -179,11 +179,14 @@ internal sealed class StoredResponse
     public int OutputTokensAt(int pieces) =>
         pieces >= Output.PieceCount ? Output.TokenCount : Math.Min(pieces, Output.TokenCount);
 
-    /// <summary>Whether a cancellation had happened by <paramref name="ticks"/> (events due from then on are never sent).</summary>
+    /// <summary>
+    /// Whether a cancellation came before <paramref name="ticks"/>: events due later never happen. An event due at
+    /// the very moment of the cancel happened, as the output of the cancelled response shows.
+    /// </summary>
     public bool IsCancelledBy(long ticks)
     {
         var cancelledAt = Volatile.Read(ref _cancelledAt);
-        return cancelledAt != 0 && cancelledAt <= ticks;
+        return cancelledAt != 0 && cancelledAt < ticks;
     }
 
     private bool TryMarkCancelled(long nowTicks, bool onlyBeforeCompletion)
