@@ -31,7 +31,7 @@ internal sealed class AccessPolicy
         return new AccessPolicy(
             CompileAll(options.Consumers, poolsByName),
             CompileAll(options.Groups, poolsByName),
-            options.Default is { } d ? Scope.Compile(d.Deployments, d.Operations, poolsByName) : Scope.Nothing);
+            options.Default is { } d ? Scope.Compile(d.Deployments, d.Operations, poolsByName, d.McpServerHosts) : Scope.Nothing);
     }
 
     /// <summary>Whether the consumer's scopes grant every operation in <paramref name="operation"/> on <paramref name="pool"/>.</summary>
@@ -39,6 +39,19 @@ internal sealed class AccessPolicy
 
     /// <summary>Whether the consumer may call anything at all on <paramref name="pool"/> (what model discovery lists).</summary>
     public bool Reaches(Consumer consumer, Pool pool) => Granted(consumer, pool) != ScopeOperations.None;
+
+    /// <summary>
+    /// The MCP server hosts the consumer may name: its own scope's list if it sets one, else its group's, else the
+    /// default's when it has neither; null when nothing restricts them.
+    /// </summary>
+    public Network.OutboundAllowlist? McpHosts(Consumer consumer)
+    {
+        var hasOwn = _consumers.TryGetValue(consumer.Name, out var own);
+        Scope? group = null;
+        var hasGroup = consumer.Group is not null && _groups.TryGetValue(consumer.Group, out group);
+        if (!hasOwn && !hasGroup) return _default.McpHosts;
+        return own?.McpHosts ?? group?.McpHosts;
+    }
 
     /// <summary>The operations granted on a pool: the consumer's own scope and its group's together, or the default when it has neither.</summary>
     private ScopeOperations Granted(Consumer consumer, Pool pool)
@@ -54,7 +67,7 @@ internal sealed class AccessPolicy
     private static FrozenDictionary<string, Scope> CompileAll(Dictionary<string, ScopeOptions> scopes, IReadOnlyDictionary<string, Pool> poolsByName)
     {
         var compiled = new Dictionary<string, Scope>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, s) in scopes) compiled[name] = Scope.Compile(s.Deployments, s.Operations, poolsByName);
+        foreach (var (name, s) in scopes) compiled[name] = Scope.Compile(s.Deployments, s.Operations, poolsByName, s.McpServerHosts);
         return compiled.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 }

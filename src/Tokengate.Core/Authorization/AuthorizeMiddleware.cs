@@ -32,6 +32,12 @@ internal sealed class AuthorizeMiddleware(RequestDelegate next, FailureAudit fai
             return Deny(context, feature, pool.Name,
                 $"The consumer '{consumer.Name}' may not call deployment '{pool.Name}' (operation {name}).");
         }
+        if (feature.Parsed.ToolsLength > 0 && feature.Snapshot.Access.McpHosts(consumer) is { } hosts
+            && McpServerCheck.FirstRefused(feature.Body.Span.Slice(feature.Parsed.ToolsStart, feature.Parsed.ToolsLength), hosts) is { } refused)
+        {
+            return Deny(context, feature, pool.Name,
+                $"The consumer '{consumer.Name}' may not use the MCP server '{Audit.AuditText.Cap(refused, 200)}': its host is not in the consumer's McpServerHosts.");
+        }
         return next(context);
     }
 

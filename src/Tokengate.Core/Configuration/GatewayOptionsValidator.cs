@@ -228,6 +228,10 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             if (!ScopeOperationNames.TryParse(operation, out _))
                 errors.Add($"{p}:Operations: unknown operation '{operation}' (known: {string.Join(", ", ScopeOperationNames.Known)}).");
         }
+        foreach (var host in scope.McpServerHosts ?? [])
+        {
+            if (Network.OutboundAllowlist.CheckPattern(host) is { } problem) errors.Add($"{p}:McpServerHosts: {problem}");
+        }
         if (scope.Deployments.Count > 0 && scope.Operations.Count == 0)
             errors.Add($"{p}:Operations: name at least one operation (or '*') for the deployments given.");
         if (scope.Operations.Count > 0 && scope.Deployments.Count == 0)

@@ -11,4 +11,11 @@ public sealed class ScopeOptions
     /// for all. Default: none (required when <see cref="Deployments"/> is given).
     /// </summary>
     public List<string> Operations { get; set; } = [];
+
+    /// <summary>
+    /// Hosts (or <c>*.suffix</c> patterns) that MCP tools in a request (<c>tools[].type = "mcp"</c>) may name as their
+    /// <c>server_url</c>: the service calls those URLs with headers taken from the request, so this is the consumer's
+    /// egress policy. An empty list allows no MCP server. Default: not set, any host.
+    /// </summary>
+    public List<string>? McpServerHosts { get; set; }
 }

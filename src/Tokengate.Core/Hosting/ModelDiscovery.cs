@@ -29,10 +29,10 @@ internal static class ModelDiscovery
         {
             json.WriteStartObject();
             json.WriteStartArray("data");
-            foreach (var pool in Callable(feature.Snapshot, consumer))
+            foreach (var (name, pool) in Callable(feature.Snapshot, consumer))
             {
-                if (classic) WriteAzureModel(json, pool);
-                else WriteOpenAIModel(json, pool);
+                if (classic) WriteAzureModel(json, name, pool);
+                else WriteOpenAIModel(json, name);
             }
             json.WriteEndArray();
             json.WriteString("object", "list");
@@ -45,9 +45,10 @@ internal static class ModelDiscovery
         if (!ClassicVersionPresent(context)) return GatewayError.ResourceNotFound.WriteAsync(context);
         var (feature, consumer) = Caller(context);
         if (!TryFind(feature.Snapshot, consumer, context.Request.RouteValues["id"] as string, out var pool)) return ModelNotFound(context);
+        var name = (string)context.Request.RouteValues["id"]!;
         return feature.Route.Family == RouteFamily.AzureClassic
-            ? WriteAsync(context, json => WriteAzureModel(json, pool))
-            : WriteAsync(context, json => WriteOpenAIModel(json, pool));
+            ? WriteAsync(context, json => WriteAzureModel(json, name, pool))
+            : WriteAsync(context, json => WriteOpenAIModel(json, name));
     }
 
     public static Task GetDeploymentAsync(HttpContext context)
@@ -84,9 +85,9 @@ internal static class ModelDiscovery
         context.Features.GetRequiredFeature<GatewayRequestFeature>().Route.Family != RouteFamily.AzureClassic
         || !string.IsNullOrWhiteSpace(context.Request.Query["api-version"]);
 
-    /// <summary>The pools the consumer may call at all (any operation its scopes grant), by name.</summary>
-    private static IEnumerable<Pool> Callable(GatewaySnapshot snapshot, Consumer consumer) =>
-        snapshot.Pools.Where(p => Reaches(snapshot, consumer, p)).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase);
+    /// <summary>The names (pool names and aliases, each usable as <c>model</c>) of the pools the consumer may call at all.</summary>
+    private static IEnumerable<(string Name, Pool Pool)> Callable(GatewaySnapshot snapshot, Consumer consumer) =>
+        snapshot.PoolsByName.Where(p => Reaches(snapshot, consumer, p.Value)).Select(p => (p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase);
 
     private static bool TryFind(GatewaySnapshot snapshot, Consumer consumer, string? name, out Pool pool)
     {
@@ -101,22 +102,22 @@ internal static class ModelDiscovery
 
     private static string ModelOf(Pool pool) => pool.Backends[0].Model ?? pool.Name;
 
-    private static void WriteOpenAIModel(Utf8JsonWriter json, Pool pool)
+    private static void WriteOpenAIModel(Utf8JsonWriter json, string name)
     {
         json.WriteStartObject();
-        json.WriteString("id", pool.Name);
+        json.WriteString("id", name);
         json.WriteString("object", "model");
         json.WriteNumber("created", Epoch.ToUnixTimeSeconds());
         json.WriteString("owned_by", "tokengate");
         json.WriteEndObject();
     }
 
-    private static void WriteAzureModel(Utf8JsonWriter json, Pool pool)
+    private static void WriteAzureModel(Utf8JsonWriter json, string name, Pool pool)
     {
         var model = ModelOf(pool);
         var embeddings = model.Contains("embedding", StringComparison.OrdinalIgnoreCase);
         json.WriteStartObject();
-        json.WriteString("id", pool.Name);
+        json.WriteString("id", name);
         json.WriteString("model", model);
         json.WriteString("status", "succeeded");
         json.WriteStartObject("capabilities");

@@ -132,7 +132,7 @@ internal sealed partial class RequestLogWriter(
         json.WriteNumber("completionTokens", e.CompletionTokens);
         if (e.Policy == RequestLogPolicy.Full)
         {
-            if (e.RequestBody is not null) json.WriteString("request", _redactor.RedactText(Encoding.UTF8.GetString(e.RequestBody)));
+            if (e.RequestBody is not null) json.WriteString("request", _redactor.RedactText(ToolSecretRedaction.Redact(e.RequestBody)));
             var completion = e.StreamedText ?? (e.ResponseBody is null ? null : CompletionText.From(e.ResponseBody));
             if (completion is not null) json.WriteString("completion", _redactor.RedactText(completion));
         }

@@ -22,12 +22,17 @@ internal sealed class OutboundAllowlist
     /// </summary>
     public static OutboundAllowlist From(GatewayOptions options)
     {
-        if (options.Outbound.AllowedHosts.Count == 0)
-            return new OutboundAllowlist(ConfiguredHosts(options).Select(h => h.Host), []);
+        return options.Outbound.AllowedHosts.Count == 0
+            ? new OutboundAllowlist(ConfiguredHosts(options).Select(h => h.Host), [])
+            : FromPatterns(options.Outbound.AllowedHosts);
+    }
 
+    /// <summary>An allowlist of exactly these host names and <c>*.suffix</c> patterns (checked on start, <see cref="CheckPattern"/>).</summary>
+    public static OutboundAllowlist FromPatterns(IEnumerable<string> patterns)
+    {
         var exact = new List<string>();
         var suffixes = new List<string>();
-        foreach (var pattern in options.Outbound.AllowedHosts)
+        foreach (var pattern in patterns)
         {
             var host = Normalize(pattern);
             if (host.StartsWith("*.", StringComparison.Ordinal)) suffixes.Add(host[1..]);

@@ -36,7 +36,7 @@ public sealed class ResponsesSdkTests : IAsyncLifetime
 
         var streamed = new StringBuilder();
         ResponseResult? completed = null;
-        await foreach (var update in await client.CreateResponseStreamingAsync(new CreateResponseOptions("chat", [ResponseItem.CreateUserMessageItem("Stream")]) { StreamingEnabled = true }))
+        await foreach (var update in client.CreateResponseStreamingAsync(new CreateResponseOptions("chat", [ResponseItem.CreateUserMessageItem("Stream")]) { StreamingEnabled = true }))
         {
             if (update is StreamingResponseOutputTextDeltaUpdate delta)
             {
