@@ -41,7 +41,13 @@ def load(raw):
     if os.path.exists(path):  # results from before the second generator existed have none
         with open(path) as f:
             sequential = {r["target"]: r["latency"] for r in (json.loads(line) for line in f if line.strip())}
-    return machine, runs, ttfe, rss, soak, admission, sequential
+    responses = {}
+    path = os.path.join(raw, "responses.jsonl")
+    if os.path.exists(path):  # results from before the Responses rows existed have none
+        with open(path) as f:
+            for r in (json.loads(line) for line in f if line.strip()):
+                responses.setdefault(r["measure"], {})[r["target"]] = r["latency"]
+    return machine, runs, ttfe, rss, soak, admission, sequential, responses
 
 
 def aggregate(runs, clk_tck):
@@ -102,6 +108,53 @@ def latency_table(w, results, ratioed, plain):
             + ["–" if t == "direct" else cell(added, y_added, None, "{:+.3f}")]) + " |")
 
 
+def added_row(w, measure, api, results):
+    """One row of the side-by-side table: direct's p50, then the p50 that nginx, YARP and Tokengate add to it."""
+    if not results or any(t not in results for t in ("direct", "yarp", "tokengate")):
+        w(f"| {measure} | {api} | not measured in this run | | | | |")
+        return
+    d = results["direct"]["p50_us"] / 1000
+    added = {t: results[t]["p50_us"] / 1000 - d for t in ("nginx", "yarp", "tokengate") if t in results}
+    w("| " + " | ".join([
+        measure, api, f"{d:.3f}",
+        f"{added['nginx']:+.3f}" if "nginx" in added else "–",
+        f"{added['yarp']:+.3f}",
+        f"{added['tokengate']:+.3f}",
+        ratio(added["tokengate"], added["yarp"]) if added["yarp"] > 0 else "– (YARP adds nothing)",
+    ]) + " |")
+
+
+def responses_tables(w, machine, responses, sequential, ttfe):
+    """The Responses API rows: Tokengate's added p50 beside chat's, then the full one-connection tables."""
+    complete, first = responses.get("complete", {}), responses.get("first-event", {})
+    w("## Responses API (`POST /openai/v1/responses`), beside chat")
+    w("")
+    w("The chat rows' two one-connection measurements (`bench/tools/sequential.py`, same counts and warm-up), on the "
+      "Responses API: a stored response (`store` left at its default, true), not streamed, timed to its last byte; "
+      "and a streamed one, timed to its first event (`response.created`, which Tokengate relays once the response's "
+      "affinity record is written). The static backend answers a canned response (1.8 KB) and a canned stream of "
+      "named events (6 KB, `response.created` … `response.completed` with the usage, no `[DONE]`); Tokengate routes "
+      "them through its pools `bench-responses` and `bench-responses-stream`. Portkey is not measured here.")
+    w("")
+    w("| Measure | API | direct p50 ms | nginx added p50 ms | YARP added p50 ms | Tokengate added p50 ms | Tokengate ÷ YARP added |")
+    w("|---|---|---:|---:|---:|---:|---:|")
+    added_row(w, "Not streamed, to the last byte", "Chat completions", sequential)
+    added_row(w, "Not streamed, to the last byte", "Responses", complete)
+    added_row(w, "Streamed, to the first event", "Chat completions", ttfe)
+    added_row(w, "Streamed, to the first event", "Responses", first)
+    w("")
+    if complete:
+        w(f"### Responses, not streamed: {machine.get('sequential_count', '')} per server, to the last byte")
+        w("")
+        latency_table(w, complete, ["p50", "p99", "p999"], ["max", "mean"])
+        w("")
+    if first:
+        w(f"### Responses, streamed: {machine.get('ttfe_count', '')} per server, to the first event")
+        w("")
+        latency_table(w, first, ["p50", "p90", "p99"], [])
+        w("")
+
+
 def verdict(ok):
     if ok is None:
         return "not measured yet"
@@ -110,7 +163,7 @@ def verdict(ok):
 
 def main():
     raw = sys.argv[1]
-    machine, runs, ttfe, rss, soak, admission, sequential = load(raw)
+    machine, runs, ttfe, rss, soak, admission, sequential, responses = load(raw)
     cells = aggregate(runs, machine["clk_tck"])
     conns = sorted({c for _, c in cells})
     out = []
@@ -200,6 +253,10 @@ def main():
     w("")
     latency_table(w, ttfe, ["p50", "p90", "p99"], [])
     w("")
+
+    # -- Responses API ---------------------------------------------------------------------------------------
+    if responses:
+        responses_tables(w, machine, responses, sequential, ttfe)
 
     # -- soak ------------------------------------------------------------------------------------------------
     under_load = [kb for secs, kb in rss if secs > 0] or [rss[0][1]]
