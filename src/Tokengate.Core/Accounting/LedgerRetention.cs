@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Tokengate.Hosting;
 using Tokengate.Configuration;
 using Tokengate.Storage;
 
@@ -15,10 +15,9 @@ namespace Tokengate.Accounting;
 /// </summary>
 internal sealed partial class LedgerRetention(
     IDatabase database, GatewayConfiguration configuration, AccountingMetrics metrics, TimeProvider time, ILogger<LedgerRetention> logger)
-    : BackgroundService
+    : HourlyCleanup(time)
 {
     internal const int BatchSize = 10_000;
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
 
     private const string SqliteDelete = """
@@ -31,45 +30,13 @@ internal sealed partial class LedgerRetention(
             SELECT id FROM usage_ledger WHERE at < @cutoff ORDER BY at LIMIT @limit FOR UPDATE SKIP LOCKED)
         """;
 
-    private PeriodicTimer? _timer;
-
-    public override Task StartAsync(CancellationToken cancellationToken)
-    {
-        // Created before the host finishes starting (after the migrations), so no tick of the clock is missed.
-        _timer = new PeriodicTimer(Interval, time);
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var timer = _timer!;
-        try
-        {
-            do
-            {
-                await PurgeOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    private async Task PurgeOnceAsync(CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var retention = configuration.Current.Options.Accounting.LedgerRetention;
         if (retention <= TimeSpan.Zero) return;
         try
         {
-            var deleted = await PurgeAsync(time.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
+            var deleted = await PurgeAsync(Time.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
             if (deleted > 0) LogPurged(logger, deleted, retention);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException or System.Net.Sockets.SocketException)
