@@ -11,15 +11,13 @@ using Tokengate.Tokens;
 namespace Tokengate.Accounting;
 
 /// <summary>
-/// Step 8, around steps 6 and 7: once the response is complete, takes the usage (the backend's report, or the
-/// gateway's own count when a stream broke before its usage chunk), prices it, corrects the reservation to it (or
-/// releases it when no model answered), settles the budgets and the serving backend's per-minute count, and queues
-/// the request's <see cref="UsageRecord"/>. Nothing here writes to the database.
+/// Step 8 at the HTTP edge, around steps 6 and 7: once the response is done, whatever happened, the request is
+/// settled (<see cref="SettleStep"/>) with the status the consumer got.
 /// </summary>
-internal sealed partial class SettleMiddleware(
-    RequestDelegate next, ILimitStore limits, IBudgetStore budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, ResponseAffinity affinity,
-    TimeProvider time, ILogger<SettleMiddleware> logger)
+internal sealed class SettleMiddleware(RequestDelegate next, SettleStep step)
 {
+    private readonly SettleStep _step = step;
+
     public async Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
@@ -29,103 +27,7 @@ internal sealed partial class SettleMiddleware(
         }
         finally
         {
-            await SettleAsync(context, feature).ConfigureAwait(false);
+            await _step.SettleAsync(feature, context.Response.StatusCode).ConfigureAwait(false);
         }
     }
-
-    private async Task SettleAsync(HttpContext context, GatewayRequestFeature feature)
-    {
-        var admission = feature.Admission;
-        var usage = Usage(context, feature, admission);
-        if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
-            await RecordChainAsync(feature, usage).ConfigureAwait(false);
-        var model = feature.Backend?.Model ?? feature.Pool?.Backends[0].Model;
-        var cost = PriceTable.For(model, feature.Snapshot.Options.Accounting).Cost(usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens);
-
-        if (admission is not null)
-        {
-            if (admission.Reservation is { } reservation)
-            {
-                if (usage.Source == UsageSource.None) await limits.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
-                else await limits.SettleAsync(reservation, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
-            }
-            await budgets.SettleAsync(admission.Budget, cost, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
-            if (feature.Backend is { } backend && usage.Source != UsageSource.None)
-                health.ReportSettled(backend, admission.EstimatedTokens, usage.TotalTokens);
-        }
-
-        // Requests refused before admission (bad key, unknown deployment) have no consumer or pool to record.
-        if (feature.Consumer is not { } consumer || feature.Pool is not { } pool) return;
-        var record = new UsageRecord(
-            time.GetUtcNow(),
-            consumer.Name,
-            consumer.Group,
-            pool.Name,
-            feature.Backend?.Name,
-            model,
-            usage.PromptTokens,
-            usage.CachedTokens,
-            usage.CompletionTokens,
-            cost,
-            context.Response.StatusCode,
-            time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
-            TimeToFirstToken(feature),
-            feature.Parsed.Stream,
-            usage.Source,
-            Operation: feature.Route.Operation,
-            Rejected: admission is null && context.Response.StatusCode == StatusCodes.Status429TooManyRequests);
-        try
-        {
-            await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            LogLedgerClosed(logger, consumer.Name);
-        }
-    }
-
-    /// <summary>
-    /// Streams: until the first event reached the consumer (response headers come before any token); other responses:
-    /// until the headers. Null when nothing was relayed.
-    /// </summary>
-    private double? TimeToFirstToken(GatewayRequestFeature feature)
-    {
-        var first = feature.StreamTap is { } tap ? tap.FirstEventTimestamp : feature.ResponseStartTimestamp;
-        return first == 0 ? null : time.GetElapsedTime(feature.StartTimestamp, first).TotalMilliseconds;
-    }
-
-    /// <summary>
-    /// A stored response's usage is the size of the chain a later turn continues. A background response has none when
-    /// it is created; its usage is metered once, by the first lifecycle call that sees it finished.
-    /// </summary>
-    private async ValueTask RecordChainAsync(GatewayRequestFeature feature, UsageCounts usage)
-    {
-        if ((feature.CreatedId ?? feature.StoredId) is { } id) await affinity.SetChainTokensAsync(id, usage.TotalTokens).ConfigureAwait(false);
-    }
-
-    private UsageCounts Usage(HttpContext context, GatewayRequestFeature feature, AdmissionState? admission)
-    {
-        var operation = feature.Route.Operation;
-        if (!operation.Metered)
-        {
-            // A lifecycle call meters nothing, except the first sight of a finished background response's usage.
-            var seen = feature.ReportedUsage ?? feature.StreamTap?.Usage;
-            return operation.Affinity == Operations.AffinityRole.ActsOnStored && feature.StoredChainTokens == 0 && seen is { } finished ? finished : default;
-        }
-        // A background response reports its usage when it finishes, through a later call (above).
-        if (operation.Affinity == Operations.AffinityRole.Creates && feature.Parsed.Background) return default;
-        if (feature.ResponseStartTimestamp == 0) return default;
-        if (feature.ReportedUsage is { } reported) return reported;
-        if (feature.StreamTap?.Usage is { } streamed) return streamed;
-        if (context.Response.StatusCode >= 400 || admission is null) return default;
-
-        // A model answered but said nothing about usage (a stream cut before its usage chunk, or an unreadable body):
-        // count the prompt and whatever completion text reached the consumer.
-        var prompt = admission.Prompt.Exact ? admission.Prompt.Tokens : counter.Count(feature, admission.Profile);
-        var completion = feature.StreamTap is { } tap ? counter.CountText(tap.CompletionText, admission.Profile.Encoding) : 0;
-        return new UsageCounts(prompt, 0, completion, UsageSource.Counted);
-    }
-
-    [LoggerMessage(1, LogLevel.Error, "A request of {Consumer} finished after the usage ledger closed; its record is lost")]
-    private static partial void LogLedgerClosed(ILogger logger, string consumer);
 }

@@ -2,49 +2,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tokengate.Audit;
 using Tokengate.Hosting;
-using Tokengate.Identity;
-using Tokengate.OpenAI;
 
 namespace Tokengate.Authorization;
 
-/// <summary>
-/// Step 4: may this consumer call this logical deployment and operation? It needs the <c>consumer</c> role and a
-/// scope that allows both (<see cref="AccessPolicy"/>, compiled into the snapshot). Denials answer 403 naming what
-/// is missing and are audited off the request path, aggregated (<see cref="FailureAudit"/>).
-/// </summary>
+/// <summary>Step 4 at the HTTP edge: <see cref="AuthorizationStep"/>, its refusal written as the response.</summary>
 internal sealed class AuthorizeMiddleware(RequestDelegate next, FailureAudit failures)
 {
+    private readonly AuthorizationStep _step = new(failures);
+
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        var consumer = feature.Consumer!;
-        var pool = feature.Pool!;
-        var operation = feature.Route.Operation.Scope;
-
-        if (!consumer.HasRole(Roles.Consumer))
-        {
-            return Deny(context, feature, pool.Name,
-                $"The principal '{consumer.Name}' does not have the role 'consumer' needed to call models.");
-        }
-        if (!feature.Snapshot.Access.Allows(consumer, pool, operation))
-        {
-            var name = ScopeOperationNames.NameOf(operation);
-            return Deny(context, feature, pool.Name,
-                $"The consumer '{consumer.Name}' may not call deployment '{pool.Name}' (operation {name}).");
-        }
-        if (feature.Parsed.ToolsLength > 0 && feature.Snapshot.Access.McpHosts(consumer) is { } hosts
-            && McpServerCheck.FirstRefused(feature.Body.Span.Slice(feature.Parsed.ToolsStart, feature.Parsed.ToolsLength), hosts) is { } refused)
-        {
-            return Deny(context, feature, pool.Name,
-                $"The consumer '{consumer.Name}' may not use the MCP server '{Audit.AuditText.Cap(refused, 200)}': its host is not in the consumer's McpServerHosts.");
-        }
-        return next(context);
-    }
-
-    // The message is the reason: it names only the consumer, a configured pool and an operation, so repeats aggregate.
-    private Task Deny(HttpContext context, GatewayRequestFeature feature, string target, string message)
-    {
-        failures.Record(FailureAudit.AuthorizationDenied, feature.Consumer!.Name, feature.ClientAddress, message, target);
-        return new GatewayError(403, "PermissionDenied", message).WriteAsync(context);
+        return _step.Authorize(feature) is { } refused ? refused.WriteAsync(context) : next(context);
     }
 }

@@ -17,7 +17,7 @@ internal sealed partial class ErrorBoundaryMiddleware(
     {
         var route = context.GetEndpoint()?.Metadata.GetMetadata<GatewayRoute>()
             ?? throw new InvalidOperationException("Gateway endpoints carry GatewayRoute metadata.");
-        var feature = new GatewayRequestFeature(route, configuration.Current, time.GetTimestamp());
+        var feature = new GatewayRequestFeature(route, configuration.Current, time.GetTimestamp()) { Request = RequestEnvelope.From(context.Request) };
         context.Features.Set(feature);
         try
         {

@@ -76,6 +76,7 @@ public static class Gateway
         services.AddSingleton<BackendKeyRotation>();
         services.AddHostedService<ScheduledKeyRotation>();
         services.AddSingleton<Forwarder>();
+        services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
@@ -116,7 +117,7 @@ public static class Gateway
         app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
         app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
         app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
-        app.Run(context => forwarder.ForwardAsync(context, context.Features.GetRequiredFeature<GatewayRequestFeature>())); // 7. forward
+        app.Run(context => forwarder.ForwardAsync(context.Features.GetRequiredFeature<GatewayRequestFeature>(), new HttpResponseSink(context))); // 7. forward
         var pipeline = app.Build();
 
         foreach (var operation in OperationRegistry.All)

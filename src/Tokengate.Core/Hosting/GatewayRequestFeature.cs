@@ -11,7 +11,9 @@ using Tokengate.Routing;
 namespace Tokengate.Hosting;
 
 /// <summary>
-/// Everything the pipeline learns about one request, carried on <c>HttpContext.Features</c> from step to step.
+/// One request as the steps see it, in three parts: what is known about the request (route, consumer, pool, parsed
+/// fields, body, pin), what admission reserved (<see cref="Admission"/>), and what forwarding came to
+/// (<see cref="Outcome"/>). The HTTP edge carries it on <c>HttpContext.Features</c>; nothing in it needs the connection.
 /// </summary>
 internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot snapshot, long startTimestamp) : IDisposable
 {
@@ -53,9 +55,6 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>The recorded chain size of the stored response a lifecycle call names (0: its usage not yet seen).</summary>
     public long StoredChainTokens { get; set; }
 
-    /// <summary>The id of the stored object this request created (a response), once the backend's answer named it.</summary>
-    public string? CreatedId { get; set; }
-
     /// <summary>The <c>api-version</c> the consumer sent, on classic routes.</summary>
     public string? ApiVersion { get; set; }
 
@@ -64,26 +63,14 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>The request body as received, in pooled memory owned by this feature.</summary>
     public ReadOnlyMemory<byte> Body { get; private set; }
 
-    /// <summary>Backend attempts made so far.</summary>
-    public int Attempts { get; set; }
-
-    /// <summary>The backend whose response is being relayed.</summary>
-    public Backend? Backend { get; set; }
+    /// <summary>The consumer's method, headers, route values and query, for the backend request.</summary>
+    public RequestEnvelope Request { get; set; }
 
     /// <summary>Step 6's estimate, reservation and budget holds, for step 8 to settle.</summary>
     public AdmissionState? Admission { get; set; }
 
-    /// <summary>The gateway asked upstream for stream usage the consumer did not ask for: the usage chunk is held back.</summary>
-    public bool StripUsageChunk { get; set; }
-
-    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the relayed response's headers arrived (0: none relayed).</summary>
-    public long ResponseStartTimestamp { get; set; }
-
-    /// <summary>The usage the backend reported in a non-streaming body.</summary>
-    public UsageCounts? ReportedUsage { get; set; }
-
-    /// <summary>The relayed stream's usage and delivered text.</summary>
-    public StreamTap? StreamTap { get; set; }
+    /// <summary>What step 7 came to: attempts, the backend that answered, the usage it reported.</summary>
+    public RequestOutcome Outcome;
 
     public void SetBody(byte[] rented, int length)
     {

@@ -27,6 +27,9 @@ internal sealed class AdmissionState(ModelProfile profile, PromptEstimate prompt
 
     public LimitReservation? Reservation { get; set; }
 
+    /// <summary>The gateway asked upstream for stream usage the consumer did not ask for: the usage chunk is held back.</summary>
+    public bool StripUsageChunk { get; set; }
+
     public BudgetAdmission Budget { get; set; } = BudgetAdmission.None;
 
     /// <summary>The consumer's TPM left after this request's reservation, when it has a TPM limit.</summary>

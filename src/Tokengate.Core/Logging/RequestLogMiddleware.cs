@@ -30,15 +30,15 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, IOptions<Reques
         }
         finally
         {
-            var usage = feature.ReportedUsage ?? feature.StreamTap?.Usage;
+            var usage = feature.Outcome.ReportedUsage ?? feature.Outcome.StreamTap?.Usage;
             var full = policy == RequestLogPolicy.Full;
             queue.Offer(new RequestLogEntry(
-                time.GetUtcNow(), policy, feature.Consumer!.Name, feature.Consumer.Group, feature.Pool!.Name, feature.Backend?.Name,
+                time.GetUtcNow(), policy, feature.Consumer!.Name, feature.Consumer.Group, feature.Pool!.Name, feature.Outcome.Backend?.Name,
                 feature.Route.Operation, context.Response.StatusCode, feature.Parsed.Stream, time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
-                feature.Attempts, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0,
+                feature.Outcome.Attempts, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0,
                 full ? feature.Body.ToArray() : null,
                 full ? capture!.Body : null,
-                full ? feature.StreamTap?.CompletionText : null));
+                full ? feature.Outcome.StreamTap?.CompletionText : null));
         }
     }
 

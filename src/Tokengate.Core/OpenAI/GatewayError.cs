@@ -63,11 +63,13 @@ internal sealed record GatewayError(int Status, string Code, string Message, str
     /// <summary>Seconds for <c>retry-after</c>: rounded up, at least 1, so a client never retries early.</summary>
     public static long RetrySeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
 
-    public Task WriteAsync(HttpContext context)
+    public Task WriteAsync(HttpContext context) => WriteAsync(new Proxy.HttpResponseSink(context));
+
+    /// <summary>Writes the error as the whole answer: status, <c>retry-after</c> headers, the JSON body.</summary>
+    public Task WriteAsync(Proxy.IResponseSink response)
     {
-        var response = context.Response;
         response.StatusCode = Status;
-        response.ContentType = "application/json";
+        response.Headers.ContentType = "application/json";
         if (RetryAfter is { } retryAfter)
         {
             var ms = Math.Max(0, (long)Math.Ceiling(retryAfter.TotalMilliseconds));
@@ -87,7 +89,7 @@ internal sealed record GatewayError(int Status, string Code, string Message, str
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        response.ContentLength = buffer.WrittenCount;
-        return response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
+        response.Headers.ContentLength = buffer.WrittenCount;
+        return response.WriteAsync(buffer.WrittenMemory, CancellationToken.None).AsTask();
     }
 }

@@ -30,7 +30,8 @@ namespace Tokengate.Proxy;
 internal sealed partial class Forwarder(
     OutboundHttpClient client, IBackendHealth health, ResponseAffinity affinity, TimeProvider time, Random random, GatewayMetrics metrics, ILogger<Forwarder> logger)
 {
-    public async Task ForwardAsync(HttpContext context, GatewayRequestFeature feature)
+    /// <summary>Forwards the admitted request and writes its answer (or the gateway's error) to <paramref name="response"/>.</summary>
+    public async Task ForwardAsync(GatewayRequestFeature feature, IResponseSink response)
     {
         var pool = feature.Pool!;
         var options = feature.Snapshot.Forwarding;
@@ -47,7 +48,7 @@ internal sealed partial class Forwarder(
 
         try
         {
-            while (feature.Attempts < options.MaxAttempts)
+            while (feature.Outcome.Attempts < options.MaxAttempts)
             {
                 var backend = feature.PinnedBackend is { } pinned
                     ? (tried & (1UL << pinned.Index)) == 0 && health.IgnoringSpillover.IsAvailable(pinned, pool) ? pinned : null
@@ -64,12 +65,12 @@ internal sealed partial class Forwarder(
                     break;
                 }
 
-                feature.Attempts++;
-                feature.Backend = backend;
+                feature.Outcome.Attempts++;
+                feature.Outcome.Backend = backend;
                 var verdict = false;
                 try
                 {
-                    var result = await AttemptAsync(context, feature, backend, options, remaining, held).ConfigureAwait(false);
+                    var result = await AttemptAsync(response, feature, backend, options, remaining, held).ConfigureAwait(false);
                     verdict = true;
                     last = result.Outcome;
                     switch (result.Outcome)
@@ -97,7 +98,7 @@ internal sealed partial class Forwarder(
             }
 
             Blame(ref held);
-            await Exhausted(feature, last, deadline).WriteAsync(context).ConfigureAwait(false);
+            await Exhausted(feature, last, deadline).WriteAsync(response).ConfigureAwait(false);
         }
         finally
         {
@@ -106,18 +107,18 @@ internal sealed partial class Forwarder(
     }
 
     /// <summary>One attempt on one backend; reports what it proves to the health state and relays an answer.</summary>
-    private async Task<AttemptResult> AttemptAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining, HeldFailure? held)
+    private async Task<AttemptResult> AttemptAsync(IResponseSink sink, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining, HeldFailure? held)
     {
-        var aborted = context.RequestAborted;
+        var aborted = sink.Aborted;
         var pool = feature.Pool!;
-        using var span = metrics.StartAttempt(backend, pool, feature.Attempts);
+        using var span = metrics.StartAttempt(backend, pool, feature.Outcome.Attempts);
         HttpResponseMessage response;
         using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
         using (aborted.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptTimeout))
         {
             try
             {
-                using var request = UpstreamRequestFactory.Create(context, feature, backend);
+                using var request = UpstreamRequestFactory.Create(feature, backend);
                 await backend.Credential.ApplyAsync(request, attemptTimeout.Token).ConfigureAwait(false);
                 health.ReportSent(backend, feature.Admission?.EstimatedTokens ?? 0);
                 response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
@@ -152,7 +153,7 @@ internal sealed partial class Forwarder(
                 health.ReportDisputed(backend);
                 metrics.AttemptFailed(span, backend, pool, AttemptOutcome.RequestFailed, status, TimeSpan.Zero, response.Headers);
                 LogRequestFailedTwice(logger, pool.Name, held.Value.Backend.Name, backend.Name, status);
-                await RelayAsync(context, feature, backend, response).ConfigureAwait(false);
+                await RelayAsync(sink, feature, backend, response).ConfigureAwait(false);
                 return new AttemptResult(AttemptOutcome.RequestFailed);
             }
 
@@ -173,24 +174,24 @@ internal sealed partial class Forwarder(
             if (held is not null) Blame(ref held);
             health.ReportSuccess(backend);
             metrics.AttemptAnswered(span, backend, pool, status, response.Headers);
-            await RelayAsync(context, feature, backend, response).ConfigureAwait(false);
+            await RelayAsync(sink, feature, backend, response).ConfigureAwait(false);
             return new AttemptResult(AttemptOutcome.Answered);
         }
     }
 
-    private async Task RelayAsync(HttpContext context, GatewayRequestFeature feature, Backend backend, HttpResponseMessage response)
+    private async Task RelayAsync(IResponseSink sink, GatewayRequestFeature feature, Backend backend, HttpResponseMessage response)
     {
-        feature.ResponseStartTimestamp = time.GetTimestamp();
-        ResponseRelay.CopyStatusAndHeaders(response, context.Response);
-        RateLimitHeaders.Apply(context.Response, feature.Admission);
+        feature.Outcome.ResponseStartTimestamp = time.GetTimestamp();
+        ResponseRelay.CopyStatusAndHeaders(response, sink);
+        RateLimitHeaders.Apply(sink.Headers, feature.Admission);
         var operation = feature.Route.Operation;
         // A response the backend stores (the default) is recorded before the consumer can name it in a follow-up.
         var records = operation.Affinity == AffinityRole.Creates && feature.Parsed.Store != false && response.IsSuccessStatusCode;
         if (ResponseRelay.IsEventStream(response))
         {
-            feature.StreamTap = StreamTap.For(operation, feature.StripUsageChunk);
+            feature.Outcome.StreamTap = StreamTap.For(operation, feature.Admission?.StripUsageChunk ?? false);
             Func<string, ValueTask>? onId = records ? id => RecordCreatedAsync(feature, backend, id) : null;
-            if (!await ResponseRelay.RelayEventsAsync(context, response, feature.StreamTap, time, onId).ConfigureAwait(false))
+            if (!await ResponseRelay.RelayEventsAsync(sink, response, feature.Outcome.StreamTap, time, onId).ConfigureAwait(false))
                 LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
         }
         else
@@ -198,13 +199,13 @@ internal sealed partial class Forwarder(
             Func<ReadOnlyMemory<byte>, ValueTask>? beforeEnd = records
                 ? body => ResponsesStreamTap.ReadId(body.Span) is { } id ? RecordCreatedAsync(feature, backend, id) : ValueTask.CompletedTask
                 : null;
-            feature.ReportedUsage = await ResponseRelay.RelayBodyAsync(context, response, beforeEnd).ConfigureAwait(false);
+            feature.Outcome.ReportedUsage = await ResponseRelay.RelayBodyAsync(sink, response, beforeEnd).ConfigureAwait(false);
         }
     }
 
     private ValueTask RecordCreatedAsync(GatewayRequestFeature feature, Backend backend, string id)
     {
-        feature.CreatedId = id;
+        feature.Outcome.CreatedId = id;
         return affinity.RecordAsync(feature, backend, id);
     }
 

@@ -15,10 +15,9 @@ namespace Tokengate.Proxy;
 /// </summary>
 internal static class RateLimitHeaders
 {
-    public static void Apply(HttpResponse response, AdmissionState? admission)
+    public static void Apply(IHeaderDictionary headers, AdmissionState? admission)
     {
         if (admission?.Reservation is not { Scopes: [var first, ..] }) return;
-        var headers = response.Headers;
         if (admission.RemainingTokens is { } tokens)
         {
             headers["x-ratelimit-limit-tokens"] = first.TokensPerMinute!.Value.ToString(CultureInfo.InvariantCulture);

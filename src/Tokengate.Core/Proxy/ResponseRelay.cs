@@ -24,7 +24,7 @@ internal static class ResponseRelay
     private static readonly FrozenSet<string> NotCopied = FrozenSet.Create(StringComparer.OrdinalIgnoreCase,
         "Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Alt-Svc");
 
-    public static void CopyStatusAndHeaders(HttpResponseMessage upstream, HttpResponse response)
+    public static void CopyStatusAndHeaders(HttpResponseMessage upstream, IResponseSink response)
     {
         response.StatusCode = (int)upstream.StatusCode;
         foreach (var header in upstream.Headers.NonValidated)
@@ -50,9 +50,9 @@ internal static class ResponseRelay
     /// With <paramref name="beforeLastBytes"/>, the last chunk is held until it has seen the whole body: a consumer
     /// cannot act on what the body says (a new response's id) before the gateway has recorded it.
     /// </summary>
-    public static async Task<UsageCounts?> RelayBodyAsync(HttpContext context, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null)
+    public static async Task<UsageCounts?> RelayBodyAsync(IResponseSink response, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null)
     {
-        var aborted = context.RequestAborted;
+        var aborted = response.Aborted;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var filled = 0;
         var captured = true;
@@ -67,7 +67,7 @@ internal static class ResponseRelay
                     if (buffer.Length >= MaxCapturedBodyBytes)
                     {
                         // Too large to keep: relay the rest through the same buffer without reading it.
-                        if (held.Length > 0) await context.Response.Body.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
+                        if (held.Length > 0) await response.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
                         held = default;
                         captured = false;
                         filled = 0;
@@ -85,26 +85,26 @@ internal static class ResponseRelay
                 if (read == 0) break;
                 if (beforeLastBytes is not null && captured)
                 {
-                    if (held.Length > 0) await context.Response.Body.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
+                    if (held.Length > 0) await response.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
                     held = (at, read);
                 }
                 else
                 {
-                    await context.Response.Body.WriteAsync(buffer.AsMemory(at, read), aborted).ConfigureAwait(false);
+                    await response.WriteAsync(buffer.AsMemory(at, read), aborted).ConfigureAwait(false);
                 }
                 if (captured) filled += read;
             }
             if (beforeLastBytes is not null)
             {
                 await beforeLastBytes(captured ? buffer.AsMemory(0, filled) : default).ConfigureAwait(false);
-                if (held.Length > 0) await context.Response.Body.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
+                if (held.Length > 0) await response.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
             }
-            if (captured) context.Features.Get<Logging.ResponseCapture>()?.Capture(buffer.AsSpan(0, filled));
+            if (captured) response.Captured(buffer.AsSpan(0, filled));
             return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), out var usage) ? usage : null;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {
-            context.Abort();
+            response.Abort();
             return null;
         }
         finally
@@ -119,18 +119,16 @@ internal static class ResponseRelay
     /// <paramref name="onAnnouncedId"/> before the event that carries it is written. Returns false when the upstream
     /// broke before the stream's own end (the tap's error event was sent instead).
     /// </summary>
-    public static async Task<bool> RelayEventsAsync(HttpContext context, HttpResponseMessage upstream, StreamTap tap, TimeProvider time, Func<string, ValueTask>? onAnnouncedId = null)
+    public static async Task<bool> RelayEventsAsync(IResponseSink body, HttpResponseMessage upstream, StreamTap tap, TimeProvider time, Func<string, ValueTask>? onAnnouncedId = null)
     {
-        var aborted = context.RequestAborted;
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var body = context.Response.Body;
+        var aborted = body.Aborted;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var filled = 0;
         var broken = false;
         try
         {
             var source = await upstream.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
-            await context.Response.StartAsync(aborted).ConfigureAwait(false);
+            await body.StartStreamingAsync(aborted).ConfigureAwait(false);
             while (true)
             {
                 if (filled == buffer.Length)
@@ -184,7 +182,7 @@ internal static class ResponseRelay
     }
 
     /// <summary>Writes the events the tap lets through, as few writes as the held-back ones allow.</summary>
-    private static async ValueTask WriteEventsAsync(Stream body, ReadOnlyMemory<byte> events, StreamTap tap, Func<string, ValueTask>? onAnnouncedId, CancellationToken cancellationToken)
+    private static async ValueTask WriteEventsAsync(IResponseSink body, ReadOnlyMemory<byte> events, StreamTap tap, Func<string, ValueTask>? onAnnouncedId, CancellationToken cancellationToken)
     {
         var runStart = 0;
         var at = 0;

@@ -27,20 +27,21 @@ internal static class UpstreamRequestFactory
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
-    public static HttpRequestMessage Create(HttpContext context, GatewayRequestFeature feature, Backend backend)
+    public static HttpRequestMessage Create(GatewayRequestFeature feature, Backend backend)
     {
+        var consumer = feature.Request;
         var operation = feature.Route.Operation;
         var upstream = operation.Upstream!;
         var uri = upstream.RouteValue is { } name
-            ? backend.TargetUri(operation, feature.ApiVersion ?? backend.ApiVersion, context.Request.RouteValues[name] as string, ForwardedQuery(context.Request.QueryString))
+            ? backend.TargetUri(operation, feature.ApiVersion ?? backend.ApiVersion, consumer.RouteValues[name] as string, ForwardedQuery(consumer.Query))
             : backend.TargetUri(operation, feature.ApiVersion ?? backend.ApiVersion);
-        var message = new HttpRequestMessage(HttpMethod.Parse(context.Request.Method), uri)
+        var message = new HttpRequestMessage(HttpMethod.Parse(consumer.Method), uri)
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
 
-        foreach (var header in context.Request.Headers)
+        foreach (var header in consumer.Headers)
         {
             if (NotForwarded.Contains(header.Key)) continue;
             if (header.Value.Count == 1) message.Headers.TryAddWithoutValidation(header.Key, header.Value[0]);
@@ -52,7 +53,7 @@ internal static class UpstreamRequestFactory
         {
             // Bytes of the consumer's own content type (multipart, audio): forwarded as they came.
             var raw = new ReadOnlyMemoryContent(feature.Body);
-            if (context.Request.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var parsed)) raw.Headers.ContentType = parsed;
+            if (consumer.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var parsed)) raw.Headers.ContentType = parsed;
             message.Content = raw;
             return message;
         }

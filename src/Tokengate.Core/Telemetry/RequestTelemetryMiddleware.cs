@@ -31,9 +31,9 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next)
             span.SetTag(TelemetryTags.Pool, pool.Name);
         }
         if (feature.Consumer is { } consumer) span.SetTag(TelemetryTags.Consumer, consumer.Name);
-        if (feature.Backend is { } backend) span.SetTag(TelemetryTags.Backend, backend.Name);
-        span.SetTag("tokengate.attempts", feature.Attempts);
-        if ((feature.ReportedUsage ?? feature.StreamTap?.Usage) is { } usage)
+        if (feature.Outcome.Backend is { } backend) span.SetTag(TelemetryTags.Backend, backend.Name);
+        span.SetTag("tokengate.attempts", feature.Outcome.Attempts);
+        if ((feature.Outcome.ReportedUsage ?? feature.Outcome.StreamTap?.Usage) is { } usage)
         {
             span.SetTag("gen_ai.usage.input_tokens", usage.PromptTokens);
             span.SetTag("gen_ai.usage.output_tokens", usage.CompletionTokens);

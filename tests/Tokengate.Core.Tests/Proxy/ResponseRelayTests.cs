@@ -84,7 +84,7 @@ public class ResponseRelayTests
         };
         var tap = new StreamUsageTap(stripUsageChunk: false);
 
-        Assert.True(await ResponseRelay.RelayEventsAsync(context, upstream, tap, time));
+        Assert.True(await ResponseRelay.RelayEventsAsync(new HttpResponseSink(context), upstream, tap, time));
 
         Assert.Equal(TimeSpan.FromMilliseconds(250), time.GetElapsedTime(headersAt, tap.FirstEventTimestamp));
         Assert.Equal("Hi", tap.CompletionText);

@@ -1,0 +1,122 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Tokengate.Affinity;
+using Tokengate.Hosting;
+using Tokengate.Limits;
+using Tokengate.Routing;
+using Tokengate.Tokens;
+
+namespace Tokengate.Accounting;
+
+/// <summary>
+/// Step 8, around steps 6 and 7: once the response is complete, takes the usage (the backend's report, or the
+/// gateway's own count when a stream broke before its usage chunk), prices it, corrects the reservation to it (or
+/// releases it when no model answered), settles the budgets and the serving backend's per-minute count, and queues
+/// the request's <see cref="UsageRecord"/>. Nothing here writes to the database.
+/// </summary>
+internal sealed partial class SettleStep(
+    ILimitStore limits, IBudgetStore budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, ResponseAffinity affinity,
+    TimeProvider time, ILogger<SettleStep> logger)
+{
+    /// <summary>
+    /// Settles a finished request that was answered with <paramref name="status"/>: usage, cost, the reservation and
+    /// budget holds corrected, the backend's per-minute count, and the ledger record queued.
+    /// </summary>
+    public async Task SettleAsync(GatewayRequestFeature feature, int status)
+    {
+        var admission = feature.Admission;
+        var usage = Usage(feature, admission, status);
+        if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
+            await RecordChainAsync(feature, usage).ConfigureAwait(false);
+        var model = feature.Outcome.Backend?.Model ?? feature.Pool?.Backends[0].Model;
+        var cost = PriceTable.For(model, feature.Snapshot.Options.Accounting).Cost(usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens);
+
+        if (admission is not null)
+        {
+            if (admission.Reservation is { } reservation)
+            {
+                if (usage.Source == UsageSource.None) await limits.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+                else await limits.SettleAsync(reservation, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
+            }
+            await budgets.SettleAsync(admission.Budget, cost, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
+            if (feature.Outcome.Backend is { } backend && usage.Source != UsageSource.None)
+                health.ReportSettled(backend, admission.EstimatedTokens, usage.TotalTokens);
+        }
+
+        // Requests refused before admission (bad key, unknown deployment) have no consumer or pool to record.
+        if (feature.Consumer is not { } consumer || feature.Pool is not { } pool) return;
+        var record = new UsageRecord(
+            time.GetUtcNow(),
+            consumer.Name,
+            consumer.Group,
+            pool.Name,
+            feature.Outcome.Backend?.Name,
+            model,
+            usage.PromptTokens,
+            usage.CachedTokens,
+            usage.CompletionTokens,
+            cost,
+            status,
+            time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
+            TimeToFirstToken(feature),
+            feature.Parsed.Stream,
+            usage.Source,
+            Operation: feature.Route.Operation,
+            Rejected: admission is null && status == StatusCodes.Status429TooManyRequests);
+        try
+        {
+            await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            LogLedgerClosed(logger, consumer.Name);
+        }
+    }
+
+    /// <summary>
+    /// Streams: until the first event reached the consumer (response headers come before any token); other responses:
+    /// until the headers. Null when nothing was relayed.
+    /// </summary>
+    private double? TimeToFirstToken(GatewayRequestFeature feature)
+    {
+        var first = feature.Outcome.StreamTap is { } tap ? tap.FirstEventTimestamp : feature.Outcome.ResponseStartTimestamp;
+        return first == 0 ? null : time.GetElapsedTime(feature.StartTimestamp, first).TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// A stored response's usage is the size of the chain a later turn continues. A background response has none when
+    /// it is created; its usage is metered once, by the first lifecycle call that sees it finished.
+    /// </summary>
+    private async ValueTask RecordChainAsync(GatewayRequestFeature feature, UsageCounts usage)
+    {
+        if ((feature.Outcome.CreatedId ?? feature.StoredId) is { } id) await affinity.SetChainTokensAsync(id, usage.TotalTokens).ConfigureAwait(false);
+    }
+
+    private UsageCounts Usage(GatewayRequestFeature feature, AdmissionState? admission, int status)
+    {
+        var operation = feature.Route.Operation;
+        if (!operation.Metered)
+        {
+            // A lifecycle call meters nothing, except the first sight of a finished background response's usage.
+            var seen = feature.Outcome.ReportedUsage ?? feature.Outcome.StreamTap?.Usage;
+            return operation.Affinity == Operations.AffinityRole.ActsOnStored && feature.StoredChainTokens == 0 && seen is { } finished ? finished : default;
+        }
+        // A background response reports its usage when it finishes, through a later call (above).
+        if (operation.Affinity == Operations.AffinityRole.Creates && feature.Parsed.Background) return default;
+        if (feature.Outcome.ResponseStartTimestamp == 0) return default;
+        if (feature.Outcome.ReportedUsage is { } reported) return reported;
+        if (feature.Outcome.StreamTap?.Usage is { } streamed) return streamed;
+        if (status >= 400 || admission is null) return default;
+
+        // A model answered but said nothing about usage (a stream cut before its usage chunk, or an unreadable body):
+        // count the prompt and whatever completion text reached the consumer.
+        var prompt = admission.Prompt.Exact ? admission.Prompt.Tokens : counter.Count(feature, admission.Profile);
+        var completion = feature.Outcome.StreamTap is { } tap ? counter.CountText(tap.CompletionText, admission.Profile.Encoding) : 0;
+        return new UsageCounts(prompt, 0, completion, UsageSource.Counted);
+    }
+
+    [LoggerMessage(1, LogLevel.Error, "A request of {Consumer} finished after the usage ledger closed; its record is lost")]
+    private static partial void LogLedgerClosed(ILogger logger, string consumer);
+}

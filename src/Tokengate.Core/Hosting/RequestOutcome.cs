@@ -1,0 +1,34 @@
+using Tokengate.Accounting;
+using Tokengate.Proxy;
+using Tokengate.Routing;
+
+namespace Tokengate.Hosting;
+
+/// <summary>
+/// What forwarding a request came to: the attempts, the backend whose answer was relayed, and what that answer said
+/// about usage (and any stored object it created). Written by the forwarding loop, read by settle, telemetry and
+/// the request log.
+/// </summary>
+internal struct RequestOutcome
+{
+    /// <summary>Backend attempts made so far.</summary>
+    public int Attempts;
+
+    /// <summary>The backend whose response is being relayed (the last tried, until one answers).</summary>
+    public Backend? Backend;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the relayed response's headers arrived (0: none relayed).</summary>
+    public long ResponseStartTimestamp;
+
+    /// <summary>The usage the backend reported in a non-streaming body.</summary>
+    public UsageCounts? ReportedUsage;
+
+    /// <summary>The relayed stream's usage and delivered text.</summary>
+    public StreamTap? StreamTap;
+
+    /// <summary>The id of the stored object this request created (a response), once the backend's answer named it.</summary>
+    public string? CreatedId;
+
+    /// <summary>The usage the backend reported, in the body or the stream.</summary>
+    public readonly UsageCounts? Usage => ReportedUsage ?? StreamTap?.Usage;
+}
