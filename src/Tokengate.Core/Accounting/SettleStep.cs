@@ -64,7 +64,7 @@ internal sealed partial class SettleStep(
             feature.Parsed.Stream,
             usage.Source,
             Operation: feature.Route.Operation,
-            Rejected: admission is null && status == StatusCodes.Status429TooManyRequests);
+            Rejected: feature.Route.Operation.Metered && admission is null && status == StatusCodes.Status429TooManyRequests);
         try
         {
             await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
@@ -100,8 +100,9 @@ internal sealed partial class SettleStep(
         if (!operation.Metered)
         {
             // A lifecycle call meters nothing, except the first sight of a finished background response's usage.
-            var seen = feature.Outcome.ReportedUsage ?? feature.Outcome.StreamTap?.Usage;
-            return operation.Affinity == Operations.AffinityRole.ActsOnStored && feature.StoredChainTokens == 0 && seen is { } finished ? finished : default;
+            var first = operation.Affinity == Operations.AffinityRole.ActsOnStored && feature.StoredChainTokens == 0
+                && feature.Outcome.Usage is not null && affinity.TryClaimMetering(feature.StoredId!);
+            return first ? feature.Outcome.Usage!.Value : default;
         }
         // A background response reports its usage when it finishes, through a later call (above).
         if (operation.Affinity == Operations.AffinityRole.Creates && feature.Parsed.Background) return default;

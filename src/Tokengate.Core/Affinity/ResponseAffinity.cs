@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Tokengate.Hosting;
 using Tokengate.Identity;
@@ -12,7 +13,12 @@ namespace Tokengate.Affinity;
 /// </summary>
 internal sealed class ResponseAffinity(IAffinityStore store, IOptions<AffinityOptions> options, TimeProvider time)
 {
+    /// <summary>How many background responses this instance remembers having metered.</summary>
+    private const int MeteredMemory = 100_000;
+
     private readonly TimeSpan _lifetime = options.Value.Lifetime;
+    private readonly ConcurrentDictionary<string, byte> _metered = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _meteredOrder = new();
 
     /// <summary>The record of a response <paramref name="consumer"/> owns; null when it does not exist, has expired, or is someone else's.</summary>
     public async ValueTask<AffinityRecord?> FindOwnedAsync(string? id, Consumer consumer, CancellationToken cancellationToken)
@@ -36,6 +42,20 @@ internal sealed class ResponseAffinity(IAffinityStore store, IOptions<AffinityOp
 
     /// <summary>The tokens a response's chain holds once its own usage is known: what a turn continuing it is billed as input.</summary>
     public ValueTask SetChainTokensAsync(string id, long chainTokens) => store.SetChainTokensAsync(id, chainTokens, CancellationToken.None);
+
+    /// <summary>
+    /// Claims the metering of a background response's usage, which the first call to see it finished does: true once
+    /// per id on this instance, so two overlapping polls do not both meter it. (Two instances polling the same
+    /// response at the same moment can still both see it unmetered; the record's chain size closes that window once
+    /// either has settled.)
+    /// </summary>
+    public bool TryClaimMetering(string id)
+    {
+        if (!_metered.TryAdd(id, 0)) return false;
+        _meteredOrder.Enqueue(id);
+        while (_metered.Count > MeteredMemory && _meteredOrder.TryDequeue(out var oldest)) _metered.TryRemove(oldest, out _);
+        return true;
+    }
 
     /// <summary>A deleted response: its id is answered as unknown from now on.</summary>
     public ValueTask ForgetAsync(string id) => store.RemoveAsync(id, CancellationToken.None);

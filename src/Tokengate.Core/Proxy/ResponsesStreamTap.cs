@@ -42,9 +42,9 @@ internal sealed class ResponsesStreamTap : StreamTap
         {
             Read(data);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not JSON: relayed as it is, nothing to learn from it.
+            // Not JSON, or a string the reader cannot decode (a lone surrogate): relayed as it is, nothing to learn from it.
         }
         return true;
     }
@@ -131,14 +131,21 @@ internal sealed class ResponsesStreamTap : StreamTap
     internal static string? ReadId(ReadOnlySpan<byte> json)
     {
         if (json.IsEmpty) return null;
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        try
         {
-            var isId = reader.ValueTextEquals("id"u8);
-            reader.Read();
-            if (isId) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            reader.Skip();
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                reader.Read();
+                if (isId) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // A body that is not JSON (a proxy's error page) names no response to record.
         }
         return null;
     }

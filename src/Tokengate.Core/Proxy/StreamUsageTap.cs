@@ -61,9 +61,9 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
                 if (wanted && reader.TokenType == JsonTokenType.String) (_completion ??= new StringBuilder()).Append(reader.GetString());
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Not JSON: nothing to count.
+            // Not JSON, or a string the reader cannot decode: nothing to count.
         }
     }
 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Tokengate.Configuration;
 using Tokengate.Hosting;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.AspNetCore.WebUtilities;
 using Tokengate.Operations;
 using Tokengate.Routing;
 
@@ -66,10 +65,10 @@ internal static class UpstreamRequestFactory
     }
 
     /// <summary>The consumer's query (<c>stream</c>, <c>starting_after</c>, <c>limit</c>, ...) without the <c>api-version</c> of the route it used.</summary>
-    private static string? ForwardedQuery(QueryString query)
+    private static string? ForwardedQuery(IQueryCollection query)
     {
-        if (!query.HasValue) return null;
-        var kept = QueryHelpers.ParseQuery(query.Value).Where(p => !p.Key.Equals("api-version", StringComparison.OrdinalIgnoreCase));
+        if (query.Count == 0) return null;
+        var kept = query.Where(p => !p.Key.Equals("api-version", StringComparison.OrdinalIgnoreCase));
         var builder = new QueryBuilder(kept.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))));
         return builder.ToQueryString().Value;
     }

@@ -43,7 +43,7 @@ public sealed class SettleMiddlewareTests : IDisposable
     private Backend East => _snapshot.PoolsByName["chat"].Backends[0];
 
     private SettleMiddleware Settle(RecordingNext next) =>
-        new(next.InvokeAsync, _limits, _budgets, _health, _ledger, Counter, _services.Affinity, _services.Time, NullLogger<SettleMiddleware>.Instance);
+        new(next.InvokeAsync, new SettleStep(_limits, _budgets, _health, _ledger, Counter, _services.Affinity, _services.Time, NullLogger<SettleStep>.Instance));
 
     private StepContext ResponsesCreate(string body) =>
         StepContext.For(_snapshot, OperationRegistry.ResponsesCreate, RouteFamily.AzureV1, _services.Time)
@@ -83,12 +83,12 @@ public sealed class SettleMiddlewareTests : IDisposable
 
     private void Answered(GatewayRequestFeature feature, HttpContext context, UsageCounts? reported, string? createdId, StreamTap? tap)
     {
-        feature.Backend = East;
-        feature.Attempts = 1;
-        feature.ResponseStartTimestamp = _services.Time.GetTimestamp();
-        feature.ReportedUsage = reported;
-        feature.StreamTap = tap;
-        feature.CreatedId = createdId;
+        feature.Outcome.Backend = East;
+        feature.Outcome.Attempts = 1;
+        feature.Outcome.ResponseStartTimestamp = _services.Time.GetTimestamp();
+        feature.Outcome.ReportedUsage = reported;
+        feature.Outcome.StreamTap = tap;
+        feature.Outcome.CreatedId = createdId;
         context.Response.StatusCode = 200;
     }
 
@@ -235,7 +235,7 @@ public sealed class SettleMiddlewareTests : IDisposable
         var next = new RecordingNext(async c =>
         {
             await admitted.InvokeAsync(c);
-            c.Features.GetRequiredFeature<GatewayRequestFeature>().ResponseStartTimestamp = 0;  // no model answered
+            c.Features.GetRequiredFeature<GatewayRequestFeature>().Outcome.ResponseStartTimestamp = 0;  // no model answered
             throw new HttpRequestException("connection refused");
         });
 
@@ -258,13 +258,13 @@ public sealed class SettleMiddlewareTests : IDisposable
         Assert.Equal((429, null), (record.Status, record.Backend));
     }
 
-    // SRC BUG (SettleMiddleware.SettleAsync, `Rejected: admission is null && status == 429`): a call that is never
+    // Guards against a bug once in SettleMiddleware.SettleAsync, `Rejected: admission is null && status == 429`: a call that is never
     // admitted (every operation with Metered = false: the responses lifecycle calls, responses.input_tokens,
     // deployments.passthrough) has no AdmissionState by design, so any 429 it ends with is recorded as Rejected and
     // counted in tokengate.consumer.rejections ("refused by the consumer's rate limits or budgets, 429 before any
     // backend") and the dashboard's rejections, although no limit or budget refused it: here the forwarder's answer when
-    // the pinned backend rests after a backend 429 (AffinityErrors.PinnedBackendUnavailable). Remove Skip to see it fail.
-    [Fact(Skip = "src bug: a 429 on a non-metered call is recorded as Rejected by the consumer's limits (see comment)")]
+    // the pinned backend rests after a backend 429 (AffinityErrors.PinnedBackendUnavailable).
+    [Fact]
     public async Task InvokeAsync_PinnedBackendThrottledOnALifecycleCall_NotRecordedAsRejected()
     {
         await _services.StoreResponseAsync("resp_fg3", "alice", "chat", "east", chainTokens: 65);
@@ -272,8 +272,8 @@ public sealed class SettleMiddlewareTests : IDisposable
         var next = new RecordingNext(c =>
         {
             var feature = c.Features.GetRequiredFeature<GatewayRequestFeature>();
-            feature.Attempts = 1;
-            feature.Backend = East;
+            feature.Outcome.Attempts = 1;
+            feature.Outcome.Backend = East;
             return Affinity.AffinityErrors.PinnedBackendUnavailable("chat", TimeSpan.FromSeconds(10), throttled: true).WriteAsync(c);
         });
 
@@ -284,13 +284,13 @@ public sealed class SettleMiddlewareTests : IDisposable
         Assert.False(record.Rejected);
     }
 
-    // SRC BUG (ParseMiddleware.ResolveStoredAsync + SettleMiddleware.Usage/RecordChainAsync): "metered once, by the first
+    // Guards against a bug once in ParseMiddleware.ResolveStoredAsync + SettleMiddleware.Usage/RecordChainAsync: "metered once, by the first
     // retrieve that sees it finished" is a check-then-act across the whole forward: step 3 reads the record's chain
     // (0: not metered yet) and step 8 writes it only after the backend answered. Two retrieves of the same finished
     // background response that overlap (a poll while a resumed stream runs, two pollers, two instances of a fleet) both
     // read 0 and both meter its usage: the ledger gets it twice. The interleaving is forced here: both requests pass step 3
-    // before either settles. Remove Skip to see it fail.
-    [Fact(Skip = "src bug: overlapping retrieves of a finished background response meter its usage twice (see comment)")]
+    // before either settles.
+    [Fact]
     public async Task InvokeAsync_OverlappingGetsOfAFinishedBackgroundResponse_UsageRecordedOnce()
     {
         await _services.StoreResponseAsync("resp_bg5", "alice", "chat", "east", chainTokens: 0);

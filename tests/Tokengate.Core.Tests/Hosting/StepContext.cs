@@ -58,7 +58,7 @@ internal sealed class StepContext : IDisposable
         var gatewayRoute = new GatewayRoute(operation, family);
         http.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(gatewayRoute), operation.Name));
 
-        var feature = new GatewayRequestFeature(gatewayRoute, snapshot, time.GetTimestamp());
+        var feature = new GatewayRequestFeature(gatewayRoute, snapshot, time.GetTimestamp()) { Request = RequestEnvelope.From(http.Request) };
         http.Features.Set(feature);
         return new StepContext(http, feature);
     }

@@ -234,7 +234,7 @@ public sealed class AdmitMiddlewareTests : IDisposable
         await Admit().InvokeAsync(context.Http);
 
         Assert.True(_next.Called);
-        Assert.True(context.Feature.StripUsageChunk);
+        Assert.True(context.Feature.Admission!.StripUsageChunk);
         Assert.Equal("""{"messages":[{"role":"user","content":"Hi"}],"stream":true,"stream_options":{"include_usage":true}}""", context.Body);
     }
 

@@ -178,14 +178,14 @@ public sealed class ResponsesStreamTapTests
         Assert.Equal(43, tap.Usage!.Value.TotalTokens);
     }
 
-    // SRC BUG (ResponsesStreamTap.Inspect, and StreamUsageTap.Inspect/CollectText the same way): only JsonException is
+    // Guards against a bug once in ResponsesStreamTap.Inspect, and StreamUsageTap.Inspect/CollectText the same way: only JsonException is
     // caught, but Utf8JsonReader.GetString throws InvalidOperationException for a string the reader accepts as JSON: an
     // escaped lone surrogate (`\udc00`, grammatical JSON) or invalid UTF-8 bytes inside a string (the reader does not
     // validate string contents). A backend event with such a delta (or response.created id) then throws out of
     // ResponseRelay.WriteEventsAsync: the rest of the stream and the stream_interrupted event are lost, the connection is
     // aborted by ErrorBoundaryMiddleware and logged as an unhandled error. Expected: relayed unchanged, the text skipped.
-    // Remove Skip to see it fail.
-    [Theory(Skip = "src bug: GetString's InvalidOperationException escapes Inspect (see comment)")]
+    //
+    [Theory]
     [InlineData("{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"delta\":\"a\\udc00b\"}")]
     [InlineData("{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_\\ud800\"}}")]
     [InlineData("{\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"delta\":\"a\u00C3b\"}")]
@@ -211,13 +211,13 @@ public sealed class ResponsesStreamTapTests
         Assert.Null(ResponsesStreamTap.ReadId(default));
     }
 
-    // SRC BUG (ResponsesStreamTap.ReadId as Forwarder.RelayAsync uses it): for a 2xx non-streaming Responses create, the
+    // Guards against a bug once in ResponsesStreamTap.ReadId as Forwarder.RelayAsync uses it: for a 2xx non-streaming Responses create, the
     // forwarder reads the stored response's id from the whole body with ReadId, which catches nothing. A body that is not
     // JSON (an HTML page from a proxy in front of the backend, a truncated body) throws JsonException out of
     // ResponseRelay.RelayBodyAsync (which catches only IO/HTTP/cancellation), after the status, headers and all but the
     // last bytes were sent: the consumer gets a cut response and ErrorBoundaryMiddleware logs an unhandled error.
-    // Expected: no id (nothing recorded), the body relayed as it is. Remove Skip to see it fail.
-    [Theory(Skip = "src bug: ReadId throws on a body that is not JSON (see comment)")]
+    // Expected: no id (nothing recorded), the body relayed as it is.
+    [Theory]
     [InlineData("<html><body>502 Bad Gateway</body></html>")]
     [InlineData("{\"object\":\"response\",\"output\":[")]
     public void ReadId_BodyThatIsNotJson_Null(string body)

@@ -110,7 +110,7 @@ public sealed class CoreWithoutHttpTests : IAsyncLifetime
         Assert.True(services.GetRequiredService<IConsumerKeyStore>().TryFind(Key, out var consumer));
         var feature = new GatewayRequestFeature(new GatewayRoute(OperationRegistry.ChatCompletions, RouteFamily.AzureV1), snapshot, services.GetRequiredService<TimeProvider>().GetTimestamp())
         {
-            Request = new RequestEnvelope("POST", new HeaderDictionary(), new RouteValueDictionary(), QueryString.Empty, "application/json"),
+            Request = new RequestEnvelope("POST", "/openai/v1/chat/completions", new HeaderDictionary(), new RouteValueDictionary(), QueryCollection.Empty, "application/json"),
             Consumer = consumer,
             Pool = snapshot.PoolsByName["chat"],
         };
