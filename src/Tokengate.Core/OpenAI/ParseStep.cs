@@ -50,7 +50,7 @@ internal sealed class ParseStep(ResponseAffinity affinity)
 
         if (!feature.Snapshot.TryGetPool(deployment, out var pool)) return GatewayError.DeploymentNotFound;
         feature.Pool = pool;
-        if (!pool.Backends.Any(b => b.CanServe(operation))) return GatewayError.OperationNotServed(operation.Name, pool.Name);
+        if (!AnyCanServe(pool, operation)) return GatewayError.OperationNotServed(operation.Name, pool.Name);
         return operation.Affinity == AffinityRole.Creates ? await ResolveContinuedAsync(feature, cancellationToken).ConfigureAwait(false) : null;
     }
 
@@ -81,6 +81,17 @@ internal sealed class ParseStep(ResponseAffinity affinity)
         }
         feature.ContinuedChainTokens = record.ChainTokens;
         return null;
+    }
+
+    // A loop, not LINQ: this runs for every request.
+    private static bool AnyCanServe(Pool pool, OperationDescriptor operation)
+    {
+        var backends = pool.Backends;
+        for (var i = 0; i < backends.Count; i++)
+        {
+            if (backends[i].CanServe(operation)) return true;
+        }
+        return false;
     }
 
     /// <summary>Pins the request to the record's backend; false when that backend is no longer configured (or not in <paramref name="requiredPool"/>).</summary>

@@ -40,10 +40,10 @@ internal sealed partial class Forwarder(
         ulong tried = 0;
         var estimate = feature.Admission?.EstimatedTokens ?? 0;
         HeldFailure? held = null;
-        foreach (var candidate in pool.Backends)
+        for (var i = 0; i < pool.Backends.Count; i++)
         {
             // A mixed pool: a backend whose protocol lacks the operation is never picked for it.
-            if (!candidate.CanServe(feature.Route.Operation)) tried |= 1UL << candidate.Index;
+            if (!pool.Backends[i].CanServe(feature.Route.Operation)) tried |= 1UL << i;
         }
 
         try
@@ -190,18 +190,21 @@ internal sealed partial class Forwarder(
         if (ResponseRelay.IsEventStream(response))
         {
             feature.Outcome.StreamTap = StreamTap.For(operation, feature.Admission?.StripUsageChunk ?? false);
-            Func<string, ValueTask>? onId = records ? id => RecordCreatedAsync(feature, backend, id) : null;
-            if (!await ResponseRelay.RelayEventsAsync(sink, response, feature.Outcome.StreamTap, time, onId).ConfigureAwait(false))
+            if (!await ResponseRelay.RelayEventsAsync(sink, response, feature.Outcome.StreamTap, time, records ? RecordsAnnounced(feature, backend) : null).ConfigureAwait(false))
                 LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
         }
         else
         {
-            Func<ReadOnlyMemory<byte>, ValueTask>? beforeEnd = records
-                ? body => ResponsesStreamTap.ReadId(body.Span) is { } id ? RecordCreatedAsync(feature, backend, id) : ValueTask.CompletedTask
-                : null;
-            feature.Outcome.ReportedUsage = await ResponseRelay.RelayBodyAsync(sink, response, beforeEnd).ConfigureAwait(false);
+            feature.Outcome.ReportedUsage = await ResponseRelay.RelayBodyAsync(sink, response, records ? RecordsFromBody(feature, backend) : null).ConfigureAwait(false);
         }
     }
+
+    // The callbacks are made only for requests that record an id, so other requests allocate no closure.
+    private Func<string, ValueTask> RecordsAnnounced(GatewayRequestFeature feature, Backend backend) =>
+        id => RecordCreatedAsync(feature, backend, id);
+
+    private Func<ReadOnlyMemory<byte>, ValueTask> RecordsFromBody(GatewayRequestFeature feature, Backend backend) =>
+        body => ResponsesStreamTap.ReadId(body.Span) is { } id ? RecordCreatedAsync(feature, backend, id) : ValueTask.CompletedTask;
 
     private ValueTask RecordCreatedAsync(GatewayRequestFeature feature, Backend backend, string id)
     {

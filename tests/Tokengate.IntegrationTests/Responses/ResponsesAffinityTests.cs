@@ -179,6 +179,59 @@ public sealed class ResponsesAffinityTests : IAsyncLifetime
         Assert.DoesNotContain(events, e => e.StartsWith("event: response.completed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Background_PolledToCompletion_UsageMeteredOnce_AndItsStreamResumesFromASequenceNumber()
+    {
+        string id;
+        using (var created = await _h.CreateAsync(ResponsesHarness.AliceKey, """{"model":"chat","input":"Work on this in the background","max_output_tokens":30,"background":true}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            using var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+            id = json.RootElement.GetProperty("id").GetString()!;
+            Assert.True(json.RootElement.GetProperty("background").GetBoolean());
+        }
+
+        // Poll until it is finished; then poll twice more: only the first sight of its usage is metered.
+        JsonElement usage = default;
+        var polls = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            polls++;
+            using var polled = await _h.SendAsync(ResponsesHarness.AliceKey, HttpMethod.Get, $"openai/v1/responses/{id}");
+            Assert.Equal(HttpStatusCode.OK, polled.StatusCode);
+            using var json = JsonDocument.Parse(await polled.Content.ReadAsStringAsync());
+            if (json.RootElement.GetProperty("status").GetString() is "completed" or "incomplete")
+            {
+                usage = json.RootElement.GetProperty("usage").Clone();
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the background response did not finish within 20 s");
+            await Task.Delay(10);
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            using var again = await _h.SendAsync(ResponsesHarness.AliceKey, HttpMethod.Get, $"openai/v1/responses/{id}");
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        using var resumed = await _h.SendAsync(ResponsesHarness.AliceKey, HttpMethod.Get, $"openai/v1/responses/{id}?stream=true&starting_after=2", stream: true);
+        Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        var events = (await resumed.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(events);
+        Assert.All(events, e =>
+        {
+            using var data = JsonDocument.Parse(e[(e.IndexOf("data: ", StringComparison.Ordinal) + 6)..]);
+            Assert.True(data.RootElement.GetProperty("sequence_number").GetInt64() > 2, e);
+        });
+        Assert.DoesNotContain(events, e => e.StartsWith("event: error", StringComparison.Ordinal));
+
+        var records = 1 + polls + 2 + 1;  // create, the polls until finished, two more, the resumed stream
+        var ledger = await LedgerAsync(records);
+        Assert.Equal(usage.GetProperty("input_tokens").GetInt64(), ledger.Prompt);
+        Assert.Equal(usage.GetProperty("output_tokens").GetInt64(), ledger.Completion);
+    }
+
     private async Task<(long Records, long Prompt, long Completion, long Cost)> LedgerAsync(int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
