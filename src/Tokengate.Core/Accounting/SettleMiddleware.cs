@@ -1,12 +1,6 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
-using Tokengate.Affinity;
 using Tokengate.Hosting;
-using Tokengate.Limits;
-using Tokengate.Routing;
-using Tokengate.Tokens;
 
 namespace Tokengate.Accounting;
 

@@ -149,25 +149,14 @@ internal sealed class SimulatorRequestHandler(
             return;
         }
 
-        JsonDocument document;
-        try
+        if (await JsonBody.ReadObjectAsync(context) is not { } document)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            await AzureErrors.WriteInvalidRequestAsync(context, AzureErrors.InvalidJson);
             return;
         }
 
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                await AzureErrors.WriteInvalidRequestAsync(context, AzureErrors.InvalidJson);
-                return;
-            }
 
             // Deployment routes ignore the body's model; v1 routes take the deployment from it (reference §1.5).
             var name = routeDeployment;

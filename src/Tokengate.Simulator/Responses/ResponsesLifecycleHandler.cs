@@ -154,25 +154,14 @@ internal sealed class ResponsesLifecycleHandler(SimulatorRuntime runtime, Respon
     /// </summary>
     public async Task InputTokensAsync(HttpContext context)
     {
-        JsonDocument document;
-        try
+        if (await JsonBody.ReadObjectAsync(context) is not { } document)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            await AzureErrors.WriteInvalidRequestAsync(context, AzureErrors.InvalidJson);
             return;
         }
 
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                await AzureErrors.WriteInvalidRequestAsync(context, AzureErrors.InvalidJson);
-                return;
-            }
 
             if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(model.GetString()))
             {
