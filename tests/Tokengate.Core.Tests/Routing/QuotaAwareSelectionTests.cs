@@ -3,7 +3,10 @@ using Tokengate.Configuration;
 
 namespace Tokengate.Routing;
 
-/// <summary><see cref="PriorityWeightedSelectionPolicy"/> with backends' rate-limit headers and the gateway's own sends.</summary>
+/// <summary>
+/// <see cref="PriorityWeightedSelectionPolicy"/> with backends' rate-limit headers and the gateway's own sends. (How a health
+/// store projects the quota is part of its contract: <c>BackendHealthContractTests</c> in the integration tests.)
+/// </summary>
 public class QuotaAwareSelectionTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -102,75 +105,5 @@ public class QuotaAwareSelectionTests
 
         // Availability comes first: the only available backend is used even without room (its 429 cools it).
         Assert.Same(pool.Backends[1], _policy.Select(pool, _health, tried: 0, estimatedTokens: 100, new FixedRandom(0.9)));
-    }
-
-    [Fact]
-    public void Quota_ReadingAges_UsageDrainsLinearlyOverTheMinute()
-    {
-        var backend = TestPools.Backend("b", 0);
-        _health.ReportQuota(backend, new BackendQuotaReading(1000, 0, 60, 20));
-
-        _time.Advance(TimeSpan.FromSeconds(15));
-        Assert.Equal(new BackendQuota(250, 1000, 60, 60), _health.Quota(backend));   // requests: 10 s window, refreshed
-        _time.Advance(TimeSpan.FromSeconds(15));
-        Assert.Equal(500, _health.Quota(backend).RemainingTokens);
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(1000, _health.Quota(backend).RemainingTokens);
-    }
-
-    [Fact]
-    public void Quota_RemainingWithoutLimit_TrustedForOneWindowThenUnknown()
-    {
-        var backend = TestPools.Backend("b", 0);
-        _health.ReportQuota(backend, new BackendQuotaReading(null, 300, null, null));
-        _health.ReportSent(backend, 100);
-
-        Assert.Equal(new BackendQuota(200, null, null, null), _health.Quota(backend));
-        Assert.Equal(1.0, _health.Quota(backend).RemainingFraction);
-        _time.Advance(BackendQuotaRecord.TokenWindow);
-        Assert.Equal(BackendQuota.Unknown, _health.Quota(backend));
-    }
-
-    [Fact]
-    public void Quota_NoHeadersEver_UnknownAndFitsAnything()
-    {
-        var backend = TestPools.Backend("b", 0);
-        _health.ReportSent(backend, 5000);
-        _health.ReportQuota(backend, default);
-
-        var quota = _health.Quota(backend);
-        Assert.Equal(BackendQuota.Unknown, quota);
-        Assert.True(quota.Fits(long.MaxValue));
-        Assert.Equal(1.0, quota.RemainingFraction);
-    }
-
-    [Fact]
-    public void Describe_GatewayCount_EstimatesSettledToActual_SlidingOverTwoMinutes()
-    {
-        var backend = TestPools.Backend("b", 0);
-        _health.ReportSent(backend, 100);
-        _health.ReportSent(backend, 100);
-        _health.ReportSettled(backend, 100, 40);
-
-        var now = _health.Describe(backend);
-        Assert.Equal((140, 2), (now.TokensPerMinute, now.RequestsPerMinute));
-        Assert.Null(now.QuotaReadAt);
-
-        _time.Advance(TimeSpan.FromSeconds(90));   // half of the last minute still inside the window
-        Assert.Equal((70, 1), (_health.Describe(backend).TokensPerMinute, _health.Describe(backend).RequestsPerMinute));
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal((0, 0), (_health.Describe(backend).TokensPerMinute, _health.Describe(backend).RequestsPerMinute));
-    }
-
-    [Fact]
-    public void Describe_AfterAReading_ShowsTheProjectedQuotaAndWhenItWasRead()
-    {
-        var backend = TestPools.Backend("b", 0);
-        _health.ReportQuota(backend, Tokens(remaining: 400));
-        _time.Advance(TimeSpan.FromSeconds(6));
-
-        var record = _health.Describe(backend);
-        Assert.Equal(Start, record.QuotaReadAt);
-        Assert.Equal(460, record.Quota.RemainingTokens);   // 600 used, a tenth of the minute drained
     }
 }

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Tokengate.Accounting;
-using Tokengate.Secrets;
+using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.State;
-using Tokengate.Telemetry;
 
 namespace Tokengate.IntegrationTests.Accounting;
 
@@ -13,20 +11,18 @@ namespace Tokengate.IntegrationTests.Accounting;
 /// </summary>
 internal sealed class RedisBudgetInstance : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
-    private readonly string _variable;
+    private readonly RedisStateInstance _instance;
 
-    private RedisBudgetInstance(ServiceProvider services, string variable)
-    {
-        _services = services;
-        _variable = variable;
-    }
+    private RedisBudgetInstance(RedisStateInstance instance) => _instance = instance;
 
-    public RedisBudgetStore Store => _services.GetRequiredService<RedisBudgetStore>();
+    public RedisBudgetStore Store => _instance.Get<RedisBudgetStore>();
 
-    public BudgetAlertQueue Alerts => _services.GetRequiredService<BudgetAlertQueue>();
+    public BudgetAlertQueue Alerts => _instance.Get<BudgetAlertQueue>();
 
-    public RedisConnection Redis => _services.GetRequiredService<RedisConnection>();
+    public RedisConnection Redis => _instance.Redis;
+
+    /// <inheritdoc cref="RedisStateInstance.SharedStateFailures"/>
+    public (long Fallbacks, long Errors) SharedStateFailures => _instance.SharedStateFailures;
 
     /// <param name="endpoint">host:port of the Redis server.</param>
     /// <param name="prefix">The fleet's key prefix.</param>
@@ -35,33 +31,14 @@ internal sealed class RedisBudgetInstance : IAsyncDisposable
     /// <param name="reservationLifetime">The fleet's <see cref="StateOptions.ReservationLifetime"/>.</param>
     public static async Task<RedisBudgetInstance> StartAsync(string endpoint, string prefix, TimeProvider time, int instances = 1, TimeSpan? reservationLifetime = null)
     {
-        var variable = $"TOKENGATE_TEST_BUDGET_REDIS_{Guid.NewGuid():N}";
-        Environment.SetEnvironmentVariable(variable, endpoint);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddMetrics();
-        services.AddSingleton(time);
-        services.AddSingleton<MetricsTimeline>();
-        services.AddSingleton<BackendQuotaBook>();
-        services.AddSingleton<GatewayMetrics>();
-        services.AddSingleton(new StateStatus(StateProvider.Redis));
-        services.AddSingleton<StateMetrics>();
-        services.AddSingleton<ISecretResolver, EnvironmentSecretResolver>();
-        services.AddSingleton(Options.Create(new StateOptions
+        var instance = await RedisStateInstance.StartAsync(endpoint, prefix, time, services =>
         {
-            Provider = StateProvider.Redis,
-            Redis = new RedisStateOptions { ConnectionString = $"env:{variable}", KeyPrefix = prefix },
-            InstanceCount = instances,
-            ReservationLifetime = reservationLifetime ?? TimeSpan.FromMinutes(10),
-        }));
-        services.AddSingleton<RedisConnection>();
-        services.AddSingleton<BudgetAlertQueue>();
-        services.AddSingleton<RedisBudgetStore>();
-        var provider = services.BuildServiceProvider();
-        await provider.GetRequiredService<RedisConnection>().StartAsync(default);
+            services.AddSingleton<BudgetAlertQueue>();
+            services.AddSingleton<RedisBudgetStore>();
+        }, instances, reservationLifetime);
         // As the gateway's seeder does at start: without it the stores would treat Redis as having lost its data.
-        await provider.GetRequiredService<RedisBudgetStore>().SeedAsync([], default);
-        return new RedisBudgetInstance(provider, variable);
+        await instance.Get<RedisBudgetStore>().SeedAsync([], default);
+        return new RedisBudgetInstance(instance);
     }
 
     /// <summary>The alerts this instance queued so far.</summary>
@@ -72,9 +49,5 @@ internal sealed class RedisBudgetInstance : IAsyncDisposable
         return list;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Environment.SetEnvironmentVariable(_variable, null);
-    }
+    public ValueTask DisposeAsync() => _instance.DisposeAsync();
 }

@@ -1,35 +1,43 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Tokengate.Accounting;
 using Tokengate.Configuration;
-using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 
 namespace Tokengate.IntegrationTests.Accounting;
 
-/// <summary>The budget scripts against a real Redis, with two or more store instances acting as a fleet on one fake clock.</summary>
-public sealed class RedisBudgetStoreTests
+/// <summary>
+/// The budget contract on <see cref="RedisBudgetStore"/> over the shared test Redis, plus what Redis adds: two or more
+/// store instances under one key prefix acting as a fleet on one fake clock, the keys' expiry, reservations of an
+/// instance that died, seeding only where nothing is stored, Redis unreachable and Redis that lost its data.
+/// </summary>
+public sealed class RedisBudgetStoreTests : BudgetStoreContractTests
 {
-    // Ahead of the real clock: Redis expires keys by its own clock, and the stores set them to expire after the period.
-    private static readonly DateTimeOffset Start = new(2030, 1, 15, 9, 0, 0, TimeSpan.Zero);
-    private static readonly Consumer App = new("app", "team", new HashSet<string> { "consumer" });
-    private static readonly Consumer Other = new("other", null, new HashSet<string> { "consumer" });
+    private readonly string _prefix = $"tg-test-{Guid.NewGuid():N}:";
+    private readonly List<RedisBudgetInstance> _instances = [];
+    private RedisBudgetInstance _instance = null!;
 
-    private static string Prefix() => $"tg-test-{Guid.NewGuid():N}:";
+    private protected override IBudgetStore Store => _instance.Store;
 
-    private static BudgetsOptions Budgets(BudgetOptions own, BudgetOptions? group = null)
+    private protected override List<BudgetAlert> DrainAlerts() => _instance.DrainAlerts();
+
+    public override async Task InitializeAsync() => _instance = await StartInstanceAsync();
+
+    public override async Task DisposeAsync()
     {
-        var options = new BudgetsOptions();
-        options.Consumers["app"] = [own];
-        if (group is not null) options.Groups["team"] = [group];
-        return options;
+        var failures = _instance.SharedStateFailures;
+        foreach (var instance in _instances) await instance.DisposeAsync();
+        await RedisStateInstance.ForgetAsync(_prefix);
+        // Every case ran on Redis: none fell back to local state.
+        Assert.Equal((0L, 0L), failures);
     }
 
-    private static BudgetOptions Tokens(decimal amount, BudgetAction action = BudgetAction.Block, int throttle = 1, params int[] alerts) => new()
+    private async Task<RedisBudgetInstance> StartInstanceAsync(string? endpoint = null, int instances = 1, TimeSpan? reservationLifetime = null)
     {
-        Period = BudgetPeriod.Daily, Unit = BudgetUnit.Tokens, Amount = amount, OverBudget = action, ThrottleRequestsPerMinute = throttle, AlertPercents = [.. alerts],
-    };
+        var instance = await RedisBudgetInstance.StartAsync(endpoint ?? TestRedis.Shared, _prefix, Time, instances, reservationLifetime);
+        _instances.Add(instance);
+        return instance;
+    }
 
     private static async Task SpendAsync(RedisBudgetInstance instance, BudgetsOptions options, long tokens)
     {
@@ -39,81 +47,31 @@ public sealed class RedisBudgetStoreTests
     }
 
     [Fact]
-    public async Task Admit_SpentPlusReservedReachesTheAmount_BlocksOnEveryInstance_AndASettleFreesTheDifference()
+    public async Task Admit_ReservationsOnTwoInstancesAddUp_BlockingBothAtTheAmount_AndASettleOnOneFreesTheDifferenceForTheOther()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
-        await using var b = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
+        var a = _instance;
+        var b = await StartInstanceAsync();
         var options = Budgets(Tokens(100));
 
         var first = await a.Store.AdmitAsync(App, options, 0m, 60, default);
         Assert.NotNull(first.SharedId);
-        var second = await b.Store.AdmitAsync(App, options, 0m, 30, default);
-        Assert.Null(second.Blocking);
-        var third = await a.Store.AdmitAsync(App, options, 0m, 30, default);  // 90 reserved: still below 100
-        Assert.Null(third.Blocking);
+        Assert.Null((await b.Store.AdmitAsync(App, options, 0m, 30, default)).Blocking);
+        Assert.Null((await a.Store.AdmitAsync(App, options, 0m, 30, default)).Blocking);  // 90 reserved: still below 100
 
-        var blocked = await b.Store.AdmitAsync(App, options, 0m, 1, default);
-        Assert.Equal("consumer:app:daily:tokens", blocked.Blocking?.Key);
-        Assert.Equal(new DateTimeOffset(2030, 1, 16, 0, 0, 0, TimeSpan.Zero), blocked.ResetsAt);
-        Assert.Empty(blocked.Holds);
+        Assert.Equal("consumer:app:daily:tokens", (await b.Store.AdmitAsync(App, options, 0m, 1, default)).Blocking?.Key);
 
         // The first request used 10 of its 60: the other 50 are free for the fleet at once.
         await a.Store.SettleAsync(first, 0m, 10, default);
-        var after = await b.Store.AdmitAsync(App, options, 0m, 1, default);
-        Assert.Null(after.Blocking);
+        Assert.Null((await b.Store.AdmitAsync(App, options, 0m, 1, default)).Blocking);
         var view = Assert.Single(b.Store.Describe());
         Assert.Equal((10m, 61m), (view.Spent, view.Reserved));
     }
 
     [Fact]
-    public async Task Admit_ThrottleBudgetsSpent_AdmitsNamingTheStrictest_ReservesInAll_AndABlockBudgetRefuses()
-    {
-        var time = new FakeTimeProvider(Start);
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, Prefix(), time);
-        var throttled = Budgets(Tokens(10, BudgetAction.Throttle, throttle: 5), Tokens(10, BudgetAction.Throttle, throttle: 2));
-        await SpendAsync(a, throttled, 20);
-
-        var admission = await a.Store.AdmitAsync(App, throttled, 0m, 3, default);
-        Assert.Null(admission.Blocking);
-        Assert.Equal("group:team:daily:tokens", admission.Throttling?.Key);
-        Assert.Equal(2, admission.Holds.Count);
-        Assert.All(a.Store.Describe(), s => Assert.Equal(3m, s.Reserved));
-        await a.Store.SettleAsync(admission, 0m, 0, default);
-
-        var blocking = Budgets(Tokens(10, BudgetAction.Throttle, throttle: 5), Tokens(10));
-        var refused = await a.Store.AdmitAsync(App, blocking, 0m, 3, default);
-        Assert.Equal("group:team:daily:tokens", refused.Blocking?.Key);
-        Assert.Empty(refused.Holds);
-    }
-
-    [Fact]
-    public async Task Settle_UsdBudget_AddsTheActualCostExactly_AndReleasesTheEstimate()
-    {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
-        await using var b = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
-        var options = Budgets(new BudgetOptions { Period = BudgetPeriod.Monthly, Amount = 0.01m });
-
-        var admission = await a.Store.AdmitAsync(App, options, 0.004m, 500, default);
-        await a.Store.SettleAsync(admission, 0.0012345m, 400, default);
-        var spent = Assert.Single(a.Store.Describe());
-        Assert.Equal((0.0012345m, 0m), (spent.Spent, spent.Reserved));
-        Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), spent.PeriodStart);
-
-        await b.Store.SettleAsync(await b.Store.AdmitAsync(App, options, 0.001m, 100, default), 0.0000001m, 100, default);
-        Assert.Equal(0.0012346m, Assert.Single(b.Store.Describe()).Spent);
-    }
-
-    [Fact]
     public async Task Settle_ThresholdsCrossedByConcurrentSettlesOnTwoInstances_EachAlertIsQueuedOnceForTheFleet()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
-        await using var b = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
+        var a = _instance;
+        var b = await StartInstanceAsync();
         var options = Budgets(Tokens(1000, alerts: [50, 75]));
 
         // 40 settles of 20 tokens, half on each instance, all at once: 800 tokens, so both thresholds are crossed.
@@ -133,50 +91,46 @@ public sealed class RedisBudgetStoreTests
     }
 
     [Fact]
-    public async Task Admit_NextPeriod_StartsAtZero_AndKeysExpireAnHourAfterTheirPeriod()
+    public async Task Admit_KeysOfABudgetExpireAnHourAfterItsPeriod()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
-        var options = Budgets(Tokens(100, alerts: [50]));
-        await SpendAsync(a, options, 99);
-        Assert.Single(a.DrainAlerts());
-        var last = await a.Store.AdmitAsync(App, options, 0m, 1, default);
+        var options = Budgets(Tokens(100));
+        var admission = await Store.AdmitAsync(App, options, 0m, 1, default);
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.Shared);
-        var hash = $"{prefix}budget:consumer:app:daily:tokens:2030-01-15";
+        var hash = $"{_prefix}budget:consumer:app:daily:tokens:2030-01-15";
         var expected = new DateTimeOffset(2030, 1, 16, 1, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         Assert.Equal(expected, (long)await redis.GetDatabase().ExecuteAsync("PEXPIRETIME", hash));
         Assert.Equal(expected, (long)await redis.GetDatabase().ExecuteAsync("PEXPIRETIME", hash + ":holds"));
-        await a.Store.SettleAsync(last, 0m, 1, default);
-        Assert.NotNull((await a.Store.AdmitAsync(App, options, 0m, 1, default)).Blocking);
+        Assert.Equal(1, (long)await redis.GetDatabase().HashGetAsync(hash, "r:" + admission.SharedId));
+        await Store.SettleAsync(admission, 0m, 1, default);
+        Assert.False(await redis.GetDatabase().HashExistsAsync(hash, "r:" + admission.SharedId));
+    }
 
-        time.Advance(TimeSpan.FromDays(1));
-        var admission = await a.Store.AdmitAsync(App, options, 0m, 1, default);
-        Assert.Null(admission.Blocking);
-        await a.Store.SettleAsync(admission, 0m, 60, default);
-        var state = Assert.Single(a.Store.Describe());
-        Assert.Equal((60m, new DateTimeOffset(2030, 1, 16, 0, 0, 0, TimeSpan.Zero)), (state.Spent, state.PeriodStart));
-        Assert.Equal(50, Assert.Single(a.DrainAlerts()).ThresholdPercent);  // the new period's own alert
+    [Fact]
+    public async Task Admit_NoBudgetForTheConsumer_WritesNothingToRedis()
+    {
+        await Store.AdmitAsync(Other, Budgets(Tokens(100)), 1m, 100, default);
+        await Store.AdmitAsync(App, new BudgetsOptions(), 1m, 100, default);
+        await Store.SettleAsync(BudgetAdmission.None, 1m, 100, default);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.Shared);
+        Assert.Equal([_prefix + "budget:epoch"], redis.GetServers().Single().Keys(pattern: _prefix + "*").Select(k => k.ToString()));
     }
 
     [Fact]
     public async Task Admit_ReservationOfAnInstanceThatDied_IsDroppedOnceItsLifetimePassed()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
-        await using var dead = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time, reservationLifetime: TimeSpan.FromSeconds(1));
-        await using var live = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time, reservationLifetime: TimeSpan.FromSeconds(1));
+        var dead = await StartInstanceAsync(reservationLifetime: TimeSpan.FromSeconds(1));
+        var live = await StartInstanceAsync(reservationLifetime: TimeSpan.FromSeconds(1));
         var options = Budgets(Tokens(100));
 
         var abandoned = await dead.Store.AdmitAsync(App, options, 0m, 100, default);
         Assert.NotNull(abandoned.SharedId);
         Assert.NotNull((await live.Store.AdmitAsync(App, options, 0m, 1, default)).Blocking);
 
-        time.Advance(TimeSpan.FromMilliseconds(1001));
+        Time.Advance(TimeSpan.FromMilliseconds(1001));
         var admitted = await live.Store.AdmitAsync(App, options, 0m, 1, default);
-        Assert.Null(admitted.Blocking);
-        Assert.Equal(1m, Assert.Single(live.Store.Describe()).Reserved);
+        Assert.Null(admitted.Blocking);  // so the 100 are no longer reserved
 
         // A settle that arrives after its reservation was dropped adds its spend and releases nothing twice.
         await dead.Store.SettleAsync(abandoned, 0m, 50, default);
@@ -188,18 +142,15 @@ public sealed class RedisBudgetStoreTests
     [Fact]
     public async Task Seed_OnlyIfAbsent_TheFirstInstanceSeeds_LaterOnesKeepTheLiveSpend_AndFiredThresholdsStayFired()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
         var budget = Tokens(100, alerts: [50, 90]);
         var options = Budgets(budget);
-        await using var first = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
+        var first = _instance;
         await first.Store.SeedAsync([new BudgetSeed("consumer", "app", budget, 30, [50])], default);
-        Assert.Equal(30m, Assert.Single(first.Store.Describe()).Spent);
         await SpendAsync(first, options, 25);
         Assert.Empty(first.DrainAlerts());  // 50% fired before the restart
 
         // A later instance reads an older ledger figure; the live 55 stays.
-        await using var later = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
+        var later = await StartInstanceAsync();
         await later.Store.SeedAsync([new BudgetSeed("consumer", "app", budget, 30, [])], default);
         Assert.Equal(55m, Assert.Single(later.Store.Describe()).Spent);
         await SpendAsync(later, options, 40);
@@ -208,30 +159,12 @@ public sealed class RedisBudgetStoreTests
     }
 
     [Fact]
-    public async Task Admit_NoBudgetForTheConsumer_AnswersWithoutTouchingRedis()
-    {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time);
-        Assert.Same(BudgetAdmission.None, await a.Store.AdmitAsync(Other, Budgets(Tokens(100)), 1m, 100, default));
-        Assert.Same(BudgetAdmission.None, await a.Store.AdmitAsync(Other, new BudgetsOptions(), 1m, 100, default));
-        await a.Store.SettleAsync(BudgetAdmission.None, 1m, 100, default);
-
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.Shared);
-        var server = redis.GetServers().Single();
-        Assert.Equal([prefix + "budget:epoch"], server.Keys(pattern: prefix + "*").Select(k => k.ToString()));
-        Assert.Empty(a.Store.Describe());
-    }
-
-    [Fact]
     public async Task Admit_RedisUnreachable_AdmitsAgainstThisInstancesShareOfWhatIsLeft_AndTheSpendReachesRedisAfterwards()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
         var shared = TestRedis.Shared.Split(':');
         await using var link = new TcpForwarder(new IPEndPoint(IPAddress.Parse(shared[0]), int.Parse(shared[1], System.Globalization.CultureInfo.InvariantCulture)));
-        await using var cut = await RedisBudgetInstance.StartAsync($"127.0.0.1:{link.Port}", prefix, time, instances: 2);
-        await using var other = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time, instances: 2);
+        var cut = await StartInstanceAsync($"127.0.0.1:{link.Port}", instances: 2);
+        var other = await StartInstanceAsync(instances: 2);
         var options = Budgets(Tokens(100));
         await SpendAsync(cut, options, 40);
 
@@ -266,20 +199,14 @@ public sealed class RedisBudgetStoreTests
     [Fact]
     public async Task Admit_RedisLostItsData_AdmitsLocallyAndAsksForASeeding_ThenSharesAgainFromTheSeededSpend()
     {
-        var time = new FakeTimeProvider(Start);
-        var prefix = Prefix();
         var budget = Tokens(100);
         var options = Budgets(budget);
-        await using var a = await RedisBudgetInstance.StartAsync(TestRedis.Shared, prefix, time, instances: 2);
+        var a = await StartInstanceAsync(instances: 2);
         var asked = 0;
         a.Store.SeedNeeded += () => Interlocked.Increment(ref asked);
         await SpendAsync(a, options, 40);
 
-        // As after a restart without persistence.
-        await using (var redis = await ConnectionMultiplexer.ConnectAsync(TestRedis.Shared))
-        {
-            foreach (var key in redis.GetServers().Single().Keys(pattern: prefix + "*").ToList()) await redis.GetDatabase().KeyDeleteAsync(key);
-        }
+        await RedisStateInstance.ForgetAsync(_prefix);
 
         var local = await a.Store.AdmitAsync(App, options, 0m, 5, default);
         Assert.Null(local.SharedId);
