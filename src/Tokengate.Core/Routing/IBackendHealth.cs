@@ -19,7 +19,10 @@ internal interface IBackendHealth : IBackendAvailability
     /// <summary>The backend answered (any status that is not a backend fault): a good sample, and an open or half-open circuit closes.</summary>
     void ReportSuccess(Backend backend);
 
-    /// <summary>The backend said 429: it rests until <paramref name="until"/>; the circuit is not affected.</summary>
+    /// <summary>
+    /// The backend said 429: it rests until <paramref name="until"/>, as throttled. It is alive, so an open or half-open
+    /// circuit closes; a 429 is no sample for the breaker's failure ratio.
+    /// </summary>
     void ReportThrottled(Backend backend, DateTimeOffset until);
 
     /// <summary>
