@@ -89,44 +89,14 @@ internal static class OperationRegistry
         Upstream = new("openai/v1/responses/input_tokens", AzureDeploymentInPath: false, "responses/input_tokens"),
     };
 
-    public static readonly OperationDescriptor ModelsList = new()
-    {
-        Name = "models.list",
-        Scope = ScopeOperations.None,
-        TelemetryName = "models.list",
-        AzureName = "models",
-        Routes = [new(RouteFamily.AzureClassic, Get, "/openai/models"), new(RouteFamily.AzureV1, Get, "/openai/v1/models"), new(RouteFamily.OpenAI, Get, "/v1/models")],
-        Body = BodyKind.None,
-        Deployment = DeploymentSource.None,
-        Metered = false,
-        Answer = ModelDiscovery.ListAsync,
-    };
+    public static readonly OperationDescriptor ModelsList = Answered("models.list", "models", ModelDiscovery.ListAsync,
+        new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models"));
 
-    public static readonly OperationDescriptor ModelsGet = new()
-    {
-        Name = "models.get",
-        Scope = ScopeOperations.None,
-        TelemetryName = "models.get",
-        AzureName = "models",
-        Routes = [new(RouteFamily.AzureClassic, Get, "/openai/models/{id}"), new(RouteFamily.AzureV1, Get, "/openai/v1/models/{id}"), new(RouteFamily.OpenAI, Get, "/v1/models/{id}")],
-        Body = BodyKind.None,
-        Deployment = DeploymentSource.None,
-        Metered = false,
-        Answer = ModelDiscovery.GetModelAsync,
-    };
+    public static readonly OperationDescriptor ModelsGet = Answered("models.get", "models", ModelDiscovery.GetModelAsync,
+        new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models/{id}"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models/{id}"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models/{id}"));
 
-    public static readonly OperationDescriptor DeploymentsGet = new()
-    {
-        Name = "deployments.get",
-        Scope = ScopeOperations.None,
-        TelemetryName = "deployments.get",
-        AzureName = "deployments",
-        Routes = [new(RouteFamily.AzureClassic, Get, "/openai/deployments/{deployment}")],
-        Body = BodyKind.None,
-        Deployment = DeploymentSource.None,
-        Metered = false,
-        Answer = ModelDiscovery.GetDeploymentAsync,
-    };
+    public static readonly OperationDescriptor DeploymentsGet = Answered("deployments.get", "deployments", ModelDiscovery.GetDeploymentAsync,
+        new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/deployments/{deployment}"));
 
     /// <summary>
     /// Any other call under a deployment (images, audio, and whatever Azure adds): authenticated, authorised (it needs
@@ -167,6 +137,20 @@ internal static class OperationRegistry
         new(RouteFamily.AzureV1, method, $"/openai/v1/{path}"),
         new(RouteFamily.OpenAI, method, $"/v1/{path}"),
     ];
+
+    /// <summary>An operation the gateway answers itself: no body, no deployment to forward to, nothing to meter, any consumer.</summary>
+    private static OperationDescriptor Answered(string name, string azureName, Microsoft.AspNetCore.Http.RequestDelegate answer, params OperationRoute[] routes) => new()
+    {
+        Name = name,
+        Scope = ScopeOperations.None,
+        TelemetryName = name,
+        AzureName = azureName,
+        Routes = routes,
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = answer,
+    };
 
     /// <summary>A lifecycle call on a stored response: no body to meter, only its owner, only on its backend.</summary>
     private static OperationDescriptor Stored(string name, string method, string path) => new()
