@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Tokengate.Affinity;
 using Tokengate.Hosting;
 using Tokengate.Limits;
+using Tokengate.Media;
 using Tokengate.Routing;
 using Tokengate.Tokens;
 
@@ -31,7 +32,7 @@ internal sealed partial class SettleStep(
         if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
             await RecordChainAsync(feature, usage).ConfigureAwait(false);
         var model = feature.Outcome.Backend?.Model ?? feature.Pool?.Backends[0].Model;
-        var cost = PriceTable.For(model, feature.Snapshot.Options.Accounting).Cost(usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens);
+        var cost = PriceTable.For(feature.Pool?.Name, model, feature.Snapshot.Options.Accounting).Cost(usage);
 
         if (admission is not null)
         {
@@ -64,7 +65,11 @@ internal sealed partial class SettleStep(
             feature.Parsed.Stream,
             usage.Source,
             Operation: feature.Route.Operation,
-            Rejected: feature.Route.Operation.Metered && admission is null && status == StatusCodes.Status429TooManyRequests);
+            Rejected: feature.Route.Operation.Metered && admission is null && status == StatusCodes.Status429TooManyRequests)
+        {
+            Media = usage.Media,
+            OperationName = feature.Route.Operation.Name,
+        };
         try
         {
             await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);
@@ -107,15 +112,26 @@ internal sealed partial class SettleStep(
         // A background response reports its usage when it finishes, through a later call (above).
         if (operation.Affinity == Operations.AffinityRole.Creates && feature.Parsed.Background) return default;
         if (feature.Outcome.ResponseStartTimestamp == 0) return default;
-        if (feature.Outcome.ReportedUsage is { } reported) return reported;
-        if (feature.Outcome.StreamTap?.Usage is { } streamed) return streamed;
+        if (feature.Outcome.ReportedUsage is { } reported) return Completed(operation, feature, reported);
+        if (feature.Outcome.StreamTap?.Usage is { } streamed) return Completed(operation, feature, streamed);
         if (status >= 400 || admission is null) return default;
+        if (operation.Measures != Operations.MeasuredUsage.None) return MediaRequests.Measure(feature, null);
 
         // A model answered but said nothing about usage (a stream cut before its usage chunk, or an unreadable body):
         // count the prompt and whatever completion text reached the consumer.
         var prompt = admission.Prompt.Exact ? admission.Prompt.Tokens : counter.Count(feature, admission.Profile);
         var completion = feature.Outcome.StreamTap is { } tap ? counter.CountText(tap.CompletionText, admission.Profile.Encoding) : 0;
         return new UsageCounts(prompt, 0, completion, UsageSource.Counted);
+    }
+
+    /// <summary>
+    /// A media model's report, completed: images the answer listed without usage (dall-e-3) are measured; a token
+    /// report keeps its tokens and gains the images' count, size and quality.
+    /// </summary>
+    private static UsageCounts Completed(Operations.OperationDescriptor operation, GatewayRequestFeature feature, UsageCounts usage)
+    {
+        if (operation.Measures == Operations.MeasuredUsage.None) return usage;
+        return usage.Source == UsageSource.Measured ? MediaRequests.Measure(feature, usage) : MediaRequests.WithRequestedImages(feature, usage);
     }
 
     [LoggerMessage(1, LogLevel.Error, "A request of {Consumer} finished after the usage ledger closed; its record is lost")]

@@ -17,4 +17,13 @@ public enum UsageGrouping
 
     /// <summary>Per backend deployment.</summary>
     Backend,
+
+    /// <summary>Per operation (<c>chat.completions</c>, <c>images.generations</c>, <c>realtime</c>, ...).</summary>
+    Operation,
+
+    /// <summary>
+    /// Per modality: one row each for text, audio and image, with that modality's input and output tokens and its
+    /// units (images; audio seconds and speech characters). Cost is not split by modality: it is 0 on these rows.
+    /// </summary>
+    Modality,
 }

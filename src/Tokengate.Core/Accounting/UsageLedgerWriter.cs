@@ -24,7 +24,7 @@ internal sealed partial class UsageLedgerWriter(
     UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, GatewayMetrics gatewayMetrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     : QueueDrainingWriter
 {
-    private const int Columns = 17;
+    private const int Columns = 25;
     private static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(1);
     private DateTimeOffset _nextAttempt;
 
@@ -121,7 +121,8 @@ internal sealed partial class UsageLedgerWriter(
 
     private const string InsertColumns = """
         INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
-            completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id) VALUES
+            completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id,
+            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters) VALUES
         """;
 
     internal Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) =>
@@ -134,6 +135,8 @@ internal sealed partial class UsageLedgerWriter(
         DbTimestamps.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
         r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
         r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
+        r.OperationName, r.Media.AudioInputTokens, r.Media.ImageInputTokens, r.Media.AudioOutputTokens, r.Media.ImageOutputTokens,
+        (long)r.Media.Images, UsageTime.ToMilliseconds(r.Media.AudioSeconds), r.Media.Characters,
     ];
 
     /// <summary>
@@ -154,10 +157,22 @@ internal sealed partial class UsageLedgerWriter(
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>PostgreSQL: one multi-row statement per batch, a single round trip.</summary>
+    /// <summary>PostgreSQL: one multi-row statement per batch (per slice of it within the protocol's 65,535 parameters), a single round trip each.</summary>
     private async Task WriteMultiRowAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
+        const int MaxRows = ushort.MaxValue / Columns;
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (batch.Count <= MaxRows)
+        {
+            await WriteRowsAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        for (var start = 0; start < batch.Count; start += MaxRows)
+            await WriteRowsAsync(connection, batch.Skip(start).Take(MaxRows).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteRowsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         var sql = new StringBuilder(InsertColumns);
         for (var i = 0; i < batch.Count; i++)

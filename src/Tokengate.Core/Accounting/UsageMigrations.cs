@@ -42,6 +42,19 @@ internal sealed class UsageMigrations : IMigrationSource
         CREATE UNIQUE INDEX ix_usage_ledger_record_id ON usage_ledger (record_id);
         """;
 
+    // What media requests used beyond text: tokens by modality (within the totals), images, audio in milliseconds
+    // (an integer, so sums are exact), characters; and the operation, so reports can group by it.
+    private const string Media = """
+        ALTER TABLE usage_ledger ADD COLUMN operation TEXT NULL;
+        ALTER TABLE usage_ledger ADD COLUMN audio_input_tokens BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_ledger ADD COLUMN image_input_tokens BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_ledger ADD COLUMN audio_output_tokens BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_ledger ADD COLUMN image_output_tokens BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_ledger ADD COLUMN images BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_ledger ADD COLUMN audio_ms BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE usage_ledger ADD COLUMN characters BIGINT NOT NULL DEFAULT 0;
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -51,5 +64,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0401_usage_ledger_record_id",
             Sqlite: RecordId,
             PostgreSql: RecordId),
+        new("0402_usage_ledger_media",
+            Sqlite: Media,
+            PostgreSql: Media),
     ];
 }

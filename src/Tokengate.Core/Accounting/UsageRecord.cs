@@ -32,6 +32,12 @@ internal sealed record UsageRecord(
     [property: JsonIgnore] OperationDescriptor? Operation = null,
     bool Rejected = false)
 {
+    /// <summary>Audio and image tokens within the totals, and the images, seconds and characters billed.</summary>
+    public MediaUsage Media { get; init; }
+
+    /// <summary>The operation's name (<c>chat.completions</c>, <c>audio.speech</c>, ...); kept in the ledger and the spool.</summary>
+    public string? OperationName { get; init; }
+
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 }

@@ -2,7 +2,7 @@ using Tokengate.Storage;
 
 namespace Tokengate.Accounting;
 
-/// <summary>Sums of the usage ledger by consumer, group, deployment, model or backend, per hour, day, month or in total.</summary>
+/// <summary>Sums of the usage ledger by consumer, group, deployment, model, backend, operation or modality, per hour, day, month or in total.</summary>
 internal static class UsageReport
 {
     public static async Task<IReadOnlyList<UsageRow>> QueryAsync(IDatabase database, UsageQuery query, CancellationToken cancellationToken)
@@ -14,6 +14,8 @@ internal static class UsageReport
             UsageGrouping.Deployment => "deployment",
             UsageGrouping.Model => "model",
             UsageGrouping.Backend => "backend",
+            UsageGrouping.Operation => "operation",
+            UsageGrouping.Modality => "NULL",
             _ => "consumer",
         };
         var period = query.Period switch
@@ -41,7 +43,12 @@ internal static class UsageReport
         Filter("model = @model", "@model", query.Model);
         command.CommandText = $"""
             SELECT {key}, {period}, COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(cached_tokens), 0),
-                   COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_nanousd), 0)
+                   COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_nanousd), 0),
+                   COALESCE(SUM(audio_input_tokens), 0), COALESCE(SUM(image_input_tokens), 0), COALESCE(SUM(audio_output_tokens), 0),
+                   COALESCE(SUM(image_output_tokens), 0), COALESCE(SUM(images), 0), COALESCE(SUM(audio_ms), 0), COALESCE(SUM(characters), 0),
+                   COUNT(CASE WHEN prompt_tokens > audio_input_tokens + image_input_tokens OR completion_tokens > audio_output_tokens + image_output_tokens THEN 1 END),
+                   COUNT(CASE WHEN audio_input_tokens > 0 OR audio_output_tokens > 0 OR audio_ms > 0 OR characters > 0 THEN 1 END),
+                   COUNT(CASE WHEN image_input_tokens > 0 OR image_output_tokens > 0 OR images > 0 THEN 1 END)
             FROM usage_ledger
             {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
             GROUP BY {key}, {period}
@@ -52,12 +59,38 @@ internal static class UsageReport
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new UsageRow(
+            var row = new UsageRow(
                 reader.IsDBNull(0) ? null : reader.GetString(0),
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-                UsageTime.FromNanoUsd(reader.GetInt64(6))));
+                UsageTime.FromNanoUsd(reader.GetInt64(6)))
+            {
+                AudioInputTokens = reader.GetInt64(7),
+                ImageInputTokens = reader.GetInt64(8),
+                AudioOutputTokens = reader.GetInt64(9),
+                ImageOutputTokens = reader.GetInt64(10),
+                Images = reader.GetInt64(11),
+                AudioSeconds = reader.GetInt64(12) / 1000.0,
+                Characters = reader.GetInt64(13),
+            };
+            if (query.By == UsageGrouping.Modality) rows.AddRange(ByModality(row, reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)));
+            else rows.Add(row);
         }
         return rows;
+    }
+
+    /// <summary>One period's totals as a row per modality (cost is not split by modality).</summary>
+    private static IEnumerable<UsageRow> ByModality(UsageRow all, long textRequests, long audioRequests, long imageRequests)
+    {
+        yield return new UsageRow("text", all.Period, textRequests,
+            all.PromptTokens - all.AudioInputTokens - all.ImageInputTokens, 0, all.CompletionTokens - all.AudioOutputTokens - all.ImageOutputTokens, 0);
+        yield return new UsageRow("audio", all.Period, audioRequests, all.AudioInputTokens, 0, all.AudioOutputTokens, 0)
+        {
+            AudioInputTokens = all.AudioInputTokens, AudioOutputTokens = all.AudioOutputTokens, AudioSeconds = all.AudioSeconds, Characters = all.Characters,
+        };
+        yield return new UsageRow("image", all.Period, imageRequests, all.ImageInputTokens, 0, all.ImageOutputTokens, 0)
+        {
+            ImageInputTokens = all.ImageInputTokens, ImageOutputTokens = all.ImageOutputTokens, Images = all.Images,
+        };
     }
 }

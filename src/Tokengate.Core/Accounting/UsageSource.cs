@@ -11,4 +11,10 @@ internal enum UsageSource
 
     /// <summary>Counted by the gateway: the prompt, plus the completion text delivered before a stream broke.</summary>
     Counted,
+
+    /// <summary>
+    /// Measured by the gateway where the backend reports no usage: the images in the answer, the audio's duration from
+    /// its container header, the characters of speech input.
+    /// </summary>
+    Measured,
 }

@@ -10,4 +10,7 @@ internal static class UsageTime
     public static long ToNanoUsd(decimal usd) => (long)Math.Round(usd * NanosPerDollar, MidpointRounding.AwayFromZero);
 
     public static decimal FromNanoUsd(long nanos) => nanos / NanosPerDollar;
+
+    /// <summary>Seconds of audio as whole milliseconds (rounded), the ledger's unit.</summary>
+    public static long ToMilliseconds(double seconds) => (long)Math.Round(seconds * 1000, MidpointRounding.AwayFromZero);
 }

@@ -28,6 +28,15 @@ public enum ScopeOperations
     /// <summary><c>responses</c>: the Responses API (create, and the lifecycle calls on the consumer's own responses).</summary>
     Responses = 64,
 
+    /// <summary><c>images</c>: image generation and edits.</summary>
+    Images = 128,
+
+    /// <summary><c>audio</c>: transcription, translation and speech.</summary>
+    Audio = 256,
+
+    /// <summary><c>realtime</c>: realtime sessions over WebSocket (and, where allowed, ephemeral client secrets).</summary>
+    Realtime = 512,
+
     /// <summary><c>*</c>: every operation, including pass-through of operations the gateway does not meter.</summary>
-    All = Chat | Completions | Embeddings | Files | Batch | FineTuning | Responses,
+    All = Chat | Completions | Embeddings | Files | Batch | FineTuning | Responses | Images | Audio | Realtime,
 }

@@ -54,4 +54,11 @@ public sealed class ForwardingOptions
 
     /// <summary>Largest request body accepted, in bytes. Default 16 MiB. Larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest multipart upload accepted (audio to transcribe, images to edit), in bytes. Default 25 MiB, the
+    /// service's own limit for audio files. Larger uploads get 413, refused from their <c>Content-Length</c> before any
+    /// byte is read, or as soon as a chunked upload passes the limit; the connection is then closed rather than drained.
+    /// </summary>
+    public long MaxUploadBytes { get; set; } = 25 * 1024 * 1024;
 }

@@ -45,6 +45,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             errors.Add($"{P}:BreakerFailureRatio: must be between 0.01 and 1 (was {f.BreakerFailureRatio.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
         if (f.BreakerMinimumThroughput < 1) errors.Add($"{P}:BreakerMinimumThroughput: must be at least 1 (was {f.BreakerMinimumThroughput}).");
         if (f.MaxRequestBodyBytes is < 1024 or > 1L << 30) errors.Add($"{P}:MaxRequestBodyBytes: must be between 1024 and 1073741824 (was {f.MaxRequestBodyBytes}).");
+        if (f.MaxUploadBytes is < 1024 or > 1L << 30) errors.Add($"{P}:MaxUploadBytes: must be between 1024 and 1073741824 (was {f.MaxUploadBytes}).");
     }
 
     private void ValidatePools(GatewayOptions options, List<string> errors)

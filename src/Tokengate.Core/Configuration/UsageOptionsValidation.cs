@@ -35,7 +35,9 @@ internal static class UsageOptionsValidation
             errors.Add($"{Root}:Accounting:LedgerRetention: must be 00:00:00 (keep forever) or at least 1.00:00:00 (was {a.LedgerRetention}).");
         foreach (var (model, price) in a.Prices)
         {
-            if (price.Input < 0 || price.Output < 0 || price.CachedInput < 0)
+            decimal?[] all = [price.Input, price.CachedInput, price.Output, price.AudioInput, price.CachedAudioInput, price.AudioOutput,
+                price.ImageInput, price.CachedImageInput, price.ImageOutput, price.PerMinute, price.PerMillionCharacters];
+            if (all.Any(p => p < 0) || price.PerImage.Values.Any(p => p < 0))
                 errors.Add($"{Root}:Accounting:Prices:{model}: prices must not be negative.");
         }
 

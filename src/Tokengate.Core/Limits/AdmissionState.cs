@@ -17,8 +17,8 @@ internal sealed class AdmissionState(ModelProfile profile, PromptEstimate prompt
     public int Choices { get; } = choices;
 
     /// <summary>
-    /// Input the service bills that the request does not carry: the stored chain a Responses request continues
-    /// (<c>previous_response_id</c>), as recorded when that response settled.
+    /// Input the service bills that the request does not carry as text: the stored chain a Responses request
+    /// continues (<c>previous_response_id</c>), as recorded when that response settled, and the audio tokens of an upload.
     /// </summary>
     public long ContinuedTokens { get; init; }
 

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Tokengate.Accounting;
 using Tokengate.Configuration;
 using Tokengate.Hosting;
+using Tokengate.Media;
+using Tokengate.Operations;
 using Tokengate.OpenAI;
 using Tokengate.Proxy;
 using Tokengate.Tokens;
@@ -69,9 +71,12 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
                 edits.Add(new BodyEdit(feature.Parsed.InsertAt, 0, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"\"{rewriteField}\":{maxOutput},"))));
         }
 
+        // Images and audio: what the model may produce, and the audio it is sent, in tokens and billed units.
+        var media = operation.Usage == UsageShape.Media ? MediaRequests.Estimate(feature) : default;
+        if (!generates) maxOutput = (int)Math.Min(int.MaxValue, media.OutputTokens);
         var admission = new AdmissionState(profile, counter.Estimate(feature, profile, options.Tokens), maxOutput, generates ? Math.Max(1, feature.Parsed.N) : 1)
         {
-            ContinuedTokens = feature.ContinuedChainTokens,
+            ContinuedTokens = feature.ContinuedChainTokens + media.InputTokens,
         };
 
         // The context window: an estimate over it is checked exactly, counting only as far as the window.
@@ -89,9 +94,9 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         }
 
         // Budgets, then the rate limits (a budget that throttles adds its own scope).
-        var price = PriceTable.For(model, options.Accounting);
-        admission.Budget = await budgets.AdmitAsync(consumer, options.Budgets, price.Cost(admission.Prompt.Tokens + admission.ContinuedTokens, 0, (long)maxOutput * admission.Choices),
-            admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
+        var price = PriceTable.For(pool.Name, model, options.Accounting);
+        var estimate = new UsageCounts(admission.Prompt.Tokens + admission.ContinuedTokens, 0, (long)maxOutput * admission.Choices, UsageSource.None) { Media = media.Units };
+        admission.Budget = await budgets.AdmitAsync(consumer, options.Budgets, price.Cost(estimate), admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
         if (admission.Budget.Blocking is { } spent)
         {
             var resets = admission.Budget.ResetsAt;

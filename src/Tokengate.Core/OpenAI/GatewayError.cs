@@ -28,7 +28,12 @@ internal sealed record GatewayError(int Status, string Code, string Message, str
     public static GatewayError MissingModel { get; } = new(400, "missing_model",
         "The request body must name the deployment in 'model'.", "invalid_request_error", "model");
 
-    public static GatewayError InvalidBody(string message) => new(400, "invalid_request_error", message, "invalid_request_error");
+    /// <summary>A realtime session's URL without the query parameter that names its deployment.</summary>
+    public static GatewayError MissingQueryDeployment(string parameter) => new(400, "missing_model",
+        $"The query must name the deployment in '{parameter}'.", "invalid_request_error", parameter);
+
+    public static GatewayError InvalidBody(string message, string? param = null) => new(400, "invalid_request_error", message, "invalid_request_error", param);
+
 
     /// <summary>An operation none of a deployment's backends has (an Azure-only route on OpenAI-protocol backends).</summary>
     public static GatewayError OperationNotServed(string operation, string deployment) => new(400, "OperationNotSupported",

@@ -31,19 +31,16 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
     private static async Task<bool> ReadBodyAsync(HttpContext context, GatewayRequestFeature feature)
     {
         var request = context.Request;
-        var limit = feature.Snapshot.Forwarding.MaxRequestBodyBytes;
-        if (request.ContentLength > limit)
+        var forwarding = feature.Snapshot.Forwarding;
+        var limit = feature.Route.Operation.Body == BodyKind.Multipart ? forwarding.MaxUploadBytes : forwarding.MaxRequestBodyBytes;
+        if (request.ContentLength > limit || !(await ReadPooledAsync(request, limit, context.RequestAborted).ConfigureAwait(false) is { Buffer: { } buffer } read))
         {
+            // The rest of an oversized body is never read: the connection closes after the answer instead of draining it.
+            context.Response.Headers.Connection = "close";
             await GatewayError.BodyTooLarge(limit).WriteAsync(context).ConfigureAwait(false);
             return false;
         }
-
-        var (buffer, length) = await ReadPooledAsync(request, limit, context.RequestAborted).ConfigureAwait(false);
-        if (buffer is null)
-        {
-            await GatewayError.BodyTooLarge(limit).WriteAsync(context).ConfigureAwait(false);
-            return false;
-        }
+        var length = read.Length;
         feature.SetBody(buffer, length);
         return true;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Tokengate.Affinity;
 using Tokengate.Hosting;
+using Tokengate.Media;
 using Tokengate.Operations;
 using Tokengate.Routing;
 
@@ -31,6 +32,10 @@ internal sealed class ParseStep(ResponseAffinity affinity)
         {
             if (!RequestBodyParser.TryParse(feature.Body.Span, out feature.Parsed, out var error)) return GatewayError.InvalidBody(error!);
         }
+        else if (operation.Body == BodyKind.Multipart)
+        {
+            if (MediaRequests.ReadForm(feature) is { } refused) return refused;
+        }
         else
         {
             // A stored response's stream is resumed with GET ...?stream=true.
@@ -43,6 +48,12 @@ internal sealed class ParseStep(ResponseAffinity affinity)
         ReadOnlySpan<char> deployment;
         if (operation.Deployment == DeploymentSource.PathOrModel && route.Family == RouteFamily.AzureClassic)
             deployment = (request.RouteValues["deployment"] as string).AsSpan();
+        else if (operation.Deployment == DeploymentSource.Query)
+        {
+            var parameter = route.Family == RouteFamily.AzureClassic ? "deployment" : "model";
+            deployment = request.Query[parameter].ToString();
+            if (deployment.IsEmpty) return GatewayError.MissingQueryDeployment(parameter);
+        }
         else if (feature.Parsed.Model is { Length: > 0 } model)
             deployment = model;
         else

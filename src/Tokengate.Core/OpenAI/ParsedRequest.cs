@@ -32,6 +32,15 @@ internal struct ParsedRequest
     /// <summary>Responses: run as a background job.</summary>
     public bool Background;
 
+    /// <summary>Images: the <c>size</c> and <c>quality</c> asked for (prices per image depend on them).</summary>
+    public string? ImageSize;
+    public string? ImageQuality;
+
+    /// <summary>Audio uploads: the file part's name and where its bytes lie in the body.</summary>
+    public string? FileName;
+    public int FileStart;
+    public int FileLength;
+
     /// <summary>Just after the top-level <c>{</c>: where the gateway inserts a member the body lacks.</summary>
     public int InsertAt;
 

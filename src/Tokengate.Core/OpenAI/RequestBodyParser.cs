@@ -129,6 +129,15 @@ internal static class RequestBodyParser
                     reader.Skip();
                     request.ToolsLength = (int)reader.BytesConsumed - request.ToolsStart;
                 }
+                else if (reader.ValueTextEquals("size"u8) || reader.ValueTextEquals("quality"u8))
+                {
+                    var isSize = reader.ValueTextEquals("size"u8);
+                    reader.Read();
+                    var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null)) throw InvalidType(isSize ? "size" : "quality", "a string");
+                    if (isSize) request.ImageSize = value;
+                    else request.ImageQuality = value;
+                }
                 else if (reader.ValueTextEquals("n"u8))
                 {
                     reader.Read();

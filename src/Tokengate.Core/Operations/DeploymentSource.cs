@@ -12,6 +12,9 @@ internal enum DeploymentSource
     /// <summary>A stored object's record (<c>{id}</c> in the route): its pool and the backend that holds it.</summary>
     StoredId,
 
+    /// <summary>The query string: <c>deployment</c> on classic routes, <c>model</c> on the others (realtime sessions).</summary>
+    Query,
+
     /// <summary>No deployment: the gateway answers itself (model discovery).</summary>
     None,
 }

@@ -44,6 +44,12 @@ internal sealed class OperationDescriptor
 
     public AffinityRole Affinity { get; init; } = AffinityRole.None;
 
+    /// <summary>What the gateway measures when the model reports no usage (dall-e-3 images, whisper text formats, tts-1 characters).</summary>
+    public MeasuredUsage Measures { get; init; } = MeasuredUsage.None;
+
+    /// <summary>A WebSocket session (realtime) rather than a request and its response.</summary>
+    public bool WebSocket { get; init; }
+
     /// <summary>The gateway's own answer, for operations never forwarded (model discovery); null for the others.</summary>
     public Microsoft.AspNetCore.Http.RequestDelegate? Answer { get; init; }
 

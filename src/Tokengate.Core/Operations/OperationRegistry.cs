@@ -89,6 +89,73 @@ internal static class OperationRegistry
         Upstream = new("openai/v1/responses/input_tokens", AzureDeploymentInPath: false, "responses/input_tokens"),
     };
 
+    public static readonly OperationDescriptor ImagesGenerations = new()
+    {
+        Name = "images.generations",
+        Scope = ScopeOperations.Images,
+        TelemetryName = "image_generation",
+        AzureName = "imageGeneration",
+        Routes = ModelRoutes(Post, "images/generations"),
+        Prompt = PromptShape.Inputs,
+        Usage = UsageShape.Media,
+        Measures = MeasuredUsage.Images,
+        Upstream = new("images/generations", AzureDeploymentInPath: true, "images/generations"),
+    };
+
+    public static readonly OperationDescriptor ImagesEdits = new()
+    {
+        Name = "images.edits",
+        Scope = ScopeOperations.Images,
+        TelemetryName = "image_edit",
+        AzureName = "imageEdit",
+        Routes = ModelRoutes(Post, "images/edits"),
+        Body = BodyKind.Multipart,
+        Prompt = PromptShape.FormText,
+        Usage = UsageShape.Media,
+        Measures = MeasuredUsage.Images,
+        Upstream = new("images/edits", AzureDeploymentInPath: true, "images/edits"),
+    };
+
+    public static readonly OperationDescriptor AudioTranscriptions = Transcribing("audio.transcriptions", "transcription", "audio/transcriptions");
+
+    public static readonly OperationDescriptor AudioTranslations = Transcribing("audio.translations", "translation", "audio/translations");
+
+    public static readonly OperationDescriptor AudioSpeech = new()
+    {
+        Name = "audio.speech",
+        Scope = ScopeOperations.Audio,
+        TelemetryName = "speech",
+        AzureName = "speech",
+        Routes = ModelRoutes(Post, "audio/speech"),
+        Prompt = PromptShape.Inputs,
+        Usage = UsageShape.Media,
+        Measures = MeasuredUsage.Characters,
+        Upstream = new("audio/speech", AzureDeploymentInPath: true, "audio/speech"),
+    };
+
+    /// <summary>
+    /// A realtime session over WebSocket: the deployment in the query (<c>deployment</c> on the preview route,
+    /// <c>model</c> on v1), relayed frame by frame, metered by its server events as the session goes.
+    /// </summary>
+    public static readonly OperationDescriptor Realtime = new()
+    {
+        Name = "realtime",
+        Scope = ScopeOperations.Realtime,
+        TelemetryName = "realtime",
+        AzureName = "realtime",
+        Routes =
+        [
+            new(RouteFamily.AzureClassic, Get, "/openai/realtime"),
+            new(RouteFamily.AzureV1, Get, "/openai/v1/realtime"),
+            new(RouteFamily.OpenAI, Get, "/v1/realtime"),
+        ],
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.Query,
+        Usage = UsageShape.Realtime,
+        WebSocket = true,
+        Upstream = new("openai/v1/realtime", AzureDeploymentInPath: false, "realtime"),
+    };
+
     public static readonly OperationDescriptor ModelsList = Answered("models.list", "models", ModelDiscovery.ListAsync,
         new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models"));
 
@@ -99,7 +166,7 @@ internal static class OperationRegistry
         new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/deployments/{deployment}"));
 
     /// <summary>
-    /// Any other call under a deployment (images, audio, and whatever Azure adds): authenticated, authorised (it needs
+    /// Any other call under a deployment (whatever Azure adds before the gateway knows it): authenticated, authorised (it needs
     /// the <c>*</c> scope, since the gateway cannot tell what it does), logged and forwarded as it is, not metered.
     /// </summary>
     public static readonly OperationDescriptor DeploymentPassThrough = new()
@@ -119,6 +186,7 @@ internal static class OperationRegistry
     [
         ChatCompletions, Completions, Embeddings,
         ResponsesCreate, ResponsesGet, ResponsesDelete, ResponsesCancel, ResponsesInputItems, ResponsesInputTokens,
+        ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime,
         ModelsList, ModelsGet, DeploymentsGet, DeploymentPassThrough,
     ];
 
@@ -137,6 +205,21 @@ internal static class OperationRegistry
         new(RouteFamily.AzureV1, method, $"/openai/v1/{path}"),
         new(RouteFamily.OpenAI, method, $"/v1/{path}"),
     ];
+
+    /// <summary>An upload of audio to turn into text: billed by tokens or, where the model reports none, by its measured duration.</summary>
+    private static OperationDescriptor Transcribing(string name, string telemetryName, string path) => new()
+    {
+        Name = name,
+        Scope = ScopeOperations.Audio,
+        TelemetryName = telemetryName,
+        AzureName = telemetryName,
+        Routes = ModelRoutes(Post, path),
+        Body = BodyKind.Multipart,
+        Prompt = PromptShape.FormText,
+        Usage = UsageShape.Media,
+        Measures = MeasuredUsage.AudioDuration,
+        Upstream = new(path, AzureDeploymentInPath: true, path),
+    };
 
     /// <summary>An operation the gateway answers itself: no body, no deployment to forward to, nothing to meter, any consumer.</summary>
     private static OperationDescriptor Answered(string name, string azureName, Microsoft.AspNetCore.Http.RequestDelegate answer, params OperationRoute[] routes) => new()

@@ -12,6 +12,9 @@ internal enum PromptShape
     /// <summary><c>prompt</c> or <c>input</c>: a string, strings, or token arrays.</summary>
     Inputs,
 
+    /// <summary>A form field's text (<c>prompt</c> of a multipart upload): plain UTF-8, not JSON.</summary>
+    FormText,
+
     /// <summary>Responses <c>input</c> (a string or items) plus <c>instructions</c>.</summary>
     ResponseItems,
 }

@@ -17,4 +17,15 @@ internal enum UsageShape
     /// terminal event (<c>response.completed</c>, <c>.incomplete</c>, <c>.failed</c>) and has no <c>[DONE]</c>.
     /// </summary>
     Responses,
+
+    /// <summary>
+    /// Images and audio: top-level <c>usage</c> (tokens by modality, or <c>{type: "duration", seconds}</c>) when the
+    /// model reports it, images counted in <c>data</c>; a stream carries usage in its terminal event
+    /// (<c>image_generation.completed</c>, <c>transcript.text.done</c>, <c>speech.audio.done</c>). Where the model
+    /// reports nothing, the gateway measures (<see cref="OperationDescriptor.Measures"/>).
+    /// </summary>
+    Media,
+
+    /// <summary>A realtime session: every <c>response.done</c> and input transcription event carries usage, settled as it comes.</summary>
+    Realtime,
 }

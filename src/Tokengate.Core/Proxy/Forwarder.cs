@@ -195,7 +195,8 @@ internal sealed partial class Forwarder(
         }
         else
         {
-            feature.Outcome.ReportedUsage = await ResponseRelay.RelayBodyAsync(sink, response, records ? RecordsFromBody(feature, backend) : null).ConfigureAwait(false);
+            feature.Outcome.ReportedUsage = await ResponseRelay.RelayBodyAsync(sink, response, records ? RecordsFromBody(feature, backend) : null,
+                countImages: operation.Measures == MeasuredUsage.Images).ConfigureAwait(false);
         }
     }
 

@@ -41,6 +41,14 @@ internal static class ResponseRelay
         }
     }
 
+    /// <summary>JSON or text (or no content type, read in case it is JSON): kept to read and log; audio and other bytes are not.</summary>
+    private static bool IsReadable(HttpResponseMessage upstream) => upstream.Content.Headers.ContentType?.MediaType switch
+    {
+        null => true,
+        var type => type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            || type.StartsWith("text/", StringComparison.OrdinalIgnoreCase),
+    };
+
     public static bool IsEventStream(HttpResponseMessage upstream) =>
         upstream.Content.Headers.ContentType?.MediaType is "text/event-stream";
 
@@ -50,12 +58,13 @@ internal static class ResponseRelay
     /// With <paramref name="beforeLastBytes"/>, the last chunk is held until it has seen the whole body: a consumer
     /// cannot act on what the body says (a new response's id) before the gateway has recorded it.
     /// </summary>
-    public static async Task<UsageCounts?> RelayBodyAsync(IResponseSink response, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null)
+    public static async Task<UsageCounts?> RelayBodyAsync(IResponseSink response, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null, bool countImages = false)
     {
         var aborted = response.Aborted;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var filled = 0;
-        var captured = true;
+        // Only JSON has usage to read: audio and other bytes go through the buffer as they come.
+        var captured = IsReadable(upstream);
         var held = (Start: 0, Length: 0);
         try
         {
@@ -100,7 +109,7 @@ internal static class ResponseRelay
                 if (held.Length > 0) await response.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
             }
             if (captured) response.Captured(buffer.AsSpan(0, filled));
-            return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), out var usage) ? usage : null;
+            return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), countImages, out var usage) ? usage : null;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {

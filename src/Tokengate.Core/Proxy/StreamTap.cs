@@ -35,6 +35,7 @@ internal abstract class StreamTap
     {
         UsageShape.Completions => new StreamUsageTap(stripUsageChunk),
         UsageShape.Responses => new ResponsesStreamTap(),
+        UsageShape.Media => new MediaStreamTap(),
         UsageShape.None => new PassThroughStreamTap(),
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Usage, "Unknown usage shape."),
     };

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Tokengate.Configuration;
 using Tokengate.Hosting;
+using Tokengate.Media;
 using Microsoft.AspNetCore.Http.Extensions;
 using Tokengate.Operations;
 using Tokengate.Routing;
@@ -48,6 +49,17 @@ internal static class UpstreamRequestFactory
         }
 
         if (operation.Body == BodyKind.None) return message;
+        if (operation.Body == BodyKind.Multipart)
+        {
+            // The form as it came, its model field naming this backend's deployment where the backend reads it there.
+            var boundary = MultipartForm.Boundary(consumer.ContentType)!;
+            var form = backend.TakesModelInBody(operation)
+                ? new ReadOnlyMemoryContent(MultipartForm.WithModel(feature.Body.Span, feature.Parsed, boundary, backend.Deployment))
+                : new ReadOnlyMemoryContent(feature.Body);
+            form.Headers.ContentType = MediaTypeHeaderValue.Parse(consumer.ContentType!);
+            message.Content = form;
+            return message;
+        }
         if (operation.Body == BodyKind.Raw)
         {
             // Bytes of the consumer's own content type (multipart, audio): forwarded as they came.

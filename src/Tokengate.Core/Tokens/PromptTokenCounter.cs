@@ -32,7 +32,11 @@ internal static class PromptTokenCounter
         var counter = new Counter(tokenizer, stopAbove);
         try
         {
-            if (!prompt.IsEmpty)
+            if (!prompt.IsEmpty && shape == PromptShape.FormText)
+            {
+                counter.RawJson(prompt, overhead: 0);  // plain UTF-8 text: encoded as it is
+            }
+            else if (!prompt.IsEmpty)
             {
                 var reader = new Utf8JsonReader(prompt);
                 reader.Read();

@@ -13,7 +13,7 @@ internal static class UsageCommand
     public static Command Create()
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "The gateway's data folder (holding tokengate.db).", DefaultValueFactory = _ => new DirectoryInfo("tokengate-data") };
-        var by = new Option<UsageGrouping>("--by") { Description = "Sum by consumer, group, deployment, model or backend.", DefaultValueFactory = _ => UsageGrouping.Consumer };
+        var by = new Option<UsageGrouping>("--by") { Description = "Sum by consumer, group, deployment, model, backend, operation or modality.", DefaultValueFactory = _ => UsageGrouping.Consumer };
         var period = new Option<UsagePeriod>("--period") { Description = "Buckets: total, hour, day or month (UTC).", DefaultValueFactory = _ => UsagePeriod.Total };
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only usage at or after this time (e.g. 2026-11-01)." };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only usage before this time." };
@@ -61,11 +61,18 @@ internal static class UsageCommand
     internal static string Render(IReadOnlyList<UsageRow> rows, UsageQuery query, string format)
     {
         var key = query.By.ToString().ToLowerInvariant();
-        string[] header = [key, "period", "requests", "prompt_tokens", "cached_tokens", "completion_tokens", "total_tokens", "cost_usd"];
+        // The media columns appear when any row has media usage (or rows are by modality).
+        var media = query.By == UsageGrouping.Modality || rows.Any(r => r.AudioInputTokens + r.ImageInputTokens + r.AudioOutputTokens + r.ImageOutputTokens + r.Images + r.Characters > 0 || r.AudioSeconds > 0);
+        string[] header = [key, "period", "requests", "prompt_tokens", "cached_tokens", "completion_tokens", "total_tokens", "cost_usd",
+            .. media ? new[] { "audio_in", "image_in", "audio_out", "image_out", "images", "audio_seconds", "characters" } : []];
         var lines = rows.Select(r => new[]
         {
             r.Key ?? "-", r.Period ?? "all", Num(r.Requests), Num(r.PromptTokens), Num(r.CachedTokens), Num(r.CompletionTokens), Num(r.TotalTokens),
             r.CostUsd.ToString("0.000000", CultureInfo.InvariantCulture),
+            .. media
+                ? new[] { Num(r.AudioInputTokens), Num(r.ImageInputTokens), Num(r.AudioOutputTokens), Num(r.ImageOutputTokens), Num(r.Images),
+                    r.AudioSeconds.ToString("0.###", CultureInfo.InvariantCulture), Num(r.Characters) }
+                : [],
         }).ToList();
 
         switch (format)
@@ -75,6 +82,8 @@ internal static class UsageCommand
                 {
                     [key] = r.Key, ["period"] = r.Period, ["requests"] = r.Requests, ["promptTokens"] = r.PromptTokens,
                     ["cachedTokens"] = r.CachedTokens, ["completionTokens"] = r.CompletionTokens, ["totalTokens"] = r.TotalTokens, ["costUsd"] = r.CostUsd,
+                    ["audioInputTokens"] = r.AudioInputTokens, ["imageInputTokens"] = r.ImageInputTokens, ["audioOutputTokens"] = r.AudioOutputTokens,
+                    ["imageOutputTokens"] = r.ImageOutputTokens, ["images"] = r.Images, ["audioSeconds"] = r.AudioSeconds, ["characters"] = r.Characters,
                 })) + Environment.NewLine;
             case "csv":
                 return string.Join(Environment.NewLine, new[] { header }.Concat(lines).Select(l => string.Join(',', l.Select(Csv)))) + Environment.NewLine;

@@ -30,7 +30,7 @@ public sealed class AccessOptionsValidationTests
         Assert.Equal(
         [
             "Tokengate:Access:Groups:team:Deployments: 'gpt-5' is not a pool name or alias (or '*').",
-            "Tokengate:Access:Groups:team:Operations: unknown operation 'speech' (known: chat, completions, embeddings, responses, files, batch, fine-tuning, *).",
+            "Tokengate:Access:Groups:team:Operations: unknown operation 'speech' (known: chat, completions, embeddings, responses, images, audio, realtime, files, batch, fine-tuning, *).",
             "Tokengate:Access:Consumers:app:Operations: name at least one operation (or '*') for the deployments given.",
         ], result.Failures);
     }

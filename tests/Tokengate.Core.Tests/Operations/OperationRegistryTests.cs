@@ -83,7 +83,16 @@ public class OperationRegistryTests
         {
             var routes = string.Join("<br>", operation.Routes.Select(r => $"`{r.Method} {r.Template}`{(r.Family == RouteFamily.AzureClassic ? " `?api-version=`" : "")}"));
             var scope = operation.Scope == ScopeOperations.None ? "any consumer (lists only what its scopes reach)" : $"`{ScopeOperationNames.NameOf(operation.Scope)}`";
-            var metered = operation.AnsweredByGateway ? "answered by the gateway" : operation.Metered ? "tokens" : "no (logged)";
+            var metered = operation.AnsweredByGateway ? "answered by the gateway"
+                : !operation.Metered ? "no (logged)"
+                : operation.Usage == UsageShape.Realtime ? "tokens by modality, each response as the session goes"
+                : operation.Measures switch
+                {
+                    MeasuredUsage.Images => "tokens by modality; else images by size and quality",
+                    MeasuredUsage.AudioDuration => "tokens by modality; else seconds of audio",
+                    MeasuredUsage.Characters => "tokens by modality; else characters",
+                    _ => "tokens",
+                };
             var affinity = operation.AnsweredByGateway ? "—" : operation.Affinity switch
             {
                 AffinityRole.Creates => "records the new id; `previous_response_id` pins",
