@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using Tokengate.Secrets;
 
 namespace Tokengate.Proxy;
@@ -52,6 +53,19 @@ internal sealed class ApiKeyBackendCredential : BackendCredential
         var key = keys.Keys[(int)keys.Active];
         Apply(request, key);
         request.Options.Set(AppliedKey, new Applied(this, key, keys.Active));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The active key on a WebSocket handshake. A handshake refused with 401 is not retried with the other key (the
+    /// socket builds its own request, which the retry handler cannot re-send); the session fails over instead.
+    /// </summary>
+    public override ValueTask ApplyAsync(ClientWebSocketOptions options, CancellationToken cancellationToken)
+    {
+        var keys = _keys;
+        var key = keys.Keys[(int)keys.Active];
+        if (key.Bearer is { } bearer) options.SetRequestHeader("Authorization", bearer.ToString());
+        else options.SetRequestHeader("api-key", key.Value);
         return ValueTask.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using Azure.Core;
 
 namespace Tokengate.Proxy;
@@ -14,12 +15,16 @@ internal sealed class EntraIdBackendCredential(TokenCredential credential, TimeP
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile CachedToken? _cached;
 
-    public override async ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public override async ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Headers.Authorization = (await TokenAsync(cancellationToken).ConfigureAwait(false)).Header;
+
+    public override async ValueTask ApplyAsync(ClientWebSocketOptions options, CancellationToken cancellationToken) =>
+        options.SetRequestHeader("Authorization", (await TokenAsync(cancellationToken).ConfigureAwait(false)).Header.ToString());
+
+    private ValueTask<CachedToken> TokenAsync(CancellationToken cancellationToken)
     {
         var token = _cached;
-        if (token is null || time.GetUtcNow() >= token.RefreshAt)
-            token = await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        request.Headers.Authorization = token.Header;
+        return token is null || time.GetUtcNow() >= token.RefreshAt ? new(RefreshAsync(cancellationToken)) : new(token);
     }
 
     public override string ToString() => "Entra ID token for https://cognitiveservices.azure.com";

@@ -7,5 +7,7 @@ internal sealed class NoBackendCredential : BackendCredential
 
     public override ValueTask ApplyAsync(HttpRequestMessage request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    public override ValueTask ApplyAsync(System.Net.WebSockets.ClientWebSocketOptions options, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public override string ToString() => "no credential";
 }

@@ -10,7 +10,7 @@ namespace Tokengate.Proxy;
 /// The one client every outbound call of the gateway goes through: no proxy discovery, no redirects, no cookies,
 /// no decompression (bytes are relayed as received), pooled connections that are recycled so DNS changes are
 /// followed, and the outbound host allowlist enforced twice: on every request, and again in the connect callback,
-/// which every new connection of the handler passes whatever sent the request.
+/// which every new connection of the handler passes whatever sent the request (WebSocket handshakes included).
 /// </summary>
 internal sealed partial class OutboundHttpClient : IDisposable
 {
@@ -51,6 +51,13 @@ internal sealed partial class OutboundHttpClient : IDisposable
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         _invoker.SendAsync(request, cancellationToken);
+
+    /// <summary>
+    /// Opens a WebSocket (a realtime session's upstream) over the same handler chain, so its handshake passes the
+    /// allowlist and the connect timeout as every other call does.
+    /// </summary>
+    public Task ConnectWebSocketAsync(System.Net.WebSockets.ClientWebSocket socket, Uri uri, CancellationToken cancellationToken) =>
+        socket.ConnectAsync(uri, _invoker, cancellationToken);
 
     /// <summary>An <see cref="HttpClient"/> over the same handler chain, for SDKs that bring their own pipeline (Key Vault).</summary>
     public HttpClient CreateHttpClient() => new(_handler, disposeHandler: false);
