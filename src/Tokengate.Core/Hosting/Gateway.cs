@@ -22,6 +22,7 @@ using Tokengate.Logging;
 using Tokengate.OpenAI;
 using Tokengate.Operations;
 using Tokengate.Proxy;
+using Tokengate.Realtime;
 using Tokengate.Secrets;
 using Tokengate.State;
 using Tokengate.Storage;
@@ -89,6 +90,7 @@ public static class Gateway
         services.AddGatewayTelemetry(configuration);
         services.AddRequestLogging(configuration);
         services.AddCapacityAlerts(configuration);
+        services.AddRealtime(configuration);
         return services;
     }
 
@@ -108,23 +110,47 @@ public static class Gateway
         answered.Run(context => context.Features.GetRequiredFeature<GatewayRequestFeature>().Route.Operation.Answer!(context));
         var answeredPipeline = answered.Build();
 
-        var app = endpoints.CreateApplicationBuilder();
-        app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
-        app.UseMiddleware<RequestTelemetryMiddleware>();  //    the request's span (attempts are its children)
-        app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
-        app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool (a stored id: its owner, pool and backend)
-        app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
-        app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
-        app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
-        app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
-        app.Run(context => forwarder.ForwardAsync(context.Features.GetRequiredFeature<GatewayRequestFeature>(), new HttpResponseSink(context))); // 7. forward
-        var pipeline = app.Build();
+        RequestDelegate Forwarded(bool mintsCredential)
+        {
+            var app = endpoints.CreateApplicationBuilder();
+            app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
+            app.UseMiddleware<RequestTelemetryMiddleware>();  //    the request's span (attempts are its children)
+            app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT
+            app.UseMiddleware<ParseMiddleware>();             // 3. body once, fields, pool (a stored id: its owner, pool and backend)
+            app.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
+            if (mintsCredential)
+                app.UseMiddleware<ClientSecretsMiddleware>(); //    realtime client secrets: refused where the gateway could not meter the session
+            app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
+            app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
+            app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
+            app.Run(context => forwarder.ForwardAsync(context.Features.GetRequiredFeature<GatewayRequestFeature>(), new HttpResponseSink(context))); // 7. forward
+            return app.Build();
+        }
+        var pipeline = Forwarded(mintsCredential: false);
+        var mintingPipeline = Forwarded(mintsCredential: true);
+
+        // WebSocket operations (realtime sessions): admission, failover at the handshake, relay and settling per
+        // response all happen in the session step, which holds the session until it ends.
+        var realtime = endpoints.ServiceProvider.GetRequiredService<RealtimeSessionStep>();
+        var sessions = endpoints.CreateApplicationBuilder();
+        sessions.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape (before the upgrade)
+        sessions.UseMiddleware<RequestTelemetryMiddleware>();  //    the session's span
+        sessions.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key (header, query, subprotocol) or JWT
+        sessions.UseMiddleware<ParseMiddleware>();             // 3. api-version, pool from the query
+        sessions.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
+        sessions.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, one entry when the session ends
+        sessions.Run(realtime.RunAsync);                       // 6-8. admit, connect upstream, relay, settle each response
+        var sessionPipeline = sessions.Build();
 
         foreach (var operation in OperationRegistry.All)
         {
+            var handler = operation.AnsweredByGateway ? answeredPipeline
+                : operation.WebSocket ? sessionPipeline
+                : operation.MintsCredential ? mintingPipeline
+                : pipeline;
             foreach (var route in operation.Routes)
             {
-                endpoints.MapMethods(route.Template, [route.Method], operation.AnsweredByGateway ? answeredPipeline : pipeline)
+                endpoints.MapMethods(route.Template, [route.Method], handler)
                     .WithMetadata(new GatewayRoute(operation, route.Family));
             }
         }

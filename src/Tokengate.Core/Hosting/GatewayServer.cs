@@ -67,6 +67,10 @@ public sealed class GatewayServer : IAsyncDisposable
         builder.Services.AddGateway(builder.Configuration);
 
         var app = builder.Build();
+        // Realtime sessions: the upgrade is accepted by the session step once the backend accepted its own. Before
+        // routing, so a WebSocket over HTTP/2 (extended CONNECT) is routed as the GET it stands for.
+        app.UseWebSockets();
+        app.UseRouting();
         // Operator endpoints (admin API, metrics, dashboard) sign in through ASP.NET Core's schemes. The model routes
         // identify their consumer in the pipeline's own step 2 and carry no authorization metadata, so they skip both.
         app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<GatewayRoute>() is null, operators =>

@@ -7,7 +7,8 @@ namespace Tokengate.Identity;
 
 /// <summary>
 /// Step 2: the network rules, then the consumer from a gateway key (sent as <c>api-key</c> or as
-/// <c>Authorization: Bearer</c>, the OpenAI client's way) or from an Entra ID / OIDC JWT sent as a bearer token, then
+/// <c>Authorization: Bearer</c>, the OpenAI client's way; a WebSocket session also takes it from the query or a
+/// subprotocol, see <see cref="PresentedKeys.FromWebSocket"/>) or from an Entra ID / OIDC JWT sent as a bearer token, then
 /// the consumer's own network rules. A refused address is answered before any credential is looked at, so a scan from
 /// outside learns nothing about keys. Every credential failure gets the same 401, whatever the reason, counts toward
 /// the address's failure limit and is audited aggregated (<see cref="FailureAudit"/>); an address with too many recent
@@ -24,7 +25,7 @@ internal sealed class IdentityStep(IConsumerKeyStore consumers, AuthFailureThrot
         if (!network.Admits(client)) return new(NetworkRules.Denied);
         if (throttle.IsBlocked(client, out var retryAfter)) return new(AuthFailureThrottle.TooManyFailures(retryAfter));
 
-        var key = PresentedKeys.From(feature.Request.Headers);
+        var key = feature.Route.Operation.WebSocket ? PresentedKeys.FromWebSocket(feature.Request) : PresentedKeys.From(feature.Request.Headers);
         if (jwt.Enabled && JwtTokens.LooksLikeJwt(key)) return IdentifyJwtAsync(feature, key.ToString(), cancellationToken);
         if (key.IsEmpty || !consumers.TryFind(key, out var consumer))
             return new(Refuse(feature, key.IsEmpty ? FailureAudit.NoCredential : FailureAudit.InvalidKey));

@@ -43,6 +43,8 @@ internal sealed class ParseStep(ResponseAffinity affinity)
             feature.Parsed = new ParsedRequest { N = 1, Stream = stream };
         }
 
+        if (operation.Deployment == DeploymentSource.SessionModel && !Realtime.ClientSecretRequest.TryReadSessionModel(feature.Body.Span, ref feature.Parsed))
+            return Realtime.RealtimeErrors.MissingSessionModel;
         if (operation.Deployment == DeploymentSource.StoredId) return await ResolveStoredAsync(feature, cancellationToken).ConfigureAwait(false);
 
         ReadOnlySpan<char> deployment;

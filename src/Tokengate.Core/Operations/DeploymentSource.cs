@@ -15,6 +15,9 @@ internal enum DeploymentSource
     /// <summary>The query string: <c>deployment</c> on classic routes, <c>model</c> on the others (realtime sessions).</summary>
     Query,
 
+    /// <summary>The body's <c>session.model</c> (realtime client secrets).</summary>
+    SessionModel,
+
     /// <summary>No deployment: the gateway answers itself (model discovery).</summary>
     None,
 }

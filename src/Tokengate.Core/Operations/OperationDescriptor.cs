@@ -50,6 +50,12 @@ internal sealed class OperationDescriptor
     /// <summary>A WebSocket session (realtime) rather than a request and its response.</summary>
     public bool WebSocket { get; init; }
 
+    /// <summary>
+    /// It mints a credential that reaches the backend directly (realtime client secrets): the gateway could neither
+    /// meter nor revoke what that credential does, so it is refused where <c>Realtime:ClientSecrets</c> says.
+    /// </summary>
+    public bool MintsCredential { get; init; }
+
     /// <summary>The gateway's own answer, for operations never forwarded (model discovery); null for the others.</summary>
     public Microsoft.AspNetCore.Http.RequestDelegate? Answer { get; init; }
 

@@ -156,6 +156,27 @@ internal static class OperationRegistry
         Upstream = new("openai/v1/realtime", AzureDeploymentInPath: false, "realtime"),
     };
 
+    /// <summary>
+    /// An ephemeral client secret for a browser's WebRTC session (the deployment in the body's <c>session.model</c>):
+    /// refused to metered consumers, since the session would bypass the gateway (see docs/realtime.md).
+    /// </summary>
+    public static readonly OperationDescriptor RealtimeClientSecrets = new()
+    {
+        Name = "realtime.client_secrets",
+        Scope = ScopeOperations.Realtime,
+        TelemetryName = "realtime.client_secrets",
+        AzureName = "realtime",
+        Routes =
+        [
+            new(RouteFamily.AzureV1, Post, "/openai/v1/realtime/client_secrets"),
+            new(RouteFamily.OpenAI, Post, "/v1/realtime/client_secrets"),
+        ],
+        Deployment = DeploymentSource.SessionModel,
+        Metered = false,
+        MintsCredential = true,
+        Upstream = new("openai/v1/realtime/client_secrets", AzureDeploymentInPath: false, "realtime/client_secrets"),
+    };
+
     public static readonly OperationDescriptor ModelsList = Answered("models.list", "models", ModelDiscovery.ListAsync,
         new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models"));
 
@@ -186,7 +207,7 @@ internal static class OperationRegistry
     [
         ChatCompletions, Completions, Embeddings,
         ResponsesCreate, ResponsesGet, ResponsesDelete, ResponsesCancel, ResponsesInputItems, ResponsesInputTokens,
-        ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime,
+        ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime, RealtimeClientSecrets,
         ModelsList, ModelsGet, DeploymentsGet, DeploymentPassThrough,
     ];
 

@@ -98,7 +98,7 @@ internal sealed partial class Forwarder(
             }
 
             Blame(ref held);
-            await Exhausted(feature, last, deadline).WriteAsync(response).ConfigureAwait(false);
+            await Exhausted(feature, last, deadline, health, time.GetUtcNow()).WriteAsync(response).ConfigureAwait(false);
         }
         finally
         {
@@ -221,11 +221,10 @@ internal sealed partial class Forwarder(
         health.ReportFailure(failure.Backend, failure.RestUntil);
     }
 
-    /// <summary>The answer when no backend produced a response to relay.</summary>
-    private GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline)
+    /// <summary>The answer when no backend produced a response to relay (or, for a realtime session, accepted the handshake).</summary>
+    internal static GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline, IBackendHealth health, DateTimeOffset now)
     {
         var pool = feature.Pool!;
-        var now = time.GetUtcNow();
         if (last == AttemptOutcome.TimedOut || now >= deadline) return GatewayError.Timeout(pool.Name);
 
         if (feature.PinnedBackend is { } pinned)
