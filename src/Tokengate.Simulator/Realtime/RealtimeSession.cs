@@ -233,13 +233,13 @@ internal sealed class RealtimeSession : IDisposable
             {
                 "session.update" => await UpdateSessionAsync(root),
                 "input_audio_buffer.append" => Append(root),
-                "input_audio_buffer.commit" => await CommitAsync(),
+                "input_audio_buffer.commit" => await CommitAsync(eventId),
                 "input_audio_buffer.clear" => await ClearAsync(),
                 "conversation.item.create" => await CreateItemAsync(root),
                 "conversation.item.retrieve" => await RetrieveItemAsync(root),
                 "conversation.item.truncate" => await TruncateItemAsync(root),
                 "conversation.item.delete" => await DeleteItemAsync(root),
-                "response.create" => await CreateResponseAsync(root),
+                "response.create" => await CreateResponseAsync(root, eventId),
                 "response.cancel" => CancelResponse(root),
                 _ => RealtimeError.InvalidValue("type", $"Invalid value: '{type}'. Supported values are: {Supported}."),
             };
@@ -283,7 +283,7 @@ internal sealed class RealtimeSession : IDisposable
         return null;
     }
 
-    private async Task<RealtimeError?> CommitAsync()
+    private async Task<RealtimeError?> CommitAsync(string? eventId)
     {
         var format = _config.InputFormat;
         var seconds = RealtimeAudio.Seconds(_audio.WrittenCount, format);
@@ -334,7 +334,7 @@ internal sealed class RealtimeSession : IDisposable
         // No voice activity detection here: with turn detection on, a commit is the end of the user's turn.
         if (_config.RespondsOnCommit && !HasActiveResponse())
         {
-            return await StartResponseAsync(_config);
+            return await StartResponseAsync(_config, eventId);
         }
 
         return null;
@@ -462,7 +462,7 @@ internal sealed class RealtimeSession : IDisposable
         return null;
     }
 
-    private async Task<RealtimeError?> CreateResponseAsync(JsonElement root)
+    private async Task<RealtimeError?> CreateResponseAsync(JsonElement root, string? eventId)
     {
         var config = _config;
         if (root.TryGetProperty("response", out var overrides) && overrides.ValueKind != JsonValueKind.Null)
@@ -479,10 +479,10 @@ internal sealed class RealtimeSession : IDisposable
             config = config with { OutOfBand = false };
         }
 
-        return await StartResponseAsync(config);
+        return await StartResponseAsync(config, eventId);
     }
 
-    private async Task<RealtimeError?> StartResponseAsync(RealtimeSessionConfig config)
+    private async Task<RealtimeError?> StartResponseAsync(RealtimeSessionConfig config, string? eventId)
     {
         var snapshot = _deployment.Snapshot;
         var hash = Fnv1a.Append(Fnv1a.Offset, config.Instructions);
@@ -514,7 +514,7 @@ internal sealed class RealtimeSession : IDisposable
         var admission = Admit(snapshot, inputTokens, config.MaxOutputTokens, out var estimate);
         if (!admission.Admitted)
         {
-            await RefuseAsync(response, admission, snapshot);
+            await RefuseAsync(response, admission, snapshot, eventId);
             return null;
         }
 
@@ -577,7 +577,7 @@ internal sealed class RealtimeSession : IDisposable
     /// Admission refused the response: it is created and at once done with status <c>failed</c>, its
     /// <c>status_details</c> and an <c>error</c> event naming the rate limit. The session stays open.
     /// </summary>
-    private async Task RefuseAsync(RealtimeResponse response, AdmissionResult admission, DeploymentSnapshot snapshot)
+    private async Task RefuseAsync(RealtimeResponse response, AdmissionResult admission, DeploymentSnapshot snapshot, string? eventId)
     {
         _deployment.RecordThrottled();
         SimulatorLog.Throttled(_logger, _deployment.Name, admission.Reason.ToString(), (long)Math.Ceiling(admission.RetryAfter.TotalMilliseconds));
@@ -587,7 +587,7 @@ internal sealed class RealtimeSession : IDisposable
             : AzureErrors.RateLimited(RealtimeOperation.Instance.RateLimitName, _info.ApiVersion, admission.Reason == ThrottleReason.Requests, seconds);
         await _sink.SendAsync("response.created", (Session: this, Response: response), static (w, s) => RealtimeJson.WriteResponse(w, s.Response, s.Session._dialect, final: false), _aborted);
         await _sink.SendAsync("rate_limits.updated", (Admission: admission, Provisioned: snapshot.IsProvisioned), static (w, s) => RealtimeRateLimits.Write(w, s.Admission, s.Provisioned), _aborted);
-        await SendErrorAsync(new RealtimeError("rate_limit_exceeded", message, null, "rate_limit_exceeded"), null);
+        await SendErrorAsync(new RealtimeError("rate_limit_exceeded", message, null, "rate_limit_exceeded"), eventId);
         response.Status = "failed";
         response.Error = ("rate_limit_exceeded", "rate_limit_exceeded");
         _billing.RecordResponse(response.Status, default);

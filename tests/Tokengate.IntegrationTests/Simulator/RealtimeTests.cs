@@ -86,6 +86,8 @@ public sealed class RealtimeTests : IAsyncLifetime
             "response.output_text.done", "response.content_part.done", "response.output_item.done", "conversation.item.done", "response.done",
         ];
         Assert.Equal(expected, types);
+        Assert.Empty(events[2].GetProperty("item").GetProperty("content").EnumerateArray());
+        Assert.Equal("in_progress", events[2].GetProperty("item").GetProperty("status").GetString());
         var text = string.Concat(events.Where(e => RealtimeTestClient.Type(e) == "response.output_text.delta").Select(e => e.GetProperty("delta").GetString()));
         Assert.Equal(text, events.Single(e => RealtimeTestClient.Type(e) == "response.output_text.done").GetProperty("text").GetString());
         Assert.Equal(deltas, ReferenceTokenCounter.O200kBase.CountTokens(text));
@@ -541,13 +543,14 @@ public sealed class RealtimeTests : IAsyncLifetime
         await using var client = await ConnectAsync(GaPath);
         var sessionId = (await client.ReceiveTypeAsync("session.created")).GetProperty("session").GetProperty("id").GetString()!;
 
-        await client.SendAsync("""{"type":"response.create","response":{"max_output_tokens":4096}}""");
+        await client.SendAsync("""{"type":"response.create","event_id":"evt_big","response":{"max_output_tokens":4096}}""");
         var refused = await client.ReceiveThroughAsync("response.done");
 
         Assert.Equal(["response.created", "rate_limits.updated", "error", "response.done"], RealtimeTestClient.Types(refused));
         var tokens = refused[1].GetProperty("rate_limits").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "tokens");
         Assert.Equal(1_000, tokens.GetProperty("limit").GetInt32());
         Assert.Equal("rate_limit_exceeded", ErrorOf(refused[2]).Code);
+        Assert.Equal("evt_big", refused[2].GetProperty("error").GetProperty("event_id").GetString());
         var response = refused[^1].GetProperty("response");
         Assert.Equal("failed", response.GetProperty("status").GetString());
         Assert.Equal("rate_limit_exceeded", response.GetProperty("status_details").GetProperty("error").GetProperty("code").GetString());
