@@ -117,4 +117,14 @@ public sealed class MultipartFormTests
     [InlineData("talk", false)]
     [InlineData(null, false)]
     public void IsAudioFileName_TheServiceList(string? name, bool expected) => Assert.Equal(expected, MultipartForm.IsAudioFileName(name));
+
+    [Fact]
+    public void Describe_TextFieldsAndFileSizes_NeverFileBytes()
+    {
+        var body = Form(Field("model", "whisper"), ("file", "secret.wav", Encoding.UTF8.GetBytes("AUDIO-BYTES-NOT-FOR-LOGS")), Field("prompt", "Ana"));
+
+        var text = Encoding.UTF8.GetString(MultipartForm.Describe(body, Boundary));
+
+        Assert.Equal("""{"model":"whisper","file":{"filename":"secret.wav","bytes":24},"prompt":"Ana"}""", text);
+    }
 }
