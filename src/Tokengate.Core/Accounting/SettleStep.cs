@@ -126,12 +126,12 @@ internal sealed partial class SettleStep(
 
     /// <summary>
     /// A media model's report, completed: images the answer listed without usage (dall-e-3) are measured; a token
-    /// report keeps its tokens and gains the images' count, size and quality.
+    /// report keeps its tokens, each assigned its modality (<see cref="MediaRequests.Complete"/>).
     /// </summary>
     private static UsageCounts Completed(Operations.OperationDescriptor operation, GatewayRequestFeature feature, UsageCounts usage)
     {
         if (operation.Measures == Operations.MeasuredUsage.None) return usage;
-        return usage.Source == UsageSource.Measured ? MediaRequests.Measure(feature, usage) : MediaRequests.WithRequestedImages(feature, usage);
+        return usage.Source == UsageSource.Measured ? MediaRequests.Measure(feature, usage) : MediaRequests.Complete(feature, usage);
     }
 
     [LoggerMessage(1, LogLevel.Error, "A request of {Consumer} finished after the usage ledger closed; its record is lost")]

@@ -36,11 +36,17 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, IOptions<Reques
                 time.GetUtcNow(), policy, feature.Consumer!.Name, feature.Consumer.Group, feature.Pool!.Name, feature.Outcome.Backend?.Name,
                 feature.Route.Operation, context.Response.StatusCode, feature.Parsed.Stream, time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
                 feature.Outcome.Attempts, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0,
-                full ? feature.Body.ToArray() : null,
+                full ? RequestBody(feature) : null,
                 full ? capture!.Body : null,
                 full ? feature.Outcome.StreamTap?.CompletionText : null));
         }
     }
+
+    /// <summary>The request as logged: the body as sent, or an upload's form fields without its files' bytes.</summary>
+    private static byte[] RequestBody(GatewayRequestFeature feature) =>
+        feature.Route.Operation.Body == Operations.BodyKind.Multipart && Media.MultipartForm.Boundary(feature.Request.ContentType) is { } boundary
+            ? Media.MultipartForm.Describe(feature.Body.Span, boundary)
+            : feature.Body.ToArray();
 
     public static RequestLogPolicy PolicyFor(RequestLogOptions options, string consumer, string? group) =>
         options.Consumers.TryGetValue(consumer, out var own) ? own

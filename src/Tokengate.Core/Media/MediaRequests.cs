@@ -103,22 +103,39 @@ internal static class MediaRequests
         }
     }
 
-    /// <summary>A reported usage completed with what the answer said about its images (a gpt-image answer has both).</summary>
-    public static UsageCounts WithRequestedImages(GatewayRequestFeature feature, UsageCounts usage)
+    /// <summary>
+    /// A media model's token report, completed: tokens it reports without their modality are the operation's own
+    /// (image output of an image model, audio input of a transcription, audio output of speech), and an image answer
+    /// gains the images' count, size and quality from the request where the answer did not say.
+    /// </summary>
+    public static UsageCounts Complete(GatewayRequestFeature feature, UsageCounts usage)
     {
-        if (feature.Route.Operation.Measures != MeasuredUsage.Images) return usage;
         var parsed = feature.Parsed;
         var media = usage.Media;
-        return usage with
+        switch (feature.Route.Operation.Measures)
         {
-            Media = media with
-            {
-                Images = media.Images > 0 ? media.Images : Math.Max(1, parsed.N),
-                ImageSize = media.ImageSize ?? parsed.ImageSize,
-                ImageQuality = media.ImageQuality ?? parsed.ImageQuality,
-            },
-        };
+            case MeasuredUsage.Images:
+                if (media.ImageOutputTokens == 0 && media.AudioOutputTokens == 0) media = media with { ImageOutputTokens = usage.CompletionTokens };
+                media = media with
+                {
+                    Images = media.Images > 0 ? media.Images : Math.Max(1, parsed.N),
+                    ImageSize = media.ImageSize ?? parsed.ImageSize,
+                    ImageQuality = media.ImageQuality ?? parsed.ImageQuality,
+                };
+                break;
+            case MeasuredUsage.AudioDuration:
+                if (media.AudioInputTokens == 0 && media.AudioSeconds == 0) media = media with { AudioInputTokens = usage.PromptTokens - PromptTextTokens(feature, usage) };
+                break;
+            case MeasuredUsage.Characters:
+                if (media.AudioOutputTokens == 0) media = media with { AudioOutputTokens = usage.CompletionTokens };
+                break;
+        }
+        return usage with { Media = media };
     }
+
+    /// <summary>Without a breakdown, a transcription's input is its audio: only a <c>prompt</c> it was sent is text (at most the whole input).</summary>
+    private static long PromptTextTokens(GatewayRequestFeature feature, UsageCounts usage) =>
+        feature.Parsed.PromptLength == 0 ? 0 : Math.Min(usage.PromptTokens, feature.Admission?.Prompt.Tokens ?? 0);
 
     /// <summary>Seconds of audio in the upload's file part.</summary>
     public static double AudioSeconds(GatewayRequestFeature feature)

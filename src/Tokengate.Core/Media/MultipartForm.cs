@@ -35,6 +35,48 @@ internal static class MultipartForm
     public static bool TryParse(ReadOnlySpan<byte> body, string boundary, out ParsedRequest request, out string? error)
     {
         request = new ParsedRequest { N = 1 };
+        if (!TryScan(body, boundary, out var parts, out error)) return false;
+        foreach (var part in parts)
+        {
+            if (!ReadField(body, part, ref request, out error)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The form as a log may keep it: its text fields (each cut at <paramref name="maxFieldBytes"/>) and, for each file,
+    /// its name and size but never its bytes. UTF-8 JSON; the empty object when the framing is broken.
+    /// </summary>
+    public static byte[] Describe(ReadOnlySpan<byte> body, string boundary, int maxFieldBytes = 4096)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            if (TryScan(body, boundary, out var parts, out _))
+            {
+                foreach (var part in parts)
+                {
+                    if (part.FileName is null)
+                    {
+                        json.WriteString(part.Name, Encoding.UTF8.GetString(body.Slice(part.Start, Math.Min(part.Length, maxFieldBytes))));
+                        continue;
+                    }
+                    json.WriteStartObject(part.Name);
+                    json.WriteString("filename", part.FileName);
+                    json.WriteNumber("bytes", part.Length);
+                    json.WriteEndObject();
+                }
+            }
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Finds every part: its field name, file name (null for a text field) and where its content lies.</summary>
+    private static bool TryScan(ReadOnlySpan<byte> body, string boundary, out List<Part> parts, out string? error)
+    {
+        parts = new List<Part>(4);
         error = null;
         Span<byte> delimiter = stackalloc byte[boundary.Length + 4];
         "\r\n--"u8.CopyTo(delimiter);
@@ -53,12 +95,11 @@ internal static class MultipartForm
 
             var headersLength = body[at..].IndexOf("\r\n\r\n"u8);
             if (headersLength < 0 || headersLength > MaxHeaderBytes) return Fail("The multipart body is malformed: a part's headers do not end.", out error);
-            var headers = body.Slice(at, headersLength);
             var contentStart = at + headersLength + 4;
             var contentLength = body[contentStart..].IndexOf(delimiter);
             if (contentLength < 0) return Fail("The multipart body is malformed: it ends before its closing boundary.", out error);
-
-            if (!ReadPart(body, headers, contentStart, contentLength, ref request, out error)) return false;
+            if (!TryReadDisposition(body.Slice(at, headersLength), out var name, out var fileName, out error)) return false;
+            parts.Add(new Part(name, fileName, contentStart, contentLength));
             at = contentStart + contentLength + delimiter.Length;
         }
     }
@@ -101,10 +142,12 @@ internal static class MultipartForm
         return false;
     }
 
-    private static bool ReadPart(ReadOnlySpan<byte> body, ReadOnlySpan<byte> headers, int start, int length, ref ParsedRequest request, out string? error)
+    private static bool TryReadDisposition(ReadOnlySpan<byte> headers, out string name, out string? fileName, out string? error)
     {
+        name = "";
+        fileName = null;
         error = null;
-        string? name = null, fileName = null;
+        var found = false;
         while (!headers.IsEmpty)
         {
             var end = headers.IndexOf("\r\n"u8);
@@ -112,15 +155,21 @@ internal static class MultipartForm
             headers = end < 0 ? default : headers[(end + 2)..];
             var colon = line.IndexOf((byte)':');
             if (colon < 0 || !Ascii.EqualsIgnoreCase(line[..colon].Trim((byte)' '), "Content-Disposition"u8)) continue;
-            if (!ContentDispositionHeaderValue.TryParse(Encoding.UTF8.GetString(line[(colon + 1)..]), out var disposition))
+            if (!ContentDispositionHeaderValue.TryParse(Encoding.UTF8.GetString(line[(colon + 1)..]), out var disposition) || !disposition.Name.HasValue)
                 return Fail("The multipart body is malformed: a part's Content-Disposition cannot be read.", out error);
             name = HeaderUtilities.RemoveQuotes(disposition.Name).ToString();
             fileName = disposition.FileName.HasValue ? HeaderUtilities.RemoveQuotes(disposition.FileName).ToString() : null;
+            found = true;
         }
-        if (name is null) return Fail("The multipart body is malformed: a part has no Content-Disposition name.", out error);
+        return found || Fail("The multipart body is malformed: a part has no Content-Disposition name.", out error);
+    }
 
+    private static bool ReadField(ReadOnlySpan<byte> body, Part part, ref ParsedRequest request, out string? error)
+    {
+        error = null;
+        var (start, length) = (part.Start, part.Length);
         var content = body.Slice(start, length);
-        switch (name)
+        switch (part.Name)
         {
             case "model":
                 request.Model = Encoding.UTF8.GetString(content);
@@ -146,7 +195,7 @@ internal static class MultipartForm
                 request.PromptLength = length;
                 break;
             case "file":
-                request.FileName = fileName ?? "";
+                request.FileName = part.FileName ?? "";
                 request.FileStart = start;
                 request.FileLength = length;
                 break;
@@ -165,4 +214,6 @@ internal static class MultipartForm
         error = message;
         return false;
     }
+
+    private readonly record struct Part(string Name, string? FileName, int Start, int Length);
 }

@@ -33,6 +33,8 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _backendTokens;
     private readonly Counter<long> _consumerRequests;
     private readonly Counter<long> _consumerTokens;
+    private readonly Counter<long> _consumerMediaTokens;
+    private readonly Counter<double> _consumerMediaUnits;
     private readonly Counter<double> _consumerCost;
     private readonly Counter<long> _rejections;
     private readonly Histogram<double> _ledgerLag;
@@ -59,6 +61,10 @@ internal sealed class GatewayMetrics : IDisposable
         _backendTokens = Meter.CreateCounter<long>("tokengate.backend.tokens", "{token}", "Tokens served by a backend, by gen_ai.token.type.");
         _consumerRequests = Meter.CreateCounter<long>("tokengate.consumer.requests", "{request}", "Requests per consumer, by status class.");
         _consumerTokens = Meter.CreateCounter<long>("tokengate.consumer.tokens", "{token}", "Tokens per consumer, by gen_ai.token.type.");
+        _consumerMediaTokens = Meter.CreateCounter<long>("tokengate.consumer.media_tokens", "{token}",
+            "Audio and image tokens per consumer (part of tokengate.consumer.tokens), by gen_ai.token.type and tokengate.modality.");
+        _consumerMediaUnits = Meter.CreateCounter<double>("tokengate.consumer.media_units", "{unit}",
+            "Units media models bill in per consumer, by tokengate.media.unit: image, audio_second, character.");
         _consumerCost = Meter.CreateCounter<double>("tokengate.consumer.cost", "{USD}", "Cost in USD per consumer, from the price table.");
         _rejections = Meter.CreateCounter<long>("tokengate.consumer.rejections", "{request}", "Requests refused by the consumer's rate limits or budgets (429 before any backend).");
         _ledgerLag = Meter.CreateHistogram("tokengate.ledger.lag", "s", "Time from a request's end to its usage record being handed to the ledger writer.",
@@ -129,6 +135,7 @@ internal sealed class GatewayMetrics : IDisposable
         if (r.Rejected) _rejections.Add(1, consumer);
         if (r.CostUsd != 0) _consumerCost.Add((double)r.CostUsd, consumer);
         AddTokens(_consumerTokens, consumer, r.PromptTokens, r.CompletionTokens);
+        if (!r.Media.IsEmpty) AddMedia(consumer, r.Media);
 
         if (r.Backend is null) return;
         AddTokens(_backendTokens, new TagList { { TelemetryTags.Backend, r.Backend }, { TelemetryTags.Pool, r.Deployment } }, r.PromptTokens, r.CompletionTokens);
@@ -146,7 +153,7 @@ internal sealed class GatewayMetrics : IDisposable
             var input = genAi;
             input.Add(TelemetryTags.TokenType, TelemetryTags.Input);
             _tokenUsage.Record(r.PromptTokens, input);
-            if (r.Operation?.Generates != false)
+            if (r.Operation?.Generates != false || r.CompletionTokens > 0)
             {
                 var output = genAi;
                 output.Add(TelemetryTags.TokenType, TelemetryTags.Output);
@@ -178,6 +185,32 @@ internal sealed class GatewayMetrics : IDisposable
             tags.Add(TelemetryTags.TokenType, TelemetryTags.Output);
             counter.Add(output, tags);
         }
+    }
+
+    private void AddMedia(TagList consumer, MediaUsage media)
+    {
+        void Tokens(long count, string type, string modality)
+        {
+            if (count <= 0) return;
+            var tags = consumer;
+            tags.Add(TelemetryTags.TokenType, type);
+            tags.Add(TelemetryTags.Modality, modality);
+            _consumerMediaTokens.Add(count, tags);
+        }
+        void Units(double count, string unit)
+        {
+            if (count <= 0) return;
+            var tags = consumer;
+            tags.Add(TelemetryTags.MediaUnit, unit);
+            _consumerMediaUnits.Add(count, tags);
+        }
+        Tokens(media.AudioInputTokens, TelemetryTags.Input, "audio");
+        Tokens(media.AudioOutputTokens, TelemetryTags.Output, "audio");
+        Tokens(media.ImageInputTokens, TelemetryTags.Input, "image");
+        Tokens(media.ImageOutputTokens, TelemetryTags.Output, "image");
+        Units(media.Images, "image");
+        Units(media.AudioSeconds, "audio_second");
+        Units(media.Characters, "character");
     }
 
     private static bool IsSpillover(Backend backend, Pool pool)

@@ -23,6 +23,8 @@ internal static class TelemetryTags
     public const string StatusClass = "tokengate.status_class";
     public const string LimitKind = "tokengate.limit.kind";
     public const string Budget = "tokengate.budget";
+    public const string Modality = "tokengate.modality";
+    public const string MediaUnit = "tokengate.media.unit";
     public const string AuditAction = "tokengate.audit.action";
 
     public const string AzureProvider = "azure.ai.openai";

@@ -65,15 +65,12 @@ internal static class UsageCommand
         var media = query.By == UsageGrouping.Modality || rows.Any(r => r.AudioInputTokens + r.ImageInputTokens + r.AudioOutputTokens + r.ImageOutputTokens + r.Images + r.Characters > 0 || r.AudioSeconds > 0);
         string[] header = [key, "period", "requests", "prompt_tokens", "cached_tokens", "completion_tokens", "total_tokens", "cost_usd",
             .. media ? new[] { "audio_in", "image_in", "audio_out", "image_out", "images", "audio_seconds", "characters" } : []];
-        var lines = rows.Select(r => new[]
-        {
+        var lines = rows.Select(r => (string[])
+        [
             r.Key ?? "-", r.Period ?? "all", Num(r.Requests), Num(r.PromptTokens), Num(r.CachedTokens), Num(r.CompletionTokens), Num(r.TotalTokens),
             r.CostUsd.ToString("0.000000", CultureInfo.InvariantCulture),
-            .. media
-                ? new[] { Num(r.AudioInputTokens), Num(r.ImageInputTokens), Num(r.AudioOutputTokens), Num(r.ImageOutputTokens), Num(r.Images),
-                    r.AudioSeconds.ToString("0.###", CultureInfo.InvariantCulture), Num(r.Characters) }
-                : [],
-        }).ToList();
+            .. media ? MediaColumns(r) : [],
+        ]).ToList();
 
         switch (format)
         {
@@ -93,6 +90,12 @@ internal static class UsageCommand
                 return string.Join(Environment.NewLine, all.Select(l => string.Join("  ", l.Select((v, i) => i < 2 ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))).TrimEnd())) + Environment.NewLine;
         }
     }
+
+    private static string[] MediaColumns(UsageRow r) =>
+    [
+        Num(r.AudioInputTokens), Num(r.ImageInputTokens), Num(r.AudioOutputTokens), Num(r.ImageOutputTokens), Num(r.Images),
+        r.AudioSeconds.ToString("0.###", CultureInfo.InvariantCulture), Num(r.Characters),
+    ];
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
 

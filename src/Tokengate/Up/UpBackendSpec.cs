@@ -2,7 +2,7 @@ using Tokengate.Simulator;
 
 namespace Tokengate.Up;
 
-/// <summary>The shape of one simulated resource: a chat deployment of its type and an embeddings deployment.</summary>
+/// <summary>The shape of one simulated resource: a chat deployment of its type, an embeddings deployment, and the media and realtime deployments.</summary>
 internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploymentType Type)
 {
     public SimulatorOptions CreateOptions(string backendKey, UpSettings settings)
@@ -25,6 +25,17 @@ internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploy
         }
         options.Deployments[UpEnvironment.ChatDeployment] = chat;
         options.Deployments[UpEnvironment.EmbeddingsDeployment] = embeddings;
+        // Images, audio and realtime: pay-as-you-go deployments on every resource, with room for a demo or a test run.
+        foreach (var (deployment, model) in UpEnvironment.MediaDeployments)
+        {
+            var media = new SimulatedDeploymentOptions { Model = model, TokensPerMinute = 1_000_000 };
+            if (settings.RealisticLatency)
+            {
+                media.Latency.TimeToFirstTokenMs = 100;
+                media.Latency.PerTokenMs = 2;
+            }
+            options.Deployments[deployment] = media;
+        }
         return options;
     }
 }

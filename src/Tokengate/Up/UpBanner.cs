@@ -15,6 +15,7 @@ internal static class UpBanner
         text.AppendLine($"  API key      {up.DevKey}");
         text.AppendLine($"               (consumer '{UpEnvironment.DevConsumer}'; kept in {Path.Combine(up.DataDirectory.FullName, "dev-consumer.key")})");
         text.AppendLine($"  Deployments  {UpEnvironment.ChatDeployment} (alias '{UpEnvironment.ChatAlias}'), {UpEnvironment.EmbeddingsDeployment} (alias '{UpEnvironment.EmbeddingsAlias}')");
+        text.AppendLine($"               {string.Join(", ", UpEnvironment.MediaDeployments.Select(d => d.Deployment))}");
         text.AppendLine("  Backends     (simulated)");
         foreach (var b in up.Backends)
         {

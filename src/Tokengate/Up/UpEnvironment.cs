@@ -9,7 +9,8 @@ namespace Tokengate.Up;
 
 /// <summary>
 /// What <c>tokengate up</c> runs: three simulated Azure OpenAI resources in different regions (one provisioned,
-/// two pay-as-you-go), a gateway with a chat and an embeddings pool over them, and a development consumer <c>dev</c>
+/// two pay-as-you-go), a gateway with a chat pool, an embeddings pool and image, audio and realtime pools over them,
+/// and a development consumer <c>dev</c>
 /// stored in the gateway's database with its key kept in the data folder.
 /// </summary>
 internal sealed class UpEnvironment : IAsyncDisposable
@@ -19,6 +20,18 @@ internal sealed class UpEnvironment : IAsyncDisposable
     public const string EmbeddingsDeployment = "text-embedding-3-small";
     public const string EmbeddingsAlias = "embeddings";
     public const string DevConsumer = "dev";
+
+    /// <summary>The image, audio and realtime deployments, by name, with the model each runs.</summary>
+    public static IReadOnlyList<(string Deployment, string Model)> MediaDeployments { get; } =
+    [
+        ("gpt-image-1", "gpt-image-1"),
+        ("dall-e-3", "dall-e-3"),
+        ("whisper", "whisper"),
+        ("gpt-4o-transcribe", "gpt-4o-transcribe"),
+        ("tts", "tts-1"),
+        ("gpt-4o-mini-tts", "gpt-4o-mini-tts"),
+        ("gpt-realtime", "gpt-realtime-2025-08-28"),
+    ];
     private const string BackendKeyVariable = "TOKENGATE_UP_BACKEND_KEY";
     private const string DevKeyFile = "dev-consumer.key";
 
@@ -105,6 +118,7 @@ internal sealed class UpEnvironment : IAsyncDisposable
             var b = backends[i];
             AddBackend(c, ChatDeployment, i, b, b.Spec.Type == SimulatedDeploymentType.Provisioned ? 0 : 1, "gpt-4o");
             AddBackend(c, EmbeddingsDeployment, i, b, 1, "text-embedding-3-small");
+            foreach (var (deployment, model) in MediaDeployments) AddBackend(c, deployment, i, b, 1, model);
         }
         return c;
     }
