@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,11 +15,16 @@ internal sealed class TestGateway : IAsyncDisposable
 {
     private readonly DirectoryInfo _data;
 
-    private TestGateway(GatewayServer server, DirectoryInfo data)
+    private TestGateway(GatewayServer server, DirectoryInfo data, X509Certificate2? certificate)
     {
         Server = server;
         _data = data;
-        Client = new HttpClient { BaseAddress = server.Endpoint };
+        Client = certificate is null
+            ? new HttpClient { BaseAddress = server.Endpoint }
+            : new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint })
+            {
+                BaseAddress = server.Endpoint,
+            };
     }
 
     public GatewayServer Server { get; }
@@ -29,16 +36,24 @@ internal sealed class TestGateway : IAsyncDisposable
     /// <summary>The gateway's data folder (its SQLite database, ledger included).</summary>
     public DirectoryInfo Data => _data;
 
-    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> configuration, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the gateway; with <paramref name="certificate"/> it serves HTTPS with that certificate (for clients that
+    /// only speak TLS) and <see cref="Client"/> trusts it.
+    /// </summary>
+    public static async Task<TestGateway> StartAsync(IDictionary<string, string?> configuration, TimeProvider? time = null, X509Certificate2? certificate = null)
     {
         var data = Directory.CreateTempSubdirectory("tokengate-gateway-");
         var settings = new Dictionary<string, string?>(configuration) { ["Tokengate:Data:Directory"] = data.FullName };
-        var server = await GatewayServer.StartAsync("http://127.0.0.1:0", b =>
+        var server = await GatewayServer.StartAsync(certificate is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0", b =>
         {
             b.Configuration.AddInMemoryCollection(settings);
             if (time is not null) b.Services.AddSingleton(time);
+            if (certificate is null) return;
+            // The slim builder leaves HTTPS out until asked for.
+            b.WebHost.UseKestrelHttpsConfiguration();
+            b.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
         });
-        return new TestGateway(server, data);
+        return new TestGateway(server, data, certificate);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Tokengate.Identity;
@@ -49,7 +50,8 @@ internal sealed class RealtimeHarness : IAsyncDisposable
 
     public Uri Endpoint => Gateway.Server.Endpoint;
 
-    public static async Task<RealtimeHarness> StartAsync(int backends = 1, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool record = false)
+    public static async Task<RealtimeHarness> StartAsync(
+        int backends = 1, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool record = false, X509Certificate2? certificate = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -95,11 +97,11 @@ internal sealed class RealtimeHarness : IAsyncDisposable
             config[$"{p}:ApiKey"] = $"env:{TestBackends.KeyVariable}";
         }
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
-        return new RealtimeHarness(servers, recorders, await TestGateway.StartAsync(config, time), time);
+        return new RealtimeHarness(servers, recorders, await TestGateway.StartAsync(config, time, certificate), time);
     }
 
-    /// <summary>A <c>ws://</c> URL on the gateway.</summary>
-    public Uri Url(string pathAndQuery) => new(new Uri(Endpoint.ToString().Replace("http://", "ws://", StringComparison.Ordinal)), pathAndQuery);
+    /// <summary>A <c>ws://</c> (or <c>wss://</c>) URL on the gateway.</summary>
+    public Uri Url(string pathAndQuery) => new(new Uri(Endpoint.ToString().Replace("http", "ws", StringComparison.Ordinal)), pathAndQuery);
 
     /// <summary>The ledger's realtime rows, oldest first, once there are at least <paramref name="count"/>.</summary>
     public async Task<List<LedgerRow>> LedgerAsync(int count)
