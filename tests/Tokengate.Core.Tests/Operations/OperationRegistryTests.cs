@@ -84,6 +84,7 @@ public class OperationRegistryTests
             var routes = string.Join("<br>", operation.Routes.Select(r => $"`{r.Method} {r.Template}`{(r.Family == RouteFamily.AzureClassic ? " `?api-version=`" : "")}"));
             var scope = operation.Scope == ScopeOperations.None ? "any consumer (lists only what its scopes reach)" : $"`{ScopeOperationNames.NameOf(operation.Scope)}`";
             var metered = operation.AnsweredByGateway ? "answered by the gateway"
+                : operation.MintsCredential ? "refused (403) to metered consumers, or to all (`Realtime:ClientSecrets`); else forwarded, not metered"
                 : !operation.Metered ? "no (logged)"
                 : operation.Usage == UsageShape.Realtime ? "tokens by modality, each response as the session goes"
                 : operation.Measures switch
