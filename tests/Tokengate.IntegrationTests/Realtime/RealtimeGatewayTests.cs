@@ -164,6 +164,67 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
         AssertRow(row, done[^1].GetProperty("response").GetProperty("usage"), "alice", "b1");
     }
 
+    [Theory]
+    [InlineData(GaPath, """{"type":"session.update","session":{"type":"realtime","audio":{"input":{"transcription":{"model":"gpt-4o-transcribe"}}}}}""", "gpt-4o-transcribe")]
+    [InlineData(PreviewPath, """{"type":"session.update","session":{"input_audio_transcription":{"model":"whisper"}}}""", "whisper")]
+    public async Task InputTranscription_OneRowPricedForTheTranscriptionDeployment(string path, string update, string transcriber)
+    {
+        await using var client = await RealtimeSessionClient.ConnectAsync(_h.Url(path), RealtimeHarness.AliceKey);
+        await client.ReceiveThroughAsync("session.created");
+        await client.SendAsync(update);
+        await client.ReceiveThroughAsync("session.updated");
+        await client.SendAsync($$"""{"type":"input_audio_buffer.append","audio":"{{OneSecondOfAudio}}"}""");
+        await client.SendAsync("""{"type":"input_audio_buffer.commit"}""");
+
+        var usage = (await client.ReceiveThroughAsync("conversation.item.input_audio_transcription.completed"))[^1].GetProperty("usage");
+
+        var row = Assert.Single(await _h.LedgerAsync(1));
+        Assert.Equal(("alice", "b0", transcriber, 200, "Reported"), (row.Consumer, row.Backend, row.Model, row.Status, row.Source));
+        if (usage.GetProperty("type").GetString() == "duration")
+        {
+            Assert.Equal((long)(usage.GetProperty("seconds").GetDouble() * 1000), row.AudioMs);
+            Assert.Equal((long)((decimal)usage.GetProperty("seconds").GetDouble() * RealtimeHarness.WhisperPerMinute / 60 * 1_000_000_000m), row.CostNanoUsd);
+            return;
+        }
+        var audio = usage.GetProperty("input_token_details").GetProperty("audio_tokens").GetInt64();
+        var text = usage.GetProperty("input_token_details").GetProperty("text_tokens").GetInt64();
+        var output = usage.GetProperty("output_tokens").GetInt64();
+        Assert.Equal((audio + text, audio, output), (row.Prompt, row.AudioIn, row.Completion));
+        var usd = ((text * RealtimeHarness.TranscribeText) + (audio * RealtimeHarness.TranscribeAudio) + (output * RealtimeHarness.TranscribeOutput)) / 1_000_000m;
+        Assert.Equal((long)(usd * 1_000_000_000m), row.CostNanoUsd);
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimitOfOne_ASecondSessionRefused429_UntilTheFirstEnds()
+    {
+        var first = await RealtimeSessionClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.MeteredKey);
+        await first.ReceiveThroughAsync("session.created");
+
+        var refused = await RawHttp.SendAsync(_h.Endpoint, Upgrade(GaPath, ("api-key", RealtimeHarness.MeteredKey)));
+        Assert.Equal(429, refused.Status);
+        Assert.Contains("concurrent", refused.AzureError().GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        await first.DisposeAsync();
+        // The slot is given back when the gateway has finished the session, just after the close handshake: polled
+        // until then (the deadline only guards a hang).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            using var socket = RealtimeSessionClient.NewSocket(o => o.SetRequestHeader("api-key", RealtimeHarness.MeteredKey));
+            try
+            {
+                await socket.ConnectAsync(_h.Url(GaPath), CancellationToken.None);
+                Assert.Equal(WebSocketState.Open, socket.State);
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                return;
+            }
+            catch (WebSocketException) when (socket.HttpStatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+        }
+    }
+
     [Fact]
     public async Task ClientSecrets_MeteredConsumer_403ThatPointsToTheWebSocket()
     {

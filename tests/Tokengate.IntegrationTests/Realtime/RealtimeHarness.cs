@@ -12,7 +12,8 @@ namespace Tokengate.IntegrationTests.Realtime;
 /// A gateway with one realtime pool (<c>realtime</c>) over simulated backends, each with a <c>realtime</c> deployment of
 /// gpt-realtime (priority 1, 2, ...: the first one serves while it can), explicit prices for the pool, and consumers:
 /// <c>alice</c> (unmetered), <c>bob</c> (a small token budget), <c>carol</c> (scoped to chat only), <c>metered</c>
-/// (a token limit). The backends' endpoints may go through a <see cref="HandshakeRecorder"/> each.
+/// (a token limit and one session at a time). The simulators also serve the transcription deployments
+/// <c>gpt-4o-transcribe</c> and <c>whisper</c>, priced in the gateway's configuration. The backends' endpoints may go through a <see cref="HandshakeRecorder"/> each.
 /// </summary>
 internal sealed class RealtimeHarness : IAsyncDisposable
 {
@@ -25,6 +26,9 @@ internal sealed class RealtimeHarness : IAsyncDisposable
 
     /// <summary>USD per million tokens, configured for the pool (so the test does not depend on the built-in list).</summary>
     public const decimal InputText = 4m, CachedText = 0.4m, OutputText = 16m, InputAudio = 32m, CachedAudio = 0.4m, OutputAudio = 64m;
+
+    /// <summary>USD per million tokens of the <c>gpt-4o-transcribe</c> deployment, and per minute of <c>whisper</c>.</summary>
+    public const decimal TranscribeText = 2.5m, TranscribeAudio = 6m, TranscribeOutput = 10m, WhisperPerMinute = 0.006m;
 
     /// <summary>bob's daily budget, in tokens: the first response spends it.</summary>
     public const int BobBudgetTokens = 10;
@@ -67,12 +71,18 @@ internal sealed class RealtimeHarness : IAsyncDisposable
             ["Tokengate:Budgets:Consumers:bob:0:Unit"] = "Tokens",
             ["Tokengate:Budgets:Consumers:bob:0:Amount"] = BobBudgetTokens.ToString(CultureInfo.InvariantCulture),
             ["Tokengate:Limits:Consumers:metered:TokensPerMinute"] = "1000000",
+            ["Tokengate:Limits:Consumers:metered:ConcurrentRequests"] = "1",
             [$"Tokengate:Accounting:Prices:{Pool}:Input"] = Price(InputText),
             [$"Tokengate:Accounting:Prices:{Pool}:CachedInput"] = Price(CachedText),
             [$"Tokengate:Accounting:Prices:{Pool}:Output"] = Price(OutputText),
             [$"Tokengate:Accounting:Prices:{Pool}:AudioInput"] = Price(InputAudio),
             [$"Tokengate:Accounting:Prices:{Pool}:CachedAudioInput"] = Price(CachedAudio),
             [$"Tokengate:Accounting:Prices:{Pool}:AudioOutput"] = Price(OutputAudio),
+            // Input transcription is billed by the transcription deployment the session names.
+            ["Tokengate:Accounting:Prices:gpt-4o-transcribe:Input"] = Price(TranscribeText),
+            ["Tokengate:Accounting:Prices:gpt-4o-transcribe:AudioInput"] = Price(TranscribeAudio),
+            ["Tokengate:Accounting:Prices:gpt-4o-transcribe:Output"] = Price(TranscribeOutput),
+            ["Tokengate:Accounting:Prices:whisper:PerMinute"] = Price(WhisperPerMinute),
         };
         var servers = new List<SimulatorServer>();
         var recorders = new List<HandshakeRecorder>();
@@ -80,6 +90,8 @@ internal sealed class RealtimeHarness : IAsyncDisposable
         {
             var options = new SimulatorOptions { ApiKeys = [TestBackends.BackendKey] };
             options.Deployments["realtime"] = new SimulatedDeploymentOptions { Model = Model };
+            options.Deployments["gpt-4o-transcribe"] = new SimulatedDeploymentOptions { Model = "gpt-4o-transcribe" };
+            options.Deployments["whisper"] = new SimulatedDeploymentOptions { Model = "whisper-001" };
             var server = await SimulatorServer.StartAsync(options);
             servers.Add(server);
             var endpoint = server.Endpoint;
@@ -124,7 +136,7 @@ internal sealed class RealtimeHarness : IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT consumer, backend, model, prompt_tokens, cached_tokens, completion_tokens, audio_input_tokens, audio_output_tokens,
-                   image_input_tokens, cost_nanousd, status, stream, usage_source
+                   image_input_tokens, cost_nanousd, status, stream, usage_source, audio_ms
             FROM usage_ledger WHERE operation = 'realtime' ORDER BY id
             """;
         var rows = new List<LedgerRow>();
@@ -133,7 +145,7 @@ internal sealed class RealtimeHarness : IAsyncDisposable
         {
             rows.Add(new LedgerRow(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
-                reader.GetInt32(10), reader.GetBoolean(11), reader.GetString(12)));
+                reader.GetInt32(10), reader.GetBoolean(11), reader.GetString(12)) { AudioMs = reader.GetInt64(13) });
         }
         return rows;
     }
