@@ -3,7 +3,9 @@ namespace Tokengate.Simulator;
 /// <summary>
 /// Latency of a simulated deployment. Non-streaming responses wait time-to-first-token plus one per-token delay per
 /// generated token before the headers; streaming responses wait time-to-first-token before the headers and one
-/// per-token delay before each content chunk.
+/// per-token delay before each content chunk. A realtime response sends its opening events at once, then waits
+/// time-to-first-token and one per-token delay before each delta (audio and its transcript together), on the
+/// simulator's clock.
 /// </summary>
 public sealed class SimulatedLatencyOptions
 {

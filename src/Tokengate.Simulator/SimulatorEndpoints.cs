@@ -8,6 +8,7 @@ using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Protocol;
+using Tokengate.Simulator.Realtime;
 using Tokengate.Simulator.Responses;
 
 namespace Tokengate.Simulator;
@@ -39,6 +40,7 @@ public static class SimulatorEndpoints
         services.AddSingleton<ResponsesLifecycleHandler>();
         services.AddSingleton<SimulatorRequestHandler>();
         services.AddSingleton<ControlEndpointHandler>();
+        services.AddRealtime();
         return services;
     }
 
@@ -46,6 +48,11 @@ public static class SimulatorEndpoints
     /// Maps the Azure OpenAI routes under <c>/openai</c> (classic deployment routes and v1 routes) and, when
     /// <see cref="SimulatorOptions.ControlEnabled"/>, the control endpoint under <c>/_simulator</c>.
     /// </summary>
+    /// <remarks>
+    /// The realtime routes (<c>/openai/realtime</c>, <c>/openai/v1/realtime</c>) are WebSocket endpoints: the host
+    /// must call <c>app.UseWebSockets()</c> before the endpoints run, as <see cref="SimulatorServer"/> does;
+    /// without it every realtime connect is answered 400 as a plain GET.
+    /// </remarks>
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -75,6 +82,7 @@ public static class SimulatorEndpoints
             openai.MapGet(prefix + "/{id}/input_items", c => handler.ResourceAsync(c, rule, lifecycle.InputItemsAsync));
         }
 
+        openai.MapRealtime(services);
         openai.Map("/{**rest}", handler.NotFoundAsync);
 
         if (runtime.Options.ControlEnabled)
@@ -85,6 +93,7 @@ public static class SimulatorEndpoints
             group.MapGet("/{deployment}", control.GetAsync);
             group.MapPatch("/{deployment}", control.PatchAsync);
             group.MapPost("/{deployment}/reset", control.ResetAsync);
+            endpoints.MapRealtimeControl(services);
         }
 
         return endpoints;

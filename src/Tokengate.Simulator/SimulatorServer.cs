@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Hosting;
+using Tokengate.Simulator.Realtime;
 
 namespace Tokengate.Simulator;
 
@@ -27,6 +28,9 @@ public sealed class SimulatorServer : IAsyncDisposable
     /// <summary>In-process equivalent of the control endpoint.</summary>
     public SimulatorControl Control { get; }
 
+    /// <summary>The billed totals of this simulator's realtime sessions (also at <c>GET /_simulator/realtime/sessions</c>).</summary>
+    internal RealtimeSessionLog RealtimeSessions => _app.Services.GetRequiredService<RealtimeSessionLog>();
+
     /// <summary>Starts a simulator listening on <paramref name="url"/> (port 0 picks a free port).</summary>
     /// <param name="options">Simulator settings.</param>
     /// <param name="url">Kestrel URL to bind. Default <c>http://127.0.0.1:0</c>.</param>
@@ -47,6 +51,7 @@ public sealed class SimulatorServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Critical);
         builder.Services.AddSimulator(options, timeProvider);
         var app = builder.Build();
+        app.UseWebSockets();
         app.MapSimulator();
         try
         {

@@ -4,7 +4,7 @@ using Tokengate.Simulator.Tokens;
 namespace Tokengate.Simulator.Deployments;
 
 /// <summary>What the simulator derives from a deployment's underlying model name.</summary>
-/// <param name="Kind">Chat, legacy completions or embeddings.</param>
+/// <param name="Kind">Chat, legacy completions, embeddings or realtime.</param>
 /// <param name="Encoding">The tokenizer.</param>
 /// <param name="DefaultDimensions">Embeddings: the vector length without <c>dimensions</c>.</param>
 /// <param name="SupportsDimensions">Embeddings: whether <c>dimensions</c> is accepted.</param>
@@ -26,6 +26,12 @@ internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int Def
             return new ModelInfo(ModelKind.Embeddings, TokenEncoding.Cl100kBase, large ? 3072 : 1536, v3, FingerprintOf(model));
         }
 
+        // Realtime models speak only the WebSocket protocol; their output limit is 4,096 tokens per response.
+        if (IsRealtime(m))
+        {
+            return new ModelInfo(ModelKind.Realtime, TokenEncoding.O200kBase, 0, false, FingerprintOf(model), 4_096);
+        }
+
         var kind = m.Contains("instruct", StringComparison.OrdinalIgnoreCase)
             || m.StartsWith("davinci", StringComparison.OrdinalIgnoreCase)
             || m.StartsWith("babbage", StringComparison.OrdinalIgnoreCase)
@@ -33,6 +39,12 @@ internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int Def
             : ModelKind.Chat;
         return new ModelInfo(kind, EncodingFor(m), 0, false, FingerprintOf(model), kind == ModelKind.Chat ? MaxOutputFor(m) : null);
     }
+
+    // gpt-realtime and gpt-realtime-mini (any version), and the gpt-4o / gpt-4o-mini realtime previews.
+    private static bool IsRealtime(ReadOnlySpan<char> model) =>
+        model.StartsWith("gpt-realtime", StringComparison.OrdinalIgnoreCase)
+        || model.StartsWith("gpt-4o-realtime-preview", StringComparison.OrdinalIgnoreCase)
+        || model.StartsWith("gpt-4o-mini-realtime-preview", StringComparison.OrdinalIgnoreCase);
 
     // Azure's model catalogue, by model name and version as deployments report them (e.g. gpt-4o-2024-08-06).
     private static int? MaxOutputFor(ReadOnlySpan<char> model)

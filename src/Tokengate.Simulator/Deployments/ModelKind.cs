@@ -6,4 +6,7 @@ internal enum ModelKind
     Chat,
     Completion,
     Embeddings,
+
+    /// <summary>Realtime models: served over WebSocket at <c>/openai/realtime</c> and <c>/openai/v1/realtime</c> only.</summary>
+    Realtime,
 }
