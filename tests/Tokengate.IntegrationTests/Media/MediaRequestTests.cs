@@ -124,7 +124,22 @@ public sealed class MediaRequestTests : IAsyncLifetime
         Assert.Equal(row.Characters * 15_000L, row.CostNanoUsd);  // $15 per 1M characters
     }
 
-    private async Task<List<(long Images, long Characters, long CostNanoUsd, string Source)>> LedgerAsync(string deployment)
+    [Fact]
+    public async Task Translation_Srt_RelayedAsText_SecondsMeasuredFromTheWavHeader()
+    {
+        using var response = await _up.Client.SendAsync(Upload("openai/deployments/whisper/audio/translations?api-version=2024-10-21",
+            File("file", Fixtures.Wav(2.4), "bonjour.wav"), Text("response_format", "srt")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("-->", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var row = Assert.Single(await LedgerAsync("whisper"));
+        Assert.Equal("Measured", row.Source);
+        Assert.Equal(3_000, row.AudioMs);                      // 2.4 s, billed by the whole second
+        Assert.Equal(3 * 100_000L, row.CostNanoUsd);           // $0.006 a minute
+        Assert.Equal(3.0, _up.Environment.Backends.Sum(b => b.Server.Control.GetStats("whisper").AudioSeconds));
+    }
+
+    private async Task<List<(long Images, long Characters, long CostNanoUsd, string Source, long AudioMs)>> LedgerAsync(string deployment)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -132,12 +147,12 @@ public sealed class MediaRequestTests : IAsyncLifetime
             await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_up.DataDirectory, "tokengate.db")};Pooling=false");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT images, characters, cost_nanousd, usage_source FROM usage_ledger WHERE deployment = @d AND status = 200 ORDER BY id";
+            command.CommandText = "SELECT images, characters, cost_nanousd, usage_source, audio_ms FROM usage_ledger WHERE deployment = @d AND status = 200 ORDER BY id";
             command.Parameters.AddWithValue("@d", deployment);
-            var rows = new List<(long, long, long, string)>();
+            var rows = new List<(long, long, long, string, long)>();
             await using (var reader = await command.ExecuteReaderAsync())
             {
-                while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3)));
+                while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4)));
             }
             if (rows.Count > 0 || DateTime.UtcNow > deadline) return rows;
             await Task.Delay(50);
