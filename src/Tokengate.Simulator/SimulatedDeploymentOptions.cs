@@ -5,7 +5,7 @@ public sealed class SimulatedDeploymentOptions
 {
     /// <summary>
     /// Underlying model and version, reported as <c>model</c> in responses. The operation kind (chat, legacy
-    /// completions, embeddings) and the tokenizer encoding are derived from it. Default <c>gpt-4o-2024-08-06</c>.
+    /// completions, embeddings, images, transcription, speech) and the tokenizer encoding are derived from it. Default <c>gpt-4o-2024-08-06</c>.
     /// </summary>
     public string Model { get; set; } = "gpt-4o-2024-08-06";
 
@@ -20,6 +20,16 @@ public sealed class SimulatedDeploymentOptions
     /// RPM / 6, as the live service does. Default 6.
     /// </summary>
     public int RequestsPerMinutePer1000Tpm { get; set; } = 6;
+
+    /// <summary>
+    /// Standard only: requests per minute, replacing the TPM-derived rate (<see cref="RequestsPerMinutePer1000Tpm"/>
+    /// × TPM / 1,000). Default null: that derived rate. Chat, embeddings and audio deployments enforce the rate per
+    /// 10 s with a budget of RPM / 6, as above. Image deployments (dall-e-3, gpt-image-1), whose Azure quota is in
+    /// requests per minute (the default 2 capacity units grant 6 RPM), enforce it over a 60 s sliding window and are not
+    /// charged tokens; a request beyond it gets 429 with <c>retry-after</c> / <c>retry-after-ms</c> exact to when the
+    /// oldest request in the window leaves it.
+    /// </summary>
+    public int? RequestsPerMinute { get; set; }
 
     /// <summary>Provisioned only: deployed PTUs. Default 15.</summary>
     public int ProvisionedThroughputUnits { get; set; } = 15;

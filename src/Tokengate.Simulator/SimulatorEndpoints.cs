@@ -7,6 +7,7 @@ using Tokengate.Simulator.Control;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
+using Tokengate.Simulator.Media;
 using Tokengate.Simulator.Protocol;
 using Tokengate.Simulator.Realtime;
 using Tokengate.Simulator.Responses;
@@ -38,6 +39,11 @@ public static class SimulatorEndpoints
         services.AddSingleton<ResponseStreamer>();
         services.AddSingleton<ResponsesResponder>();
         services.AddSingleton<ResponsesLifecycleHandler>();
+        services.AddSingleton<ImagesResponder>();
+        services.AddSingleton<TranscriptionsResponder>();
+        services.AddSingleton<SpeechResponder>();
+        services.AddSingleton<MediaResponder>();
+        services.AddSingleton<ImageBlobHandler>();
         services.AddSingleton<SimulatorRequestHandler>();
         services.AddSingleton<ControlEndpointHandler>();
         services.AddRealtime();
@@ -45,8 +51,9 @@ public static class SimulatorEndpoints
     }
 
     /// <summary>
-    /// Maps the Azure OpenAI routes under <c>/openai</c> (classic deployment routes and v1 routes) and, when
-    /// <see cref="SimulatorOptions.ControlEnabled"/>, the control endpoint under <c>/_simulator</c>.
+    /// Maps the Azure OpenAI routes under <c>/openai</c> (classic deployment routes and v1 routes), the generated image
+    /// blobs under <c>/_simulator/blobs</c> and, when <see cref="SimulatorOptions.ControlEnabled"/>, the control
+    /// endpoint under <c>/_simulator/deployments</c>.
     /// </summary>
     /// <remarks>
     /// The realtime routes (<c>/openai/realtime</c>, <c>/openai/v1/realtime</c>) are WebSocket endpoints: the host
@@ -69,6 +76,13 @@ public static class SimulatorEndpoints
         openai.MapPost("/v1/embeddings", c => handler.V1Async(c, SimulatedOperation.Embeddings));
         openai.MapGet("/v1/models", handler.ListModelsAsync);
 
+        // Images and audio: JSON bodies (generations, speech) or multipart uploads (edits, transcriptions, translations).
+        foreach (var (path, operation) in MediaOperations.Routes)
+        {
+            openai.MapPost("/deployments/{deployment}/" + path, c => handler.ClassicAsync(c, operation));
+            openai.MapPost("/v1/" + path, c => handler.V1Async(c, operation));
+        }
+
         // Responses: the v1 family and the preview family (?api-version=2025-03-01-preview or later) serve the same
         // calls; the deployment comes from the body's model, stored responses belong to the resource.
         var lifecycle = services.GetRequiredService<ResponsesLifecycleHandler>();
@@ -84,6 +98,10 @@ public static class SimulatorEndpoints
 
         openai.MapRealtime(services);
         openai.Map("/{**rest}", handler.NotFoundAsync);
+
+        // dall-e-3 image URLs point here, as the service's point at blob storage with a SAS token: no key needed, and
+        // served even without the control endpoint.
+        endpoints.MapGet(ImageBlobHandler.RoutePattern, services.GetRequiredService<ImageBlobHandler>().GetAsync);
 
         if (runtime.Options.ControlEnabled)
         {

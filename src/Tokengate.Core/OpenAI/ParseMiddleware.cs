@@ -14,6 +14,7 @@ namespace Tokengate.OpenAI;
 internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity affinity)
 {
     private const int InitialBufferSize = 16 * 1024;
+    private const int SegmentSize = 1024 * 1024;
     private readonly ParseStep _step = new(affinity);
 
     public async Task InvokeAsync(HttpContext context)
@@ -46,38 +47,81 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
     }
 
     /// <summary>Returns a rented buffer and the body length, or a null buffer when the body passed the limit.</summary>
-    private static async Task<(byte[]? Buffer, int Length)> ReadPooledAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private static Task<(byte[]? Buffer, int Length)> ReadPooledAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
+        request.ContentLength is { } declared
+            ? ReadDeclaredAsync(request, (int)Math.Min(limit + 1, Math.Max(declared, 1)), limit, cancellationToken)
+            : ReadChunkedAsync(request, limit, cancellationToken);
+
+    /// <summary>A body of known length (the server holds the client to it): one buffer of that size.</summary>
+    private static async Task<(byte[]? Buffer, int Length)> ReadDeclaredAsync(HttpRequest request, int size, long limit, CancellationToken cancellationToken)
     {
-        // Read at most limit + 1 bytes: one byte past the limit is enough to know the body is too large.
-        var size = (int)Math.Min(limit + 1, request.ContentLength is { } declared ? Math.Max(declared, 1) : InitialBufferSize);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         var length = 0;
         try
         {
-            while (true)
+            while (length < buffer.Length)
             {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1, (long)buffer.Length * 2));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var room = (int)Math.Min(buffer.Length - length, limit + 1 - length);
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
-                if (read == 0) return (buffer, length);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, limit + 1 - length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
                 length += read;
-                if (length > limit)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, 0);
-                }
+                if (length > limit) break;
             }
+            if (length <= limit) return (buffer, length);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, 0);
         }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A body of unknown length (chunked): a small first buffer, then segments of one size, copied into one buffer of
+    /// the exact length at the end. Segments of one size are reused request after request, so a stream of oversized
+    /// chunked uploads leaves no trail of ever larger buffers; past the limit, reading stops.
+    /// </summary>
+    private static async Task<(byte[]? Buffer, int Length)> ReadChunkedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var segments = new List<byte[]>(1) { ArrayPool<byte>.Shared.Rent(InitialBufferSize) };
+        var filled = 0;     // in the last segment
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                var segment = segments[^1];
+                if (filled == segment.Length)
+                {
+                    segments.Add(segment = ArrayPool<byte>.Shared.Rent(SegmentSize));
+                    filled = 0;
+                }
+                var read = await request.Body.ReadAsync(segment.AsMemory(filled, (int)Math.Min(segment.Length - filled, limit + 1 - total)), cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                filled += read;
+                total += read;
+                if (total > limit) return (null, 0);
+            }
+            if (segments.Count == 1)
+            {
+                var only = segments[0];
+                segments.Clear();
+                return (only, filled);
+            }
+            var body = ArrayPool<byte>.Shared.Rent((int)total);
+            var at = 0;
+            for (var i = 0; i < segments.Count; i++)
+            {
+                var count = i == segments.Count - 1 ? filled : segments[i].Length;
+                segments[i].AsSpan(0, count).CopyTo(body.AsSpan(at));
+                at += count;
+            }
+            return (body, at);
+        }
+        finally
+        {
+            foreach (var segment in segments) ArrayPool<byte>.Shared.Return(segment);
         }
     }
 }

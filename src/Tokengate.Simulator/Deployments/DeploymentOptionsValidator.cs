@@ -15,6 +15,11 @@ internal static class DeploymentOptionsValidator
             return "TokensPerMinute and RequestsPerMinutePer1000Tpm must be at least 1.";
         }
 
+        if (o.RequestsPerMinute < 1)
+        {
+            return "RequestsPerMinute must be at least 1 when set.";
+        }
+
         if (o.ProvisionedThroughputUnits < 1 || o.TokensPerPtuPerMinute < 1 || o.OutputTokenWeight < 0)
         {
             return "ProvisionedThroughputUnits and TokensPerPtuPerMinute must be at least 1, OutputTokenWeight not negative.";

@@ -1,4 +1,5 @@
 using Tokengate.Simulator.Limits;
+using Tokengate.Simulator.Media;
 
 namespace Tokengate.Simulator.Deployments;
 
@@ -13,6 +14,15 @@ internal sealed class DeploymentState
     private long _failed;
     private long _promptTokens;
     private long _completionTokens;
+    private long _inputTextTokens;
+    private long _inputAudioTokens;
+    private long _inputImageTokens;
+    private long _outputTextTokens;
+    private long _outputAudioTokens;
+    private long _outputImageTokens;
+    private long _images;
+    private long _audioSecondsBits;
+    private long _characters;
     private int _failNext;
     private int _resetNext;
     private int _cutNext;
@@ -60,11 +70,26 @@ internal sealed class DeploymentState
 
     public void RecordFailed() => Interlocked.Increment(ref _failed);
 
-    public void RecordSucceeded(int promptTokens, int completionTokens)
+    public void RecordSucceeded(int promptTokens, int completionTokens) => RecordSucceeded(BilledUsage.Text(promptTokens, completionTokens));
+
+    /// <summary>Counts a succeeded request and what it billed, modality by modality; the prompt and completion totals add all of them.</summary>
+    public void RecordSucceeded(in BilledUsage usage)
     {
         Interlocked.Increment(ref _succeeded);
-        Interlocked.Add(ref _promptTokens, promptTokens);
-        Interlocked.Add(ref _completionTokens, completionTokens);
+        Interlocked.Add(ref _promptTokens, usage.InputTokens);
+        Interlocked.Add(ref _completionTokens, usage.OutputTokens);
+        Interlocked.Add(ref _inputTextTokens, usage.InputTextTokens);
+        Interlocked.Add(ref _inputAudioTokens, usage.InputAudioTokens);
+        Interlocked.Add(ref _inputImageTokens, usage.InputImageTokens);
+        Interlocked.Add(ref _outputTextTokens, usage.OutputTextTokens);
+        Interlocked.Add(ref _outputAudioTokens, usage.OutputAudioTokens);
+        Interlocked.Add(ref _outputImageTokens, usage.OutputImageTokens);
+        Interlocked.Add(ref _images, usage.Images);
+        Interlocked.Add(ref _characters, usage.Characters);
+        if (usage.AudioSeconds != 0)
+        {
+            AddDouble(ref _audioSecondsBits, usage.AudioSeconds);
+        }
     }
 
     /// <summary>
@@ -89,6 +114,15 @@ internal sealed class DeploymentState
         Interlocked.Exchange(ref _failed, 0);
         Interlocked.Exchange(ref _promptTokens, 0);
         Interlocked.Exchange(ref _completionTokens, 0);
+        Interlocked.Exchange(ref _inputTextTokens, 0);
+        Interlocked.Exchange(ref _inputAudioTokens, 0);
+        Interlocked.Exchange(ref _inputImageTokens, 0);
+        Interlocked.Exchange(ref _outputTextTokens, 0);
+        Interlocked.Exchange(ref _outputAudioTokens, 0);
+        Interlocked.Exchange(ref _outputImageTokens, 0);
+        Interlocked.Exchange(ref _images, 0);
+        Interlocked.Exchange(ref _audioSecondsBits, 0);
+        Interlocked.Exchange(ref _characters, 0);
     }
 
     public SimulatedDeploymentStats Stats(long nowTicks)
@@ -104,7 +138,7 @@ internal sealed class DeploymentState
         }
         else
         {
-            var peek = Limiter.Peek(nowTicks, snapshot.Options);
+            var peek = Limiter.Peek(nowTicks, snapshot.Options, snapshot.Model.LimitsRequestsPerMinute);
             (remainingRequests, remainingTokens, utilization) = peek;
             var until = Limiter.ForcedUntilTicks;
             throttledUntil = until > nowTicks ? new DateTimeOffset(until, TimeSpan.Zero) : null;
@@ -119,6 +153,15 @@ internal sealed class DeploymentState
             Failed = Interlocked.Read(ref _failed),
             PromptTokens = Interlocked.Read(ref _promptTokens),
             CompletionTokens = Interlocked.Read(ref _completionTokens),
+            InputTextTokens = Interlocked.Read(ref _inputTextTokens),
+            InputAudioTokens = Interlocked.Read(ref _inputAudioTokens),
+            InputImageTokens = Interlocked.Read(ref _inputImageTokens),
+            OutputTextTokens = Interlocked.Read(ref _outputTextTokens),
+            OutputAudioTokens = Interlocked.Read(ref _outputAudioTokens),
+            OutputImageTokens = Interlocked.Read(ref _outputImageTokens),
+            Images = Interlocked.Read(ref _images),
+            AudioSeconds = BitConverter.Int64BitsToDouble(Interlocked.Read(ref _audioSecondsBits)),
+            Characters = Interlocked.Read(ref _characters),
             UtilizationPercent = Math.Round(utilization, 3),
             RemainingRequests = remainingRequests,
             RemainingTokens = remainingTokens,
@@ -174,6 +217,20 @@ internal sealed class DeploymentState
         faults.ForceUtilizationPercent = null;
         faults.ThrottleForMs = 0;
         return snapshot;
+    }
+
+    /// <summary>Adds to a double kept as its bits, retrying until no other thread changed it in between.</summary>
+    private static void AddDouble(ref long bits, double value)
+    {
+        while (true)
+        {
+            var current = Interlocked.Read(ref bits);
+            var next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(current) + value);
+            if (Interlocked.CompareExchange(ref bits, next, current) == current)
+            {
+                return;
+            }
+        }
     }
 
     private static bool TryConsume(ref int counter)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tokengate.Simulator.Media;
 using Tokengate.Simulator.Tokens;
 
 namespace Tokengate.Simulator.Deployments;
@@ -14,11 +15,24 @@ namespace Tokengate.Simulator.Deployments;
 /// <c>max_tokens</c> / <c>max_completion_tokens</c> is refused with 400 <c>invalid_value</c>. Null for models whose
 /// output is bounded only by the context window (gpt-4, gpt-35-turbo-16k, the legacy completion models).
 /// </param>
-internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int DefaultDimensions, bool SupportsDimensions, string Fingerprint, int? MaxOutputTokens = null)
+/// <param name="Media">Image and audio models: the family, which decides billing and what each operation accepts.</param>
+internal sealed record ModelInfo(ModelKind Kind, TokenEncoding Encoding, int DefaultDimensions, bool SupportsDimensions, string Fingerprint, int? MaxOutputTokens = null, MediaModelFamily Media = MediaModelFamily.None)
 {
+    /// <summary>Image deployments have a quota in requests per minute, enforced over a whole minute and not in tokens.</summary>
+    public bool LimitsRequestsPerMinute => Kind == ModelKind.Image;
+
     public static ModelInfo For(string model)
     {
         var m = model.AsSpan();
+
+        // Media models first: gpt-4o-transcribe and gpt-4o-mini-tts would otherwise read as chat models. Their text
+        // (prompts, transcripts, speech input) counts with o200k_base.
+        var media = MediaModels.FamilyOf(m);
+        if (media != MediaModelFamily.None)
+        {
+            return new ModelInfo(MediaModels.KindOf(media), TokenEncoding.O200kBase, 0, false, FingerprintOf(model), Media: media);
+        }
+
         if (m.Contains("embedding", StringComparison.OrdinalIgnoreCase))
         {
             var large = m.Contains("3-large", StringComparison.OrdinalIgnoreCase);

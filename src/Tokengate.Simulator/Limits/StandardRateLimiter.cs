@@ -2,29 +2,37 @@ namespace Tokengate.Simulator.Limits;
 
 /// <summary>
 /// Standard deployment limits as the live service behaves (protocol reference §6.1): a 60 s sliding window of
-/// estimated tokens against TPM and a 10 s sliding window of requests against RPM / 6.
+/// estimated tokens against TPM and a 10 s sliding window of requests against RPM / 6. Deployments whose quota is in
+/// requests per minute (images) count requests over a 60 s window against the whole RPM instead.
 /// </summary>
 internal sealed class StandardRateLimiter
 {
     private static readonly TimeSpan TokenWindow = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RequestWindow = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MinuteWindow = TimeSpan.FromSeconds(60);
 
     private readonly SlidingWindow _tokens = new(TokenWindow);
     private readonly SlidingWindow _requests = new(RequestWindow);
+    private readonly SlidingWindow _minuteRequests = new(MinuteWindow);
     private readonly Lock _lock = new();
     private long _forcedUntilTicks;
     private TimeSpan? _forcedRetryAfter;
 
-    public static int RequestLimit(SimulatedDeploymentOptions options) =>
-        Math.Max(1, (int)Math.Ceiling(options.RequestsPerMinutePer1000Tpm * (options.TokensPerMinute / 1000.0) / 6.0));
+    /// <summary>Requests allowed per window: RPM / 6 per 10 s, or the whole RPM per minute.</summary>
+    public static int RequestLimit(SimulatedDeploymentOptions options, bool perMinute = false)
+    {
+        var rpm = options.RequestsPerMinute ?? options.RequestsPerMinutePer1000Tpm * (options.TokensPerMinute / 1000.0);
+        return Math.Max(1, (int)Math.Ceiling(perMinute ? rpm : rpm / 6.0));
+    }
 
-    public AdmissionResult TryAdmit(long nowTicks, long tokenCost, SimulatedDeploymentOptions options)
+    public AdmissionResult TryAdmit(long nowTicks, long tokenCost, SimulatedDeploymentOptions options, bool perMinute = false)
     {
         var tokenLimit = options.TokensPerMinute;
-        var requestLimit = RequestLimit(options);
+        var requestLimit = RequestLimit(options, perMinute);
+        var requests = perMinute ? _minuteRequests : _requests;
         lock (_lock)
         {
-            var usedRequests = (int)_requests.Used(nowTicks);
+            var usedRequests = (int)requests.Used(nowTicks);
             var usedTokens = (int)_tokens.Used(nowTicks);
             if (nowTicks < _forcedUntilTicks)
             {
@@ -32,7 +40,7 @@ internal sealed class StandardRateLimiter
                 return Result(ThrottleReason.Tokens, retry, usedRequests, usedTokens);
             }
 
-            var requestWait = _requests.TimeUntilFits(nowTicks, 1, requestLimit);
+            var requestWait = requests.TimeUntilFits(nowTicks, 1, requestLimit);
             if (requestWait > TimeSpan.Zero)
             {
                 return Result(ThrottleReason.Requests, requestWait, usedRequests, usedTokens);
@@ -44,7 +52,7 @@ internal sealed class StandardRateLimiter
                 return Result(ThrottleReason.Tokens, tokenWait, usedRequests, usedTokens);
             }
 
-            _requests.Add(nowTicks, 1);
+            requests.Add(nowTicks, 1);
             _tokens.Add(nowTicks, tokenCost);
             // Admitted means it fit under the int limit, so the sum is an int too.
             return Result(ThrottleReason.None, TimeSpan.Zero, usedRequests + 1, (int)(usedTokens + tokenCost));
@@ -55,12 +63,13 @@ internal sealed class StandardRateLimiter
                 Math.Max(0, tokenLimit - usedTokens), tokenLimit == 0 ? 0 : 100.0 * usedTokens / tokenLimit);
     }
 
-    public (int RemainingRequests, int RemainingTokens, double UtilizationPercent) Peek(long nowTicks, SimulatedDeploymentOptions options)
+    public (int RemainingRequests, int RemainingTokens, double UtilizationPercent) Peek(long nowTicks, SimulatedDeploymentOptions options, bool perMinute = false)
     {
         lock (_lock)
         {
             var usedTokens = (int)_tokens.Used(nowTicks);
-            return (Math.Max(0, RequestLimit(options) - (int)_requests.Used(nowTicks)),
+            var requests = perMinute ? _minuteRequests : _requests;
+            return (Math.Max(0, RequestLimit(options, perMinute) - (int)requests.Used(nowTicks)),
                 Math.Max(0, options.TokensPerMinute - usedTokens),
                 options.TokensPerMinute == 0 ? 0 : 100.0 * usedTokens / options.TokensPerMinute);
         }
@@ -92,6 +101,7 @@ internal sealed class StandardRateLimiter
         {
             _tokens.Clear();
             _requests.Clear();
+            _minuteRequests.Clear();
             _forcedUntilTicks = 0;
             _forcedRetryAfter = null;
         }

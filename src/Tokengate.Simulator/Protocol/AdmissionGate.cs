@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Limits;
+using Tokengate.Simulator.Media;
 
 namespace Tokengate.Simulator.Protocol;
 
@@ -91,7 +92,7 @@ internal sealed class AdmissionGate(SimulatorRuntime runtime, ILogger<AdmissionG
         }
         else
         {
-            admission = call.Deployment.Limiter.TryAdmit(now, standardCost, snapshot.Options);
+            admission = call.Deployment.Limiter.TryAdmit(now, standardCost, snapshot.Options, snapshot.Model.LimitsRequestsPerMinute);
             ResponseHeaders.WriteRateLimits(response, admission);
         }
 
@@ -118,17 +119,24 @@ internal sealed class AdmissionGate(SimulatorRuntime runtime, ILogger<AdmissionG
     /// The same, for work that outlives its request (a background response): only the deployment, the settings it
     /// ran under and what admission added are kept, never the finished request's context.
     /// </summary>
-    public void Settle(DeploymentState deployment, DeploymentSnapshot snapshot, double admittedEstimate, int promptTokens, int completionTokens, bool succeeded)
+    public void Settle(DeploymentState deployment, DeploymentSnapshot snapshot, double admittedEstimate, int promptTokens, int completionTokens, bool succeeded) =>
+        Settle(deployment, snapshot, admittedEstimate, BilledUsage.Text(promptTokens, completionTokens), succeeded);
+
+    /// <summary>The same with usage by modality (image and audio operations).</summary>
+    public void Settle(SimulatedCall call, in BilledUsage usage, bool succeeded) =>
+        Settle(call.Deployment, call.Snapshot, call.AdmittedEstimate, usage, succeeded);
+
+    private void Settle(DeploymentState deployment, DeploymentSnapshot snapshot, double admittedEstimate, in BilledUsage usage, bool succeeded)
     {
         if (snapshot.IsProvisioned)
         {
-            var actual = promptTokens + (snapshot.Options.OutputTokenWeight * completionTokens);
+            var actual = usage.InputTokens + (snapshot.Options.OutputTokenWeight * usage.OutputTokens);
             deployment.Bucket.Correct(runtime.NowTicks, actual - admittedEstimate, snapshot.CapacityPerMinute);
         }
 
         if (succeeded)
         {
-            deployment.RecordSucceeded(promptTokens, completionTokens);
+            deployment.RecordSucceeded(usage);
         }
         else
         {

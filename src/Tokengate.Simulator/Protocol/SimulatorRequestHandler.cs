@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Hosting;
+using Tokengate.Simulator.Media;
 using Tokengate.Simulator.Responses;
 
 namespace Tokengate.Simulator.Protocol;
@@ -16,6 +17,7 @@ internal sealed class SimulatorRequestHandler(
     CompletionsResponder completions,
     EmbeddingsResponder embeddings,
     ResponsesResponder responses,
+    MediaResponder media,
     ILogger<SimulatorRequestHandler> logger)
 {
     private const string V1ApiVersion = "v1";
@@ -149,6 +151,12 @@ internal sealed class SimulatorRequestHandler(
             return;
         }
 
+        if (operation.Multipart)
+        {
+            await HandleFormAsync(context, operation, routeDeployment, apiVersion);
+            return;
+        }
+
         if (await JsonBody.ReadObjectAsync(context) is not { } document)
         {
             return;
@@ -181,29 +189,39 @@ internal sealed class SimulatorRequestHandler(
         }
     }
 
-    private async Task HandleDeploymentAsync(SimulatedCall call, JsonElement root)
+    /// <summary>Multipart operations (uploads): the deployment from the route, or on v1 from the form's <c>model</c> field.</summary>
+    private async Task HandleFormAsync(HttpContext context, SimulatedOperation operation, string? routeDeployment, string apiVersion)
     {
-        var response = call.Context.Response;
-        response.Headers["x-ms-deployment-name"] = call.Deployment.Name;
-        if (call.Snapshot.IsProvisioned)
+        if (await MediaForm.ReadAsync(context) is not { } form)
         {
-            ResponseHeaders.WriteUtilization(response, call.Deployment.Bucket.UtilizationPercent(runtime.NowTicks, call.Snapshot.CapacityPerMinute));
-        }
-
-        call.Deployment.RecordReceived();
-        if (call.Snapshot.Model.Kind != call.Operation.Kind)
-        {
-            call.Deployment.RecordFailed();
-            await AzureErrors.WriteAsync(call.Context, StatusCodes.Status400BadRequest, "OperationNotSupported",
-                AzureErrors.OperationNotSupported(call.Operation.NotSupportedName, call.Deployment.Name));
             return;
         }
 
-        if (ContentError(call.Snapshot.Options.Faults, root) is int status)
+        var name = routeDeployment ?? form.Field("model");
+        if (string.IsNullOrEmpty(name))
         {
-            SimulatorLog.FaultInjected(logger, $"status {status} for the request's content", call.Deployment.Name);
-            call.Deployment.RecordFailed();
-            await AzureErrors.WriteForStatusAsync(call.Context, status);
+            await AzureErrors.WriteInvalidRequestAsync(context, "Missing required parameter: 'model'.", "model", "missing_required_parameter");
+            return;
+        }
+
+        if (!runtime.Deployments.TryGet(name, out var deployment))
+        {
+            await AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "DeploymentNotFound", AzureErrors.DeploymentNotFound);
+            return;
+        }
+
+        var call = new SimulatedCall(context, deployment, operation, apiVersion);
+        if (await PassDeploymentChecksAsync(call, form.ContainsText))
+        {
+            await media.HandleFormAsync(call, form);
+        }
+    }
+
+    private async Task HandleDeploymentAsync(SimulatedCall call, JsonElement root)
+    {
+        string? raw = null;
+        if (!await PassDeploymentChecksAsync(call, marker => (raw ??= root.GetRawText()).Contains(marker, StringComparison.Ordinal)))
+        {
             return;
         }
 
@@ -215,23 +233,55 @@ internal sealed class SimulatorRequestHandler(
         {
             await embeddings.HandleAsync(call, root);
         }
+        else if (call.Operation.Kind is ModelKind.Image or ModelKind.Speech)
+        {
+            await media.HandleJsonAsync(call, root);
+        }
         else
         {
             await completions.HandleAsync(call, root);
         }
     }
 
-    private static int? ContentError(SimulatedFaultOptions faults, JsonElement root)
+    /// <summary>
+    /// What every routed request goes through before its operation: the deployment headers, the received count, the
+    /// model/operation match and the content fault rules (<paramref name="contains"/> looks for a marker in the
+    /// request's content). Returns false after answering.
+    /// </summary>
+    private async Task<bool> PassDeploymentChecksAsync(SimulatedCall call, Func<string, bool> contains)
     {
-        if (faults.ErrorsOnContent.Count == 0)
+        var response = call.Context.Response;
+        response.Headers["x-ms-deployment-name"] = call.Deployment.Name;
+        if (call.Snapshot.IsProvisioned)
         {
-            return null;
+            ResponseHeaders.WriteUtilization(response, call.Deployment.Bucket.UtilizationPercent(runtime.NowTicks, call.Snapshot.CapacityPerMinute));
         }
 
-        var text = root.GetRawText();
+        call.Deployment.RecordReceived();
+        if (call.Snapshot.Model.Kind != call.Operation.Kind || !MediaOperations.IsServedBy(call.Snapshot.Model, call.Operation))
+        {
+            call.Deployment.RecordFailed();
+            await AzureErrors.WriteAsync(call.Context, StatusCodes.Status400BadRequest, "OperationNotSupported",
+                AzureErrors.OperationNotSupported(call.Operation.NotSupportedName, call.Deployment.Name));
+            return false;
+        }
+
+        if (ContentError(call.Snapshot.Options.Faults, contains) is int status)
+        {
+            SimulatorLog.FaultInjected(logger, $"status {status} for the request's content", call.Deployment.Name);
+            call.Deployment.RecordFailed();
+            await AzureErrors.WriteForStatusAsync(call.Context, status);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static int? ContentError(SimulatedFaultOptions faults, Func<string, bool> contains)
+    {
         foreach (var (marker, status) in faults.ErrorsOnContent)
         {
-            if (text.Contains(marker, StringComparison.Ordinal))
+            if (contains(marker))
             {
                 return status;
             }

@@ -61,6 +61,17 @@ public sealed class PostgresLedgerTests : IAsyncLifetime
             Assert.Equal(prompt, row.GetProperty("promptTokens").GetInt64());
             Assert.Equal(completion, row.GetProperty("completionTokens").GetInt64());
             Assert.Equal(((prompt * 2.50m) + (completion * 10.00m)) / 1_000_000m, row.GetProperty("costUsd").GetDecimal());
+
+            // By operation and by modality, on PostgreSQL's SQL.
+            using var byOperation = new HttpRequestMessage(HttpMethod.Get, "admin/usage?by=operation");
+            byOperation.Headers.Add("api-key", LimitsHarness.ReaderKey);
+            var operations = JsonDocument.Parse(await (await h.Client.SendAsync(byOperation)).Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+            Assert.Equal("chat.completions", Assert.Single(operations.EnumerateArray()).GetProperty("key").GetString());
+            using var byModality = new HttpRequestMessage(HttpMethod.Get, "admin/usage?by=modality");
+            byModality.Headers.Add("api-key", LimitsHarness.ReaderKey);
+            var modalities = JsonDocument.Parse(await (await h.Client.SendAsync(byModality)).Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+            Assert.Equal(["text", "audio", "image"], modalities.EnumerateArray().Select(m => m.GetProperty("key").GetString()));
+            Assert.Equal(prompt, modalities[0].GetProperty("promptTokens").GetInt64());
         }
 
         // The rows themselves, after a graceful shutdown.

@@ -40,6 +40,7 @@ public sealed class UsageCommandTests : IAsyncLifetime
     [InlineData("deployment", LimitsHarness.Deployment)]
     [InlineData("model", "gpt-4o")]
     [InlineData("backend", "sim")]
+    [InlineData("operation", "chat.completions")]
     public async Task Json_ByEachGrouping_OneRowWithTheLedgerTotals(string by, string key)
     {
         await using var process = await RunAsync("--data", _h.Data.FullName, "--by", by, "--period", "day", "--format", "json");
@@ -53,6 +54,19 @@ public sealed class UsageCommandTests : IAsyncLifetime
         Assert.Equal(_ledger.Prompt, row.GetProperty("promptTokens").GetInt64());
         Assert.Equal(_ledger.Completion, row.GetProperty("completionTokens").GetInt64());
         Assert.Equal(_ledger.CostNanoUsd / 1_000_000_000m, row.GetProperty("costUsd").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Json_ByModality_TextRowHoldsTheChatTokens_AudioAndImageRowsAreEmpty()
+    {
+        await using var process = await RunAsync("--data", _h.Data.FullName, "--by", "modality", "--format", "json");
+
+        Assert.True(process.ExitCode == 0, process.StandardError);
+        using var doc = JsonDocument.Parse(process.StandardOutput);
+        var rows = doc.RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("modality").GetString()!);
+        Assert.Equal(["text", "audio", "image"], rows.Keys);
+        Assert.Equal((3L, _ledger.Prompt, _ledger.Completion), (rows["text"].GetProperty("requests").GetInt64(), rows["text"].GetProperty("promptTokens").GetInt64(), rows["text"].GetProperty("completionTokens").GetInt64()));
+        Assert.All(new[] { rows["audio"], rows["image"] }, r => Assert.Equal(0, r.GetProperty("requests").GetInt64() + r.GetProperty("totalTokens").GetInt64()));
     }
 
     [Fact]

@@ -53,8 +53,9 @@ public sealed class PassThroughTests : IAsyncLifetime
     {
         using var response = await SendAsync(AllKey, "openai/deployments/chat/images/generations?api-version=2024-10-21", """{"prompt":"a lighthouse"}""");
 
-        // The simulator has no image route: its own 404 comes back, and the backend is not put to rest for it.
-        var error = await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.NotFound, "404");
+        // The backend's chat deployment does not generate images: its own 400 comes back, and the backend is not put
+        // to rest for it.
+        var error = await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "OperationNotSupported");
         Assert.DoesNotContain("does not serve", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("East US", response.Headers.GetValues("x-ms-region").Single());
         var backend = Assert.Single(_gateway.Services.GetRequiredService<Tokengate.Configuration.GatewayConfiguration>().Current.PoolsByName["chat"].Backends);
