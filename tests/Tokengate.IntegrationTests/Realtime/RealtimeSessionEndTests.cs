@@ -103,6 +103,26 @@ public sealed class RealtimeSessionEndTests
     }
 
     [Fact]
+    public async Task ClientDisappears_TheBackendSessionIsClosed()
+    {
+        await using var h = await RealtimeHarness.StartAsync();
+        var client = await RealtimeSessionClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
+        var id = (await client.ReceiveThroughAsync("session.created"))[^1].GetProperty("session").GetProperty("id").GetString()!;
+        Assert.True(h.Backends[0].RealtimeSessions.Get(id)!.Open);
+
+        client.Socket.Abort();
+        await client.DisposeAsync();
+
+        // The backend learns it when the gateway closes its side: polled (the deadline only guards a hang).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (h.Backends[0].RealtimeSessions.Get(id)!.Open)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the backend's session is still open");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task GatewayShutsDown_SessionClosedWith1001()
     {
         await using var h = await RealtimeHarness.StartAsync();
