@@ -51,7 +51,7 @@ internal static class UsageReport
                    COUNT(CASE WHEN image_input_tokens > 0 OR image_output_tokens > 0 OR images > 0 THEN 1 END)
             FROM usage_ledger
             {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            GROUP BY {key}, {period}
+            {GroupBy(key, period)}
             ORDER BY 2, 1
             """;
 
@@ -77,6 +77,13 @@ internal static class UsageReport
             else rows.Add(row);
         }
         return rows;
+    }
+
+    /// <summary>The GROUP BY clause without the constant columns (PostgreSQL refuses <c>GROUP BY NULL</c>); none when both are constant.</summary>
+    private static string GroupBy(params string[] columns)
+    {
+        var grouped = columns.Where(c => c != "NULL").ToList();
+        return grouped.Count == 0 ? "" : "GROUP BY " + string.Join(", ", grouped);
     }
 
     /// <summary>One period's totals as a row per modality (cost is not split by modality).</summary>

@@ -16,10 +16,11 @@ namespace Tokengate.Hosting;
 /// </summary>
 public sealed class GatewayServer : IAsyncDisposable
 {
-    private GatewayServer(WebApplication app, Uri endpoint)
+    private GatewayServer(WebApplication app, IReadOnlyList<Uri> endpoints)
     {
         App = app;
-        Endpoint = endpoint;
+        Endpoints = endpoints;
+        Endpoint = endpoints.FirstOrDefault(e => e.Scheme == Uri.UriSchemeHttp) ?? endpoints[0];
     }
 
     /// <summary>The running application (its services, lifetime and configuration).</summary>
@@ -29,8 +30,11 @@ public sealed class GatewayServer : IAsyncDisposable
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
     private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
 
-    /// <summary>The first address Kestrel bound, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
+    /// <summary>The first plain-HTTP address Kestrel bound (else the first one), e.g. <c>http://127.0.0.1:5080/</c>.</summary>
     public Uri Endpoint { get; }
+
+    /// <summary>Every address Kestrel bound, HTTPS ones included.</summary>
+    public IReadOnlyList<Uri> Endpoints { get; }
 
     /// <summary>
     /// Builds and starts a gateway. <paramref name="configure"/> adds configuration sources and services
@@ -57,6 +61,9 @@ public sealed class GatewayServer : IAsyncDisposable
             },
         });
         builder.WebHost.UseUrls(urls);
+        // The slim builder leaves HTTPS out; an https:// address takes its certificate from Kestrel's configuration
+        // (Kestrel:Certificates:Default) or from the host (tokengate up's development certificate).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -88,8 +95,8 @@ public sealed class GatewayServer : IAsyncDisposable
         app.MapGateway();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new GatewayServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        return new GatewayServer(app, [.. addresses.Select(a => new Uri(a.EndsWith('/') ? a : a + "/"))]);
     }
 
     /// <summary>Stops serving and waits for requests in flight to finish.</summary>

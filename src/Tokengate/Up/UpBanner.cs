@@ -12,6 +12,8 @@ internal static class UpBanner
         text.AppendLine("Tokengate is up.");
         text.AppendLine();
         text.AppendLine($"  Endpoint     {endpoint}");
+        if (up.TlsEndpoint is { } tls)
+            text.AppendLine($"  TLS          {tls.ToString().TrimEnd('/')}  (self-signed: trust {up.CertificatePem}, e.g. NODE_EXTRA_CA_CERTS)");
         text.AppendLine($"  API key      {up.DevKey}");
         text.AppendLine($"               (consumer '{UpEnvironment.DevConsumer}'; kept in {Path.Combine(up.DataDirectory.FullName, "dev-consumer.key")})");
         text.AppendLine($"  Deployments  {UpEnvironment.ChatDeployment} (alias '{UpEnvironment.ChatAlias}'), {UpEnvironment.EmbeddingsDeployment} (alias '{UpEnvironment.EmbeddingsAlias}')");
@@ -30,6 +32,8 @@ internal static class UpBanner
         text.AppendLine();
         text.AppendLine($"  Azure OpenAI SDKs: endpoint {endpoint}, key above, deployment {UpEnvironment.ChatDeployment}");
         text.AppendLine($"  OpenAI SDKs:       base URL {endpoint}/openai/v1/, key above, model {UpEnvironment.ChatDeployment}");
+        if (up.TlsEndpoint is { } secure)
+            text.AppendLine($"  Realtime (wss):    {secure.ToString().TrimEnd('/')}/openai/v1/realtime?model=gpt-realtime, or {endpoint.Replace("http:", "ws:", StringComparison.Ordinal)}/openai/v1/realtime?model=gpt-realtime");
         text.AppendLine();
         text.AppendLine($"  Dashboard:         {endpoint}/dashboard (sign in with the operator key in");
         text.AppendLine($"                     {Path.Combine(up.DataDirectory.FullName, Identity.GatewayDiscovery.KeyFileName)}, valid while this runs)");

@@ -53,6 +53,12 @@ internal sealed class UpEnvironment : IAsyncDisposable
 
     public GatewayServer Gateway { get; }
 
+    /// <summary>The gateway's TLS address (development certificate), when it serves one.</summary>
+    public Uri? TlsEndpoint => Gateway.Endpoints.FirstOrDefault(e => e.Scheme == Uri.UriSchemeHttps);
+
+    /// <summary>The development certificate's PEM file, for clients to trust.</summary>
+    public string CertificatePem => Path.Combine(DataDirectory.FullName, UpCertificate.PemFileName);
+
     public IReadOnlyList<UpBackend> Backends { get; }
 
     public string DevKey { get; }
@@ -74,8 +80,11 @@ internal sealed class UpEnvironment : IAsyncDisposable
                 backends.Add(new UpBackend(spec, server));
             }
 
-            var gateway = await GatewayServer.StartAsync(settings.Urls, builder =>
+            var certificate = settings.TlsUrls.Length > 0 ? UpCertificate.LoadOrCreate(data, settings.TimeProvider ?? TimeProvider.System) : null;
+            var urls = certificate is null ? settings.Urls : settings.Urls + ";" + settings.TlsUrls;
+            var gateway = await GatewayServer.StartAsync(urls, builder =>
             {
+                if (certificate is not null) builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
                 builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends));
                 builder.Configuration["Tokengate:Data:Directory"] = data.FullName;
                 if (settings.TimeProvider is { } time) builder.Services.AddSingleton(time);

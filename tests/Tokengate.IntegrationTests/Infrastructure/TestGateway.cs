@@ -49,8 +49,6 @@ internal sealed class TestGateway : IAsyncDisposable
             b.Configuration.AddInMemoryCollection(settings);
             if (time is not null) b.Services.AddSingleton(time);
             if (certificate is null) return;
-            // The slim builder leaves HTTPS out until asked for.
-            b.WebHost.UseKestrelHttpsConfiguration();
             b.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
         });
         return new TestGateway(server, data, certificate);

@@ -31,7 +31,9 @@ internal sealed class TestUp : IAsyncDisposable
 
     public string Key => Environment.DevKey;
 
-    public static async Task<TestUp> StartAsync(FakeTimeProvider? time = null)
+    /// <param name="time">A fake clock for gateway and simulators.</param>
+    /// <param name="tls">Serve TLS as well (on a free port), with up's development certificate.</param>
+    public static async Task<TestUp> StartAsync(FakeTimeProvider? time = null, bool tls = false)
     {
         var data = Path.Combine(Path.GetTempPath(), "tokengate-tests", Guid.NewGuid().ToString("N"));
         var environment = await UpEnvironment.StartAsync(new UpSettings("http://127.0.0.1:0", data)
@@ -39,6 +41,7 @@ internal sealed class TestUp : IAsyncDisposable
             RealisticLatency = false,
             Quiet = true,
             TimeProvider = time,
+            TlsUrls = tls ? "https://127.0.0.1:0" : "",
         });
         return new TestUp(environment, data, time);
     }

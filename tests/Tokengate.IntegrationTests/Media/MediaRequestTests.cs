@@ -102,7 +102,7 @@ public sealed class MediaRequestTests : IAsyncLifetime
         }
 
         Assert.All(_up.Environment.Backends, b => Assert.Equal(1, b.Server.Control.GetStats("dall-e-3").Images));
-        var rows = await LedgerAsync("dall-e-3");
+        var rows = await LedgerAsync("dall-e-3", 3);
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Equal((1L, 120_000_000L, "Measured"), (r.Images, r.CostNanoUsd, r.Source)));  // hd 1792x1024: $0.12
     }
@@ -118,7 +118,7 @@ public sealed class MediaRequestTests : IAsyncLifetime
         Assert.Equal("audio/mpeg", response.Content.Headers.ContentType?.MediaType);
         Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 0);
 
-        var row = Assert.Single(await LedgerAsync("tts"));
+        var row = Assert.Single(await LedgerAsync("tts", 1));
         Assert.Equal(Input.EnumerateRunes().Count(), row.Characters);
         Assert.Equal(_up.Environment.Backends.Sum(b => b.Server.Control.GetStats("tts").Characters), row.Characters);
         Assert.Equal(row.Characters * 15_000L, row.CostNanoUsd);  // $15 per 1M characters
@@ -132,14 +132,14 @@ public sealed class MediaRequestTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("-->", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var row = Assert.Single(await LedgerAsync("whisper"));
+        var row = Assert.Single(await LedgerAsync("whisper", 1));
         Assert.Equal("Measured", row.Source);
         Assert.Equal(3_000, row.AudioMs);                      // 2.4 s, billed by the whole second
         Assert.Equal(3 * 100_000L, row.CostNanoUsd);           // $0.006 a minute
         Assert.Equal(3.0, _up.Environment.Backends.Sum(b => b.Server.Control.GetStats("whisper").AudioSeconds));
     }
 
-    private async Task<List<(long Images, long Characters, long CostNanoUsd, string Source, long AudioMs)>> LedgerAsync(string deployment)
+    private async Task<List<(long Images, long Characters, long CostNanoUsd, string Source, long AudioMs)>> LedgerAsync(string deployment, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -154,7 +154,7 @@ public sealed class MediaRequestTests : IAsyncLifetime
             {
                 while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetString(3), reader.GetInt64(4)));
             }
-            if (rows.Count > 0 || DateTime.UtcNow > deadline) return rows;
+            if (rows.Count >= count || DateTime.UtcNow > deadline) return rows;
             await Task.Delay(50);
         }
     }

@@ -129,9 +129,12 @@ internal sealed class RealtimeHarness : IAsyncDisposable
         }
     }
 
-    public async Task<List<LedgerRow>> ReadLedgerAsync()
+    public Task<List<LedgerRow>> ReadLedgerAsync() => ReadLedgerAsync(Gateway.Data.FullName);
+
+    /// <summary>The realtime rows of the SQLite ledger in <paramref name="dataDirectory"/>, in order.</summary>
+    public static async Task<List<LedgerRow>> ReadLedgerAsync(string dataDirectory)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(Gateway.Data.FullName, "tokengate.db")};Pooling=false");
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "tokengate.db")};Pooling=false");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """

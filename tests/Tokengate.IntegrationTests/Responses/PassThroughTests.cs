@@ -85,7 +85,7 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task AzureOnlyRouteOnOpenAIProtocolBackends_400ThatSaysSo()
     {
-        using var response = await SendAsync(AllKey, "openai/deployments/openai/images/generations?api-version=2024-10-21", """{"prompt":"x"}""");
+        using var response = await SendAsync(AllKey, "openai/deployments/openai/extensions/chat/completions?api-version=2024-10-21", """{"messages":[]}""");
 
         var error = await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, "OperationNotSupported");
         Assert.Contains("deployments.passthrough", error.GetProperty("message").GetString(), StringComparison.Ordinal);

@@ -99,7 +99,7 @@ public sealed class DotNetSdkResponsesTests : IAsyncLifetime
         var client = V1Client().GetOpenAIModelClient();
         OpenAIModelCollection models = await client.GetModelsAsync();
         // Every name a request may use as model: the pools and their aliases.
-        Assert.Equal(new[] { UpEnvironment.ChatAlias, UpEnvironment.EmbeddingsAlias, UpEnvironment.ChatDeployment, UpEnvironment.EmbeddingsDeployment }.Order(StringComparer.Ordinal),
+        Assert.Equal(new[] { UpEnvironment.ChatAlias, UpEnvironment.EmbeddingsAlias, UpEnvironment.ChatDeployment, UpEnvironment.EmbeddingsDeployment }.Concat(UpEnvironment.MediaDeployments.Select(d => d.Deployment)).Order(StringComparer.Ordinal),
             models.Select(m => m.Id).Order(StringComparer.Ordinal));
         OpenAIModel one = await client.GetModelAsync(UpEnvironment.ChatDeployment);
         Assert.Equal(UpEnvironment.ChatDeployment, one.Id);

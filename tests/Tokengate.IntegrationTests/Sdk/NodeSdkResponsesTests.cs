@@ -41,7 +41,7 @@ public sealed class NodeSdkResponsesTests : IAsyncLifetime
             AssertToolCall(client.GetProperty("forcedToolCallStreamed"));
             AssertJsonSchema(client.GetProperty("jsonSchema"));
             var models = client.GetProperty("models").GetProperty("ids").EnumerateArray().Select(e => e.GetString()).Order(StringComparer.Ordinal);
-            Assert.Equal(new[] { UpEnvironment.ChatAlias, UpEnvironment.EmbeddingsAlias, UpEnvironment.ChatDeployment, UpEnvironment.EmbeddingsDeployment }.Order(StringComparer.Ordinal), models);
+            Assert.Equal(new[] { UpEnvironment.ChatAlias, UpEnvironment.EmbeddingsAlias, UpEnvironment.ChatDeployment, UpEnvironment.EmbeddingsDeployment }.Concat(UpEnvironment.MediaDeployments.Select(d => d.Deployment)).Order(StringComparer.Ordinal), models);
         }
     }
 
