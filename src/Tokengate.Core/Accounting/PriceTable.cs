@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Tokengate.Configuration;
 
 namespace Tokengate.Accounting;
@@ -56,8 +58,26 @@ internal static class PriceTable
     /// <summary>The price of <paramref name="model"/> with no deployment entry to consult.</summary>
     public static ModelPrice For(string? model, AccountingOptions options) => For(null, model, options);
 
-    /// <summary>The price of a request to <paramref name="deployment"/> served by <paramref name="model"/>.</summary>
+    /// <summary>
+    /// The price of a request to <paramref name="deployment"/> served by <paramref name="model"/>. Every request asks
+    /// twice (admission, settle), so answers are kept per options instance: a configuration reload brings new options
+    /// and so a new cache. The names come from configuration and backends, a bounded set; past the cap, prices are
+    /// worked out each time.
+    /// </summary>
     public static ModelPrice For(string? deployment, string? model, AccountingOptions options)
+    {
+        var cache = Cache.GetValue(options, static _ => new ConcurrentDictionary<(string?, string?), ModelPrice>());
+        if (cache.TryGetValue((deployment, model), out var known)) return known;
+        var price = Find(deployment, model, options);
+        if (cache.Count < CacheLimit) cache.TryAdd((deployment, model), price);
+        return price;
+    }
+
+    private const int CacheLimit = 1024;
+
+    private static readonly ConditionalWeakTable<AccountingOptions, ConcurrentDictionary<(string?, string?), ModelPrice>> Cache = new();
+
+    private static ModelPrice Find(string? deployment, string? model, AccountingOptions options)
     {
         var builtIn = BuiltIn(model);
         if (deployment is not null && options.Prices.TryGetValue(deployment, out var byDeployment)) return Merge(byDeployment, builtIn);
