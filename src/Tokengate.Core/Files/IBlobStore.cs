@@ -1,7 +1,7 @@
 namespace Tokengate.Files;
 
 /// <summary>
-/// Where stored bytes live: a folder in the data folder (<see cref="FolderBlobStore"/>), or an Azure Blob Storage
+/// Where stored bytes live: a folder in the data folder (<c>FolderBlobStore</c>), or an Azure Blob Storage
 /// container. Bytes go in and out as streams, never whole in memory. Names are the gateway's own (no user input).
 /// Every byte a consumer sent is encrypted before it reaches a store (<c>Encryption/EnvelopeEncryption</c>): a store
 /// holds ciphertext only.
