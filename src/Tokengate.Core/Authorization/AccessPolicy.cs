@@ -37,6 +37,21 @@ internal sealed class AccessPolicy
     /// <summary>Whether the consumer's scopes grant every operation in <paramref name="operation"/> on <paramref name="pool"/>.</summary>
     public bool Allows(Consumer consumer, Pool pool, ScopeOperations operation) => (Granted(consumer, pool) & operation) == operation;
 
+    /// <summary>
+    /// Whether the consumer's scopes grant <paramref name="operation"/> on some deployment: the check for calls that
+    /// name no deployment (files, uploads), whose objects are later used with one.
+    /// </summary>
+    public bool AllowsAnywhere(Consumer consumer, ScopeOperations operation)
+    {
+        var granted = ScopeOperations.None;
+        var own = _consumers.TryGetValue(consumer.Name, out var scope);
+        if (own) granted |= scope!.GrantedAnywhere();
+        var grouped = consumer.Group is not null && _groups.TryGetValue(consumer.Group, out scope);
+        if (grouped) granted |= scope!.GrantedAnywhere();
+        if (!own && !grouped) granted = _default.GrantedAnywhere();
+        return (granted & operation) == operation;
+    }
+
     /// <summary>Whether the consumer may call anything at all on <paramref name="pool"/> (what model discovery lists).</summary>
     public bool Reaches(Consumer consumer, Pool pool) => Granted(consumer, pool) != ScopeOperations.None;
 

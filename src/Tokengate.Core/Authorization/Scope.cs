@@ -16,6 +16,14 @@ internal sealed class Scope(ScopeOperations anyDeployment, FrozenDictionary<stri
 
     public static Scope Everything { get; } = new(ScopeOperations.All, FrozenDictionary<string, ScopeOperations>.Empty);
 
+    /// <summary>The operations this scope grants on any deployment at all (for calls that name none, such as files).</summary>
+    public ScopeOperations GrantedAnywhere()
+    {
+        var granted = anyDeployment;
+        foreach (var ops in perDeployment.Values) granted |= ops;
+        return granted;
+    }
+
     /// <summary>The operations this scope grants on <paramref name="pool"/>.</summary>
     public ScopeOperations Granted(Pool pool) => anyDeployment | perDeployment.GetValueOrDefault(pool.Name);
 

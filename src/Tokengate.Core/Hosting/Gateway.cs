@@ -15,6 +15,7 @@ using Tokengate.Authorization;
 using Tokengate.Configuration;
 using Tokengate.Dashboard;
 using Tokengate.Elevation;
+using Tokengate.Files;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
@@ -81,6 +82,7 @@ public static class Gateway
         services.AddDataStorage(configuration);
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
+        services.AddFiles();  // the gateway's own file store (needs the database, a blob store and encryption)
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit(configuration);

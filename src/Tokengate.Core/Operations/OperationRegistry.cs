@@ -1,4 +1,5 @@
 using Tokengate.Authorization;
+using Tokengate.Files;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 
@@ -177,6 +178,24 @@ internal static class OperationRegistry
         Upstream = new("openai/v1/realtime/client_secrets", AzureDeploymentInPath: false, "realtime/client_secrets"),
     };
 
+    public static readonly OperationDescriptor FilesCreate = FileCall("files.create", Post, "files", FilesApi.CreateFileAsync);
+
+    public static readonly OperationDescriptor FilesList = FileCall("files.list", Get, "files", FilesApi.ListFilesAsync);
+
+    public static readonly OperationDescriptor FilesGet = FileCall("files.get", Get, "files/{id}", FilesApi.GetFileAsync);
+
+    public static readonly OperationDescriptor FilesContent = FileCall("files.content", Get, "files/{id}/content", FilesApi.GetFileContentAsync);
+
+    public static readonly OperationDescriptor FilesDelete = FileCall("files.delete", Delete, "files/{id}", FilesApi.DeleteFileAsync);
+
+    public static readonly OperationDescriptor UploadsCreate = FileCall("uploads.create", Post, "uploads", FilesApi.CreateUploadAsync);
+
+    public static readonly OperationDescriptor UploadsAddPart = FileCall("uploads.parts", Post, "uploads/{id}/parts", FilesApi.AddUploadPartAsync);
+
+    public static readonly OperationDescriptor UploadsComplete = FileCall("uploads.complete", Post, "uploads/{id}/complete", FilesApi.CompleteUploadAsync);
+
+    public static readonly OperationDescriptor UploadsCancel = FileCall("uploads.cancel", Post, "uploads/{id}/cancel", FilesApi.CancelUploadAsync);
+
     public static readonly OperationDescriptor ModelsList = Answered("models.list", "models", ModelDiscovery.ListAsync,
         new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models"));
 
@@ -207,7 +226,8 @@ internal static class OperationRegistry
     [
         ChatCompletions, Completions, Embeddings,
         ResponsesCreate, ResponsesGet, ResponsesDelete, ResponsesCancel, ResponsesInputItems, ResponsesInputTokens,
-        ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime, RealtimeClientSecrets,
+        ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime,
+        FilesCreate, FilesList, FilesGet, FilesContent, FilesDelete, UploadsCreate, UploadsAddPart, UploadsComplete, UploadsCancel, RealtimeClientSecrets,
         ModelsList, ModelsGet, DeploymentsGet, DeploymentPassThrough,
     ];
 
@@ -240,6 +260,24 @@ internal static class OperationRegistry
         Usage = UsageShape.Media,
         Measures = MeasuredUsage.AudioDuration,
         Upstream = new(path, AzureDeploymentInPath: true, path),
+    };
+
+    /// <summary>
+    /// A call on the gateway's own file store (Files and Uploads APIs): answered by the gateway, on the resource routes
+    /// (<c>/openai/files?api-version=</c>, <c>/openai/v1/files</c>, <c>/v1/files</c>), the <c>files</c> scope, the
+    /// caller's own objects only; bodies are streamed by the handler, never read whole.
+    /// </summary>
+    private static OperationDescriptor FileCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) => new()
+    {
+        Name = name,
+        Scope = ScopeOperations.Files,
+        TelemetryName = name,
+        AzureName = "files",
+        Routes = ResponsesRoutes(method, path),
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = answer,
     };
 
     /// <summary>An operation the gateway answers itself: no body, no deployment to forward to, nothing to meter, any consumer.</summary>

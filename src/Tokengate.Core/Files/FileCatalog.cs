@@ -1,0 +1,146 @@
+using System.Data.Common;
+using Tokengate.Storage;
+
+namespace Tokengate.Files;
+
+/// <summary>The file store's rows: files, uploads and their parts, and placements on backends. Plain SQL for both engines.</summary>
+internal sealed class FileCatalog(IDatabase database)
+{
+    private const string FileColumns = "id, consumer, purpose, filename, bytes, sha256, lines, token_estimate, created_at, expires_at";
+
+    public async Task AddFileAsync(StoredFile file, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO files ({FileColumns}) VALUES (@id, @consumer, @purpose, @filename, @bytes, @sha256, @lines, @tokens, @created, @expires)";
+        command.AddParameter("@id", file.Id).AddParameter("@consumer", file.Consumer).AddParameter("@purpose", file.Purpose)
+            .AddParameter("@filename", file.Filename).AddParameter("@bytes", file.Bytes).AddParameter("@sha256", file.Sha256)
+            .AddParameter("@lines", file.Lines).AddParameter("@tokens", file.TokenEstimate)
+            .AddParameter("@created", DbTimestamps.ToDb(file.CreatedAt, database.Provider))
+            .AddParameter("@expires", file.ExpiresAt is { } expires ? DbTimestamps.ToDb(expires, database.Provider) : null);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The consumer's file; null when there is none or it belongs to someone else (the caller answers 404 for both).</summary>
+    public async Task<StoredFile?> FindFileAsync(string id, string consumer, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {FileColumns} FROM files WHERE id = @id AND consumer = @consumer";
+        command.AddParameter("@id", id).AddParameter("@consumer", consumer);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadFile(reader) : null;
+    }
+
+    /// <summary>The consumer's files, newest first (or oldest with <paramref name="ascending"/>), after a cursor, one more than asked to tell whether there are more.</summary>
+    public async Task<List<StoredFile>> ListFilesAsync(string consumer, string? purpose, string? after, int limit, bool ascending, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var order = ascending ? "ASC" : "DESC";
+        var comparison = ascending ? ">" : "<";
+        var where = "consumer = @consumer";
+        command.AddParameter("@consumer", consumer);
+        if (purpose is not null)
+        {
+            where += " AND purpose = @purpose";
+            command.AddParameter("@purpose", purpose);
+        }
+        if (after is not null)
+        {
+            where += $" AND (created_at, id) {comparison} (SELECT created_at, id FROM files WHERE id = @after)";
+            command.AddParameter("@after", after);
+        }
+        command.CommandText = $"SELECT {FileColumns} FROM files WHERE {where} ORDER BY created_at {order}, id {order} LIMIT @limit";
+        command.AddParameter("@limit", limit + 1);
+        var files = new List<StoredFile>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) files.Add(ReadFile(reader));
+        return files;
+    }
+
+    /// <summary>Removes a file's row and its placements; false when it was not there.</summary>
+    public async Task<bool> DeleteFileAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var placements = connection.CreateCommand();
+        placements.Transaction = transaction;
+        placements.CommandText = "DELETE FROM file_placements WHERE file_id = @id";
+        placements.AddParameter("@id", id);
+        await placements.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM files WHERE id = @id";
+        command.AddParameter("@id", id);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    public async Task AddUploadAsync(StoredUpload upload, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO uploads (id, consumer, purpose, filename, bytes, mime_type, status, created_at, expires_at, file_id)
+            VALUES (@id, @consumer, @purpose, @filename, @bytes, @mime, @status, @created, @expires, NULL)
+            """;
+        command.AddParameter("@id", upload.Id).AddParameter("@consumer", upload.Consumer).AddParameter("@purpose", upload.Purpose)
+            .AddParameter("@filename", upload.Filename).AddParameter("@bytes", upload.Bytes).AddParameter("@mime", upload.MimeType)
+            .AddParameter("@status", upload.Status).AddParameter("@created", DbTimestamps.ToDb(upload.CreatedAt, database.Provider))
+            .AddParameter("@expires", DbTimestamps.ToDb(upload.ExpiresAt, database.Provider));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredUpload?> FindUploadAsync(string id, string consumer, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, consumer, purpose, filename, bytes, mime_type, status, created_at, expires_at, file_id
+            FROM uploads WHERE id = @id AND consumer = @consumer
+            """;
+        command.AddParameter("@id", id).AddParameter("@consumer", consumer);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new StoredUpload(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
+            reader.GetString(5), reader.GetString(6), DbTimestamps.Read(reader, 7), DbTimestamps.Read(reader, 8), reader.IsDBNull(9) ? null : reader.GetString(9));
+    }
+
+    /// <summary>Moves an upload from <paramref name="from"/> to <paramref name="to"/>; false when it was no longer in <paramref name="from"/> (a race lost).</summary>
+    public async Task<bool> SetUploadStatusAsync(string id, string from, string to, string? fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE uploads SET status = @to, file_id = COALESCE(@file, file_id) WHERE id = @id AND status = @from";
+        command.AddParameter("@to", to).AddParameter("@file", fileId).AddParameter("@id", id).AddParameter("@from", from);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    public async Task AddPartAsync(string uploadId, string partId, long bytes, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO upload_parts (id, upload_id, bytes, created_at) VALUES (@id, @upload, @bytes, @at)";
+        command.AddParameter("@id", partId).AddParameter("@upload", uploadId).AddParameter("@bytes", bytes).AddParameter("@at", DbTimestamps.ToDb(at, database.Provider));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The upload's parts by id, with their sizes.</summary>
+    public async Task<Dictionary<string, long>> PartsAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, bytes FROM upload_parts WHERE upload_id = @upload";
+        command.AddParameter("@upload", uploadId);
+        var parts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) parts[reader.GetString(0)] = reader.GetInt64(1);
+        return parts;
+    }
+
+    private static StoredFile ReadFile(DbDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+        reader.GetInt64(6), reader.GetInt64(7), DbTimestamps.Read(reader, 8), reader.IsDBNull(9) ? null : DbTimestamps.Read(reader, 9));
+}
