@@ -122,23 +122,24 @@ internal sealed class FineTuningJob : IDisposable
         }
     }
 
-    /// <summary>Pauses a running job; its remaining training time waits for <see cref="TryResume"/>.</summary>
+    /// <summary>Pauses a running job (false for any other status); its remaining training time waits for <see cref="TryResume"/>.</summary>
     public bool TryPause(long nowTicks, out FineTuningStatus status)
     {
         lock (_lock)
         {
             CatchUp(nowTicks);
-            if (Status == FineTuningStatus.Running)
+            status = Status;
+            if (Status != FineTuningStatus.Running)
             {
-                _phaseDoneBefore += nowTicks - _phaseStart;
-                _phaseStart = nowTicks;
-                Status = FineTuningStatus.Paused;
-                AddEvent(nowTicks, "info", "Job paused.");
-                Schedule(nowTicks);
+                return false;
             }
 
-            status = Status;
-            return status == FineTuningStatus.Paused;
+            _phaseDoneBefore += nowTicks - _phaseStart;
+            _phaseStart = nowTicks;
+            Status = status = FineTuningStatus.Paused;
+            AddEvent(nowTicks, "info", "Job paused.");
+            Schedule(nowTicks);
+            return true;
         }
     }
 
