@@ -15,6 +15,7 @@ using Tokengate.Authorization;
 using Tokengate.Configuration;
 using Tokengate.Dashboard;
 using Tokengate.Elevation;
+using Tokengate.Files;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
@@ -79,6 +80,7 @@ public static class Gateway
         services.AddSingleton<Forwarder>();
         services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);
+        services.AddBlobStorage(configuration);  // file bytes: a folder in the data folder, or Azure Blob Storage
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddJwtIdentity(configuration);
