@@ -5,6 +5,8 @@ namespace Tokengate.Files;
 /// Azure and back. A blob name is segments of <c>[A-Za-z0-9._-]</c> joined by <c>/</c>: no leading, trailing or
 /// doubled <c>/</c>, no <c>..</c>, no segment that starts with <c>.</c> (the folder store keeps its own work there), at
 /// most 1,024 characters with segments of at most 255. A block id is 1–32 characters of <c>[A-Za-z0-9_-]</c>.
+/// One more rule the names the gateway chooses must keep: a name is never also the folder of another (<c>a</c> and
+/// <c>a/b</c> side by side), which Azure allows and a file system cannot hold.
 /// </summary>
 internal static class BlobName
 {
