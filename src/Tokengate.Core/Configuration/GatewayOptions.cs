@@ -51,4 +51,7 @@ public sealed class GatewayOptions
 
     /// <summary>Capacity alerts (bound here too so their webhook hosts join the outbound allowlist).</summary>
     public Alerts.AlertsOptions Alerts { get; set; } = new();
+
+    /// <summary>Encryption at rest (bound here too so a Key Vault key's host joins the outbound allowlist).</summary>
+    public Encryption.EncryptionOptions Encryption { get; set; } = new();
 }

@@ -15,6 +15,7 @@ using Tokengate.Authorization;
 using Tokengate.Configuration;
 using Tokengate.Dashboard;
 using Tokengate.Elevation;
+using Tokengate.Encryption;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
@@ -79,6 +80,7 @@ public static class Gateway
         services.AddSingleton<Forwarder>();
         services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);
+        services.AddEncryption(configuration);  // data keys for what is stored; after the database, before anything that stores
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddJwtIdentity(configuration);
@@ -161,7 +163,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapMetricsApi().MapAlerts();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapMetricsApi().MapAlerts();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();
