@@ -11,6 +11,7 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     AuditCommand.Create(),
     SecretsCommand.Create(),
     BackendsCommand.Create(),
+    EncryptionCommand.Create(),
     BenchCommand.Create(),
     UsageCommand.Create(),
 };

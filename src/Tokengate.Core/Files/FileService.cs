@@ -56,14 +56,19 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
         }
     }
 
-    /// <summary>The plain bytes of a consumer's file, decrypted as they stream; null when it is not theirs or not there.</summary>
+    /// <summary>
+    /// The plain bytes of a consumer's file, decrypted as they stream and checked against the SHA-256 and size recorded
+    /// when it was stored (the last read throws when they differ: parts reordered, a blob swapped); null when it is not
+    /// theirs or not there.
+    /// </summary>
     public async Task<(StoredFile File, Stream Content)?> OpenAsync(string id, string consumer, CancellationToken cancellationToken)
     {
         var file = await catalog.FindFileAsync(id, consumer, cancellationToken).ConfigureAwait(false);
         if (file is null) return null;
         var blob = await blobs.OpenReadAsync(BlobName(id), cancellationToken).ConfigureAwait(false);
         if (blob is null) return null;
-        return (file, await encryption.DecryptAsync(id, blob, cancellationToken).ConfigureAwait(false));
+        var plain = await encryption.DecryptAsync(id, blob, cancellationToken).ConfigureAwait(false);
+        return (file, new VerifyingStream(plain, file.Sha256, file.Bytes));
     }
 
     /// <summary>Deletes a consumer's file: its data key first (crypto-shredding), then its blob and row. False when it is not theirs.</summary>

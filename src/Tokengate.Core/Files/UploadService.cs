@@ -37,7 +37,10 @@ internal sealed class UploadService(IBlobStore blobs, IEnvelopeEncryption encryp
     {
         if (await StateErrorAsync(upload, cancellationToken).ConfigureAwait(false) is { } refused) return (null, refused);
         var partId = "part_" + Guid.NewGuid().ToString("N");
-        var (written, error) = await files.WriteAsync(upload.FileId!, FileService.BlobName(upload.FileId!), data, part: 1, MaxPartBytes, cancellationToken, blockId: BlockId(partId))
+        // Each part gets its own part number (random: parts arrive concurrently and in any order); the file's SHA-256,
+        // taken at completion in the client's order, binds the order (FileService checks it on every read).
+        var part = RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        var (written, error) = await files.WriteAsync(upload.FileId!, FileService.BlobName(upload.FileId!), data, part, MaxPartBytes, cancellationToken, blockId: BlockId(partId))
             .ConfigureAwait(false);
         written.Inspector.Dispose();
         if (error is not null) return (null, $"A part may hold at most {MaxPartBytes} bytes.");

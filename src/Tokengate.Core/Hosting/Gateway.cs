@@ -16,6 +16,7 @@ using Tokengate.Configuration;
 using Tokengate.Dashboard;
 using Tokengate.Elevation;
 using Tokengate.Files;
+using Tokengate.Encryption;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
@@ -81,6 +82,7 @@ public static class Gateway
         services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);
         services.AddBlobStorage(configuration);  // file bytes: a folder in the data folder, or Azure Blob Storage
+        services.AddEncryption(configuration);  // data keys for what is stored; after the database, before anything that stores
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddFiles();  // the gateway's own file store (needs the database, a blob store and encryption)
@@ -164,7 +166,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapMetricsApi().MapAlerts();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapMetricsApi().MapAlerts();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();

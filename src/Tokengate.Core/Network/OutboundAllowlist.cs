@@ -90,6 +90,8 @@ internal sealed class OutboundAllowlist
             foreach (var host in AzureSignIn.Hosts()) yield return (entraPath, Normalize(host));
         }
 
+        if (UrlHost(options.Encryption.KeyVaultKey) is { } keyVault) yield return ($"{GatewayOptions.SectionName}:Encryption:KeyVaultKey", keyVault);
+
         foreach (var (poolName, pool) in options.Pools)
         {
             for (var i = 0; i < pool.Backends.Count; i++)
@@ -119,7 +121,7 @@ internal sealed class OutboundAllowlist
                 if (KeyVaultHost(b.SecondaryApiKey) is not null) return $"{p}:SecondaryApiKey";
             }
         }
-        return null;
+        return string.IsNullOrWhiteSpace(options.Encryption.KeyVaultKey) ? null : $"{GatewayOptions.SectionName}:Encryption:KeyVaultKey";
     }
 
     private static string? UrlHost(string? url) =>

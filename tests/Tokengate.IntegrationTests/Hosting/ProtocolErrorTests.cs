@@ -28,11 +28,14 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _simulator = await TestBackends.StartAsync();
+        // A key of its own, as production has: without one the gateway warns that it made a default key.
+        Tokengate.Encryption.LocalKeyFile.Create(_data.FullName + "-kek.key");
         _gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b =>
         {
             b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Tokengate:Data:Directory"] = _data.FullName,
+                ["Tokengate:Encryption:LocalKeys:kek-1"] = _data.FullName + "-kek.key",
                 ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(Key),
                 ["Tokengate:Consumers:ops:KeyHashes:0"] = KeyHash.Format(OperatorKey),
                 ["Tokengate:Consumers:ops:Roles:0"] = "operator",
@@ -52,6 +55,7 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
         await _simulator.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _data.Delete(recursive: true);
+        File.Delete(_data.FullName + "-kek.key");
     }
 
     [Theory]

@@ -60,5 +60,7 @@ internal sealed class TestGateway : IAsyncDisposable
         await Server.DisposeAsync();
         SqliteConnection.ClearAllPools();
         _data.Delete(recursive: true);
+        // The default key-encryption key lives beside the data folder (Tokengate:Encryption).
+        if (Directory.Exists(_data.FullName + "-keys")) Directory.Delete(_data.FullName + "-keys", recursive: true);
     }
 }

@@ -55,6 +55,7 @@ internal sealed class TestUp : IAsyncDisposable
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
+            if (Directory.Exists(DataDirectory.TrimEnd('/') + "-keys")) Directory.Delete(DataDirectory.TrimEnd('/') + "-keys", recursive: true);
         }
         catch (IOException)
         {
