@@ -84,12 +84,12 @@ internal sealed class FileCatalog(IDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO uploads (id, consumer, purpose, filename, bytes, mime_type, status, created_at, expires_at, file_id)
-            VALUES (@id, @consumer, @purpose, @filename, @bytes, @mime, @status, @created, @expires, NULL)
+            VALUES (@id, @consumer, @purpose, @filename, @bytes, @mime, @status, @created, @expires, @file)
             """;
         command.AddParameter("@id", upload.Id).AddParameter("@consumer", upload.Consumer).AddParameter("@purpose", upload.Purpose)
             .AddParameter("@filename", upload.Filename).AddParameter("@bytes", upload.Bytes).AddParameter("@mime", upload.MimeType)
             .AddParameter("@status", upload.Status).AddParameter("@created", DbTimestamps.ToDb(upload.CreatedAt, database.Provider))
-            .AddParameter("@expires", DbTimestamps.ToDb(upload.ExpiresAt, database.Provider));
+            .AddParameter("@expires", DbTimestamps.ToDb(upload.ExpiresAt, database.Provider)).AddParameter("@file", upload.FileId);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
