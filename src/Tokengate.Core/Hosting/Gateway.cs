@@ -16,6 +16,7 @@ using Tokengate.Configuration;
 using Tokengate.Dashboard;
 using Tokengate.Elevation;
 using Tokengate.Files;
+using Tokengate.FineTuning;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
@@ -83,6 +84,7 @@ public static class Gateway
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddFiles();  // the gateway's own file store (needs the database, a blob store and encryption)
+        services.AddFineTuning();  // fine-tuning jobs: file placement on backends, the jobs registry
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit(configuration);
@@ -163,7 +165,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapMetricsApi().MapAlerts();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();
