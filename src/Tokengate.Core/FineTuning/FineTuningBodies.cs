@@ -112,30 +112,6 @@ internal static class FineTuningBodies
         return JsonSerializer.SerializeToUtf8Bytes(list, Compact);
     }
 
-    /// <summary>The created_at of a job object, for the registry (the gateway's clock when there is none).</summary>
-    public static DateTimeOffset? CreatedAt(ReadOnlySpan<byte> body)
-    {
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read() && reader.CurrentDepth >= 1)
-            {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("created_at"u8))
-                {
-                    reader.Read();
-                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var s) ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
-                }
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        return null;
-    }
-
     /// <summary>Replaces the backend's names in place, anywhere in the document.</summary>
     private static void Map(JsonNode? node, FineTuningIdMap map)
     {
