@@ -33,6 +33,8 @@ internal sealed class FineTuningHarness : IAsyncDisposable
 
     private readonly DirectoryInfo _data;
 
+    private bool _stopped;
+
     private FineTuningHarness(FakeTimeProvider time, SimulatorServer east, SimulatorServer west, GatewayServer gateway, DirectoryInfo data)
     {
         Time = time;
@@ -58,11 +60,13 @@ internal sealed class FineTuningHarness : IAsyncDisposable
     public IServiceProvider Services => Gateway.App.Services;
 
     /// <param name="fileProcessing">How long the resources take to process a fine-tune file (0: at once).</param>
-    public static async Task<FineTuningHarness> StartAsync(TimeSpan? fileProcessing = null)
+    /// <param name="systemClock">Gateway and resources on the system clock instead of the fake one (which then stands still).</param>
+    public static async Task<FineTuningHarness> StartAsync(TimeSpan? fileProcessing = null, bool systemClock = false)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
-        var east = await StartBackendAsync(time, fileProcessing ?? TimeSpan.Zero);
-        var west = await StartBackendAsync(time, fileProcessing ?? TimeSpan.Zero);
+        TimeProvider clock = systemClock ? TimeProvider.System : time;
+        var east = await StartBackendAsync(clock, fileProcessing ?? TimeSpan.Zero);
+        var west = await StartBackendAsync(clock, fileProcessing ?? TimeSpan.Zero);
         var data = Directory.CreateTempSubdirectory("tokengate-finetune-");
         var config = new Dictionary<string, string?>
         {
@@ -82,7 +86,7 @@ internal sealed class FineTuningHarness : IAsyncDisposable
         var gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b =>
         {
             b.Configuration.AddInMemoryCollection(config);
-            b.Services.AddSingleton<TimeProvider>(time);
+            b.Services.AddSingleton(clock);
             // Until the gateway has a blob store and encryption of its own, these stand in.
             b.Services.TryAddSingleton<IBlobStore, InterimBlobStore>();
             b.Services.TryAddSingleton<IEnvelopeEncryption, InterimEncryption>();
@@ -90,7 +94,7 @@ internal sealed class FineTuningHarness : IAsyncDisposable
         return new FineTuningHarness(time, east, west, gateway, data);
     }
 
-    private static Task<SimulatorServer> StartBackendAsync(FakeTimeProvider time, TimeSpan fileProcessing)
+    private static Task<SimulatorServer> StartBackendAsync(TimeProvider time, TimeSpan fileProcessing)
     {
         var options = new SimulatorOptions { ApiKeys = [TestBackends.BackendKey] };
         options.Deployments["gpt-4o-mini"] = new SimulatedDeploymentOptions { Model = BaseModel };
@@ -158,10 +162,32 @@ internal sealed class FineTuningHarness : IAsyncDisposable
     public Task<FineTuningJobRecord?> RegistryAsync(string id, string consumer = "alice") =>
         Services.GetRequiredService<FineTuningCatalog>().FindAsync(id, consumer, CancellationToken.None);
 
+    /// <summary>Stops the gateway gracefully (the ledger drains into the database).</summary>
+    public async Task StopGatewayAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await Gateway.DisposeAsync();
+    }
+
+    /// <summary>The ledger's rows: consumer, deployment, backend, operation, prompt tokens, status.</summary>
+    public async Task<List<(string Consumer, string Deployment, string? Backend, string? Operation, long PromptTokens, int Status)>> LedgerAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_data.FullName, "tokengate.db")};Pooling=false");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT consumer, deployment, backend, operation, prompt_tokens, status FROM usage_ledger ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string?, string?, long, int)>();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt64(4), reader.GetInt32(5)));
+        return rows;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await Gateway.DisposeAsync();
+        await StopGatewayAsync();
         await East.DisposeAsync();
         await West.DisposeAsync();
         SqliteConnection.ClearAllPools();
