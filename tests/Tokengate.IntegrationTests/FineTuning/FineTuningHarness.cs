@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Tokengate.Encryption;
-using Tokengate.Files;
 using Tokengate.FineTuning;
 using Tokengate.Hosting;
 using Tokengate.Identity;
@@ -87,8 +86,7 @@ internal sealed class FineTuningHarness : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(config);
             b.Services.AddSingleton(clock);
-            // Until the gateway has a blob store and encryption of its own, these stand in.
-            b.Services.TryAddSingleton<IBlobStore, InterimBlobStore>();
+            // Until the gateway has envelope encryption of its own, this stands in.
             b.Services.TryAddSingleton<IEnvelopeEncryption, InterimEncryption>();
         });
         return new FineTuningHarness(time, east, west, gateway, data);
