@@ -80,6 +80,9 @@ internal static class FineTuningApi
             }
             var service = context.RequestServices.GetRequiredService<FineTuningService>();
             var answer = await service.CreateAsync(feature, caller, pool, root, request, training!, validation, feature.Snapshot.Forwarding, context.RequestAborted);
+            // The job is created on the backend's classic route, which answers 201; the v1 and OpenAI routes answer 200
+            // (OpenAI's clients take only that as success).
+            if (answer.Status == 201 && feature.Route.Family != RouteFamily.AzureClassic) answer = answer with { Status = 200 };
             await WriteAsync(context, answer);
         }
     }
