@@ -140,6 +140,53 @@ internal sealed class FileCatalog(IDatabase database)
         return parts;
     }
 
+    /// <summary>The backend's id of a file placed there, or null when it has not been placed there (or the placement was forgotten).</summary>
+    public async Task<string?> FindPlacementAsync(string fileId, string backend, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT backend_file_id FROM file_placements WHERE file_id = @file AND backend = @backend";
+        command.AddParameter("@file", fileId).AddParameter("@backend", backend);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    /// <summary>Records that a file is on a backend under the backend's id (replacing an earlier placement there).</summary>
+    public async Task AddPlacementAsync(string fileId, string backend, string backendFileId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO file_placements (file_id, backend, backend_file_id, created_at) VALUES (@file, @backend, @placed, @at)
+            ON CONFLICT (file_id, backend) DO UPDATE SET backend_file_id = excluded.backend_file_id, created_at = excluded.created_at
+            """;
+        command.AddParameter("@file", fileId).AddParameter("@backend", backend).AddParameter("@placed", backendFileId)
+            .AddParameter("@at", DbTimestamps.ToDb(at, database.Provider));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Forgets a placement the backend no longer has (it expired or was deleted there).</summary>
+    public async Task RemovePlacementAsync(string fileId, string backend, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM file_placements WHERE file_id = @file AND backend = @backend";
+        command.AddParameter("@file", fileId).AddParameter("@backend", backend);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The backends a file is placed on, with the backend's id of it there.</summary>
+    public async Task<Dictionary<string, string>> PlacementsAsync(string fileId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT backend, backend_file_id FROM file_placements WHERE file_id = @file";
+        command.AddParameter("@file", fileId);
+        var placements = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) placements[reader.GetString(0)] = reader.GetString(1);
+        return placements;
+    }
+
     private static StoredFile ReadFile(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
         reader.GetInt64(6), reader.GetInt64(7), DbTimestamps.Read(reader, 8), reader.IsDBNull(9) ? null : DbTimestamps.Read(reader, 9));

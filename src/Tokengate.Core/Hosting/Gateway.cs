@@ -17,6 +17,7 @@ using Tokengate.Dashboard;
 using Tokengate.Elevation;
 using Tokengate.Files;
 using Tokengate.Encryption;
+using Tokengate.FineTuning;
 using Tokengate.Identity;
 using Tokengate.Network;
 using Tokengate.Limits;
@@ -86,6 +87,7 @@ public static class Gateway
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddFiles();  // the gateway's own file store (needs the database, a blob store and encryption)
+        services.AddFineTuning();  // fine-tuning jobs: file placement on backends, the jobs registry
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit(configuration);
@@ -166,7 +168,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapMetricsApi().MapAlerts();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();

@@ -1,5 +1,6 @@
 using Tokengate.Authorization;
 using Tokengate.Files;
+using Tokengate.FineTuning;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 
@@ -196,6 +197,22 @@ internal static class OperationRegistry
 
     public static readonly OperationDescriptor UploadsCancel = FileCall("uploads.cancel", Post, "uploads/{id}/cancel", FilesApi.CancelUploadAsync);
 
+    public static readonly OperationDescriptor FineTuningCreate = FineTuningCall("fine_tuning.jobs.create", Post, "fine_tuning/jobs", FineTuningApi.CreateJobAsync);
+
+    public static readonly OperationDescriptor FineTuningList = FineTuningCall("fine_tuning.jobs.list", Get, "fine_tuning/jobs", FineTuningApi.ListJobsAsync);
+
+    public static readonly OperationDescriptor FineTuningGet = FineTuningCall("fine_tuning.jobs.get", Get, "fine_tuning/jobs/{id}", FineTuningApi.GetJobAsync);
+
+    public static readonly OperationDescriptor FineTuningEvents = FineTuningCall("fine_tuning.jobs.events", Get, "fine_tuning/jobs/{id}/events", FineTuningApi.ListEventsAsync);
+
+    public static readonly OperationDescriptor FineTuningCheckpoints = FineTuningCall("fine_tuning.jobs.checkpoints", Get, "fine_tuning/jobs/{id}/checkpoints", FineTuningApi.ListCheckpointsAsync);
+
+    public static readonly OperationDescriptor FineTuningCancel = FineTuningCall("fine_tuning.jobs.cancel", Post, "fine_tuning/jobs/{id}/cancel", FineTuningApi.CancelJobAsync);
+
+    public static readonly OperationDescriptor FineTuningPause = FineTuningCall("fine_tuning.jobs.pause", Post, "fine_tuning/jobs/{id}/pause", FineTuningApi.PauseJobAsync);
+
+    public static readonly OperationDescriptor FineTuningResume = FineTuningCall("fine_tuning.jobs.resume", Post, "fine_tuning/jobs/{id}/resume", FineTuningApi.ResumeJobAsync);
+
     public static readonly OperationDescriptor ModelsList = Answered("models.list", "models", ModelDiscovery.ListAsync,
         new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models"));
 
@@ -228,6 +245,7 @@ internal static class OperationRegistry
         ResponsesCreate, ResponsesGet, ResponsesDelete, ResponsesCancel, ResponsesInputItems, ResponsesInputTokens,
         ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime,
         FilesCreate, FilesList, FilesGet, FilesContent, FilesDelete, UploadsCreate, UploadsAddPart, UploadsComplete, UploadsCancel, RealtimeClientSecrets,
+        FineTuningCreate, FineTuningList, FineTuningGet, FineTuningEvents, FineTuningCheckpoints, FineTuningCancel, FineTuningPause, FineTuningResume,
         ModelsList, ModelsGet, DeploymentsGet, DeploymentPassThrough,
     ];
 
@@ -273,6 +291,25 @@ internal static class OperationRegistry
         Scope = ScopeOperations.Files,
         TelemetryName = name,
         AzureName = "files",
+        Routes = ResponsesRoutes(method, path),
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = answer,
+    };
+
+    /// <summary>
+    /// A fine-tuning jobs call: answered by the gateway (it places the job's files and binds the job to the backend it
+    /// runs on), on the resource routes (<c>/openai/fine_tuning/jobs?api-version=</c>, <c>/openai/v1/…</c>, <c>/v1/…</c>), the
+    /// <c>fine-tuning</c> scope, the caller's own jobs only. The create is in the ledger with no tokens (training is
+    /// billed by the service, not metered by the gateway).
+    /// </summary>
+    private static OperationDescriptor FineTuningCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) => new()
+    {
+        Name = name,
+        Scope = ScopeOperations.FineTuning,
+        TelemetryName = name,
+        AzureName = "fineTuning",
         Routes = ResponsesRoutes(method, path),
         Body = BodyKind.None,
         Deployment = DeploymentSource.None,
