@@ -1,4 +1,5 @@
 using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.FineTuning;
 using Tokengate.Simulator.Hosting;
 
 namespace Tokengate.Simulator;
@@ -75,4 +76,48 @@ public sealed class SimulatorControl
             o.Faults.ThrottleForMs = (int)Math.Ceiling(duration.TotalMilliseconds);
             o.Faults.ThrottleRetryAfterMs = retryAfter is { } r ? (int)Math.Ceiling(r.TotalMilliseconds) : null;
         });
+
+    /// <summary>Files, uploads and fine-tuning jobs held, and the resource-level faults still armed.</summary>
+    public SimulatedResourceStats GetResourceStats() => ResourceControlHandler.Stats(_runtime);
+
+    /// <summary>
+    /// Arms faults of the files, uploads and fine-tuning calls (which reach no deployment, so the deployments'
+    /// faults do not apply to them).
+    /// </summary>
+    public void UpdateResourceFaults(SimulatedResourceFaults faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        ResourceControlHandler.Apply(_runtime, faults);
+    }
+
+    /// <summary>The next <paramref name="count"/> files, uploads or fine-tuning calls answer <paramref name="statusCode"/>.</summary>
+    public void FailNextResourceCalls(int count, int statusCode = 500, TimeSpan? retryAfter = null) =>
+        UpdateResourceFaults(new SimulatedResourceFaults
+        {
+            FailNextCount = count,
+            FailNextStatusCode = statusCode,
+            FailNextRetryAfterMs = retryAfter is { } r ? (int)Math.Ceiling(r.TotalMilliseconds) : null,
+        });
+
+    /// <summary>The next <paramref name="count"/> fine-tuning jobs created end <c>failed</c> when they leave the queue.</summary>
+    public void FailNextFineTuningJobs(int count) => UpdateResourceFaults(new SimulatedResourceFaults { FailNextJobCount = count });
+
+    /// <summary>Clears the resource-level faults.</summary>
+    public void ResetResourceFaults() => _runtime.ResourceFaults.Clear();
+
+    /// <summary>
+    /// Ends a fine-tuning job's current step now, whatever its configured duration (validation, the queue, or the whole
+    /// training run; a paused job resumes first). Returns the status reached, as the API names it.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No job has that id.</exception>
+    public string AdvanceFineTuningJob(string jobId) => Advance(jobId, toEnd: false);
+
+    /// <summary>Takes a fine-tuning job through every remaining step now. Returns its final status.</summary>
+    /// <exception cref="KeyNotFoundException">No job has that id.</exception>
+    public string CompleteFineTuningJob(string jobId) => Advance(jobId, toEnd: true);
+
+    private string Advance(string jobId, bool toEnd) =>
+        _runtime.FineTuningJobs.TryGet(jobId, out var job)
+            ? FineTuningJson.StatusName(ResourceControlHandler.Advance(_runtime, job, toEnd))
+            : throw new KeyNotFoundException($"No fine-tuning job with id '{jobId}'.");
 }

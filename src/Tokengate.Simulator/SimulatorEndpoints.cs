@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Control;
 using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.Files;
+using Tokengate.Simulator.FineTuning;
 using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Media;
@@ -46,6 +48,12 @@ public static class SimulatorEndpoints
         services.AddSingleton<ImageBlobHandler>();
         services.AddSingleton<SimulatorRequestHandler>();
         services.AddSingleton<ControlEndpointHandler>();
+        services.AddSingleton<FileService>();
+        services.AddSingleton<FileImporter>();
+        services.AddSingleton<FilesHandler>();
+        services.AddSingleton<UploadsHandler>();
+        services.AddSingleton<FineTuningHandler>();
+        services.AddSingleton<ResourceControlHandler>();
         services.AddRealtime();
         return services;
     }
@@ -96,6 +104,7 @@ public static class SimulatorEndpoints
             openai.MapGet(prefix + "/{id}/input_items", c => handler.ResourceAsync(c, rule, lifecycle.InputItemsAsync));
         }
 
+        ResourceRoutes.Map(openai, services);
         openai.MapRealtime(services);
         openai.Map("/{**rest}", handler.NotFoundAsync);
 
@@ -112,6 +121,7 @@ public static class SimulatorEndpoints
             group.MapPatch("/{deployment}", control.PatchAsync);
             group.MapPost("/{deployment}/reset", control.ResetAsync);
             endpoints.MapRealtimeControl(services);
+            ResourceRoutes.MapControl(endpoints, services);
         }
 
         return endpoints;
@@ -123,6 +133,17 @@ public static class SimulatorEndpoints
         if (options.StoredResponsesLimit < 1)
         {
             throw new ArgumentException("Simulator StoredResponsesLimit must be at least 1.", nameof(options));
+        }
+
+        var fineTuning = options.FineTuning ?? new SimulatedFineTuningOptions();
+        if (fineTuning.FileProcessingMs < 0 || fineTuning.ValidatingFilesMs < 0 || fineTuning.QueuedMs < 0 || fineTuning.RunningMs < 0)
+        {
+            throw new ArgumentException("Simulator FineTuning durations must not be negative.", nameof(options));
+        }
+
+        if (fineTuning.DefaultEpochs < 1 || fineTuning.MinTrainingExamples < 1)
+        {
+            throw new ArgumentException("Simulator FineTuning DefaultEpochs and MinTrainingExamples must be at least 1.", nameof(options));
         }
 
         var deployments = new Dictionary<string, SimulatedDeploymentOptions>(StringComparer.OrdinalIgnoreCase);
@@ -145,6 +166,17 @@ public static class SimulatorEndpoints
             Seed = options.Seed,
             ControlEnabled = options.ControlEnabled,
             StoredResponsesLimit = options.StoredResponsesLimit,
+            FineTuning = new SimulatedFineTuningOptions
+            {
+                FileProcessingMs = fineTuning.FileProcessingMs,
+                ValidatingFilesMs = fineTuning.ValidatingFilesMs,
+                QueuedMs = fineTuning.QueuedMs,
+                RunningMs = fineTuning.RunningMs,
+                DefaultEpochs = fineTuning.DefaultEpochs,
+                MinTrainingExamples = fineTuning.MinTrainingExamples,
+                DeployFineTunedModels = fineTuning.DeployFineTunedModels,
+                BaseModels = [.. fineTuning.BaseModels ?? []],
+            },
             Deployments = deployments,
         };
     }

@@ -39,6 +39,9 @@ public sealed class SimulatorOptions
     /// </summary>
     public int StoredResponsesLimit { get; set; } = 10_000;
 
+    /// <summary>Files, uploads and fine-tuning jobs: step durations, base models, deployment of tuned models.</summary>
+    public SimulatedFineTuningOptions FineTuning { get; set; } = new();
+
     /// <summary>Simulated deployments by deployment name (case-insensitive). Default none.</summary>
     public Dictionary<string, SimulatedDeploymentOptions> Deployments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,4 +1,6 @@
 using Tokengate.Simulator.Deployments;
+using Tokengate.Simulator.Files;
+using Tokengate.Simulator.FineTuning;
 using Tokengate.Simulator.Randomness;
 using Tokengate.Simulator.Responses;
 using Tokengate.Simulator.Tokens;
@@ -20,6 +22,16 @@ internal sealed class SimulatorRuntime(SimulatorOptions options, TimeProvider ti
 
     /// <summary>Stored Responses API responses: one Azure resource's worth, shared by its deployments.</summary>
     public ResponseStore Responses { get; } = new(options.StoredResponsesLimit);
+
+    /// <summary>Files of the resource (uploaded, imported, assembled from Uploads, job results).</summary>
+    public FileStore Files { get; } = new();
+
+    public UploadStore Uploads { get; } = new();
+
+    public FineTuningJobStore FineTuningJobs { get; } = new();
+
+    /// <summary>Armed faults of the files, uploads and fine-tuning calls, which reach no deployment.</summary>
+    public ResourceFaults ResourceFaults { get; } = new();
 
     public long NowTicks => Time.GetUtcNow().UtcTicks;
 }

@@ -50,7 +50,9 @@ internal sealed class MediaForm
     public bool ContainsText(string marker) => _fields.Values.Any(values => values.Any(v => v.Contains(marker, StringComparison.Ordinal)));
 
     /// <summary>The parsed form, or null after the 400 or 413 it earned has been written.</summary>
-    public static async Task<MediaForm?> ReadAsync(HttpContext context)
+    /// <param name="context">The request.</param>
+    /// <param name="maxFileBytes">The largest file part accepted; default the media operations' 25 MB.</param>
+    public static async Task<MediaForm?> ReadAsync(HttpContext context, int maxFileBytes = MaxFileBytes)
     {
         var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
@@ -92,11 +94,11 @@ internal sealed class MediaForm
                     continue;
                 }
 
-                var content = await ReadLimitedAsync(section.Body, ct);
+                var content = await ReadLimitedAsync(section.Body, maxFileBytes, ct);
                 if (content is null)
                 {
                     await request.Body.CopyToAsync(Stream.Null, ct);
-                    await TooLargeAsync(context, request.ContentLength);
+                    await TooLargeAsync(context, request.ContentLength, maxFileBytes);
                     return null;
                 }
 
@@ -106,7 +108,7 @@ internal sealed class MediaForm
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // Larger than the server accepts at all (Kestrel's request body limit).
-            await TooLargeAsync(context, request.ContentLength);
+            await TooLargeAsync(context, request.ContentLength, maxFileBytes);
             return null;
         }
         catch (Exception exception) when (exception is InvalidDataException or IOException && !ct.IsCancellationRequested)
@@ -119,14 +121,14 @@ internal sealed class MediaForm
     }
 
     /// <summary>The part's bytes, or null once it passes the limit.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int maxFileBytes, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81_920];
         int read;
         while ((read = await body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxFileBytes)
+            if (buffer.Length + read > maxFileBytes)
             {
                 return null;
             }
@@ -137,8 +139,8 @@ internal sealed class MediaForm
         return buffer.ToArray();
     }
 
-    private static Task TooLargeAsync(HttpContext context, long? contentLength) =>
+    private static Task TooLargeAsync(HttpContext context, long? contentLength, int maxFileBytes) =>
         AzureErrors.WriteModelErrorAsync(context, StatusCodes.Status413PayloadTooLarge,
-            string.Create(CultureInfo.InvariantCulture, $"Maximum content size limit ({MaxFileBytes}) exceeded ({contentLength ?? (MaxFileBytes + 1L)} bytes read)"),
+            string.Create(CultureInfo.InvariantCulture, $"Maximum content size limit ({maxFileBytes}) exceeded ({contentLength ?? (maxFileBytes + 1L)} bytes read)"),
             "server_error", null, null);
 }

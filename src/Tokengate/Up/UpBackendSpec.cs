@@ -23,6 +23,15 @@ internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploy
             chat.Latency.JitterRatio = 0.2;
             embeddings.Latency.TimeToFirstTokenMs = 40;
         }
+        if (!settings.RealisticLatency)
+        {
+            // Files are processed and fine-tuning jobs run through their steps at once.
+            options.FineTuning.FileProcessingMs = 0;
+            options.FineTuning.ValidatingFilesMs = 0;
+            options.FineTuning.QueuedMs = 0;
+            options.FineTuning.RunningMs = 0;
+        }
+
         options.Deployments[UpEnvironment.ChatDeployment] = chat;
         options.Deployments[UpEnvironment.EmbeddingsDeployment] = embeddings;
         // Images, audio and realtime: pay-as-you-go deployments on every resource, with room for a demo or a test run.
