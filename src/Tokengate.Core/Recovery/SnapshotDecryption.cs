@@ -13,31 +13,29 @@ internal static class SnapshotDecryption
     public static async Task DecryptAsync(RecoveryServices services, BackupSet set, BackupManifest manifest, string scratchFolder, string destination, CancellationToken cancellationToken)
     {
         var entry = manifest.Database;
+        // The stored ciphertext first (the decrypting stream owns what it reads, so it is read a second time below).
+        var found = await BackupSet.HashAsync(set.Store, entry.Name, cancellationToken).ConfigureAwait(false)
+            ?? throw new RecoveryException($"{entry.Name}: missing from {set.Target}.");
+        if (found.Size != entry.Size || found.Sha256 != entry.Sha256)
+            throw new RecoveryException($"{entry.Name}: {found.Size:N0} bytes with SHA-256 {found.Sha256}, the manifest says {entry.Size:N0} bytes, {entry.Sha256}.");
         var stored = await set.Store.OpenReadAsync(entry.Name, cancellationToken).ConfigureAwait(false)
             ?? throw new RecoveryException($"{entry.Name}: missing from {set.Target}.");
         var partial = destination + ".partial";
-        await using (var hashing = new HashingReadStream(stored))
+        try
         {
-            try
-            {
-                var encryption = await BackupKeys.OpenAsync(services, scratchFolder, entry, cancellationToken).ConfigureAwait(false);
-                await using var plain = await encryption.DecryptAsync(entry.KeyObjectId, hashing, cancellationToken).ConfigureAwait(false);
-                await using var output = File.Create(partial);
-                await plain.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or RecoveryException))
-            {
-                File.Delete(partial);
-                throw new RecoveryException($"{entry.Name}: does not decrypt with the configured key-encryption keys (its key is wrapped by '{entry.KekId}'): {ex.Message}", ex);
-            }
-            // Whatever the decryption did not need to read still counts for the digest.
-            await hashing.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-            var sha256 = hashing.Sha256Hex();
-            if (hashing.BytesRead != entry.Size || sha256 != entry.Sha256)
-            {
-                File.Delete(partial);
-                throw new RecoveryException($"{entry.Name}: {hashing.BytesRead:N0} bytes with SHA-256 {sha256}, the manifest says {entry.Size:N0} bytes, {entry.Sha256}.");
-            }
+            var encryption = await BackupKeys.OpenAsync(services, scratchFolder, entry, cancellationToken).ConfigureAwait(false);
+            await using var plain = await encryption.DecryptAsync(entry.KeyObjectId, stored, cancellationToken).ConfigureAwait(false);
+            await using var output = File.Create(partial);
+            await plain.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or RecoveryException))
+        {
+            File.Delete(partial);
+            throw new RecoveryException($"{entry.Name}: does not decrypt with the configured key-encryption keys (its key is wrapped by '{entry.KekId}'): {ex.Message}", ex);
+        }
+        finally
+        {
+            await stored.DisposeAsync().ConfigureAwait(false);
         }
         var length = new FileInfo(partial).Length;
         if (length != entry.PlainSize)
