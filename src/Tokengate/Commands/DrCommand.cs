@@ -100,7 +100,7 @@ internal static class DrCommand
     {
         var data = CommonOptions.Data();
         var config = CommonOptions.Config();
-        var endpoint = new Option<Uri>("--target-endpoint") { Description = "The backend (or gateway) to recreate the models on, e.g. https://RESOURCE.openai.azure.com.", Required = true };
+        var endpoint = new Option<string>("--target-endpoint") { Description = "The backend (or gateway) to recreate the models on, e.g. https://RESOURCE.openai.azure.com.", Required = true };
         var from = new Option<string?>("--from") { Description = "Read the registry from a backup (folder or azureblob://CONTAINER) instead of the data folder's database." };
         var id = BackupId();
         var format = new Option<string>("--format") { Description = "table or json.", DefaultValueFactory = _ => "table" };
@@ -111,8 +111,8 @@ internal static class DrCommand
         };
         command.SetAction((parse, ct) => RunAsync(parse, data, config, async services =>
         {
-            var target = parse.GetValue(endpoint)!;
-            if (!target.IsAbsoluteUri) throw new RecoveryException("--target-endpoint: give an absolute URL.");
+            if (!Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http"))
+                throw new RecoveryException("--target-endpoint: give an absolute http(s) URL, e.g. https://RESOURCE.openai.azure.com.");
             RedeployPlan plan;
             if (parse.GetValue(from) is { } fromText)
             {
