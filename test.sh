@@ -48,9 +48,11 @@ PGPORT=$(free_port)
 PGPASS="tg-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 echo "$PGPASS" > "$PGDIR/pw"; chown postgres "$PGDIR/pw"
 REDIS_PID=""
+AZURITE_PID=""
 stop_services() {
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1 || true
   if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null; fi
+  if [ -n "$AZURITE_PID" ]; then kill "$AZURITE_PID" 2>/dev/null; wait "$AZURITE_PID" 2>/dev/null; fi
   rm -rf "$SERVICES_DIR"
 }
 trap stop_services EXIT
@@ -82,6 +84,26 @@ redis-cli -h 127.0.0.1 -p "$REDISPORT" ping 2>/dev/null | grep -q PONG || { cat 
 export TOKENGATE_TEST_REDIS="127.0.0.1:$REDISPORT"
 export TOKENGATE_TEST_REDIS_SERVER=$(command -v redis-server)
 echo "Redis on 127.0.0.1:$REDISPORT"
+
+# Azurite: the Azure Blob Storage emulator (npm, pinned in its own folder), blob service only, on a free loopback
+# port with its data in the temporary folder. Tests reach it through TOKENGATE_TEST_AZURITE, each in a container of
+# its own. --skipApiVersionCheck: the client library speaks a newer service version than Azurite 3.37 knows.
+AZURITE_APP=tests/Tokengate.IntegrationTests/azurite
+(cd "$AZURITE_APP" && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci for Azurite failed"; exit 1; }
+AZURITEDIR="$SERVICES_DIR/azurite"; mkdir -p "$AZURITEDIR"
+AZURITEPORT=$(free_port)
+"$AZURITE_APP/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$AZURITEPORT" --location "$AZURITEDIR" \
+  --skipApiVersionCheck --loose --silent --disableTelemetry >"$AZURITEDIR/azurite.log" 2>&1 &
+AZURITE_PID=$!
+port_open() { python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$1" 2>/dev/null; }
+for _ in $(seq 1 200); do
+  if port_open "$AZURITEPORT" || ! kill -0 "$AZURITE_PID" 2>/dev/null; then break; fi
+  sleep 0.05
+done
+port_open "$AZURITEPORT" || { cat "$AZURITEDIR/azurite.log"; echo "Azurite did not start"; exit 1; }
+# The emulator's well-known development account, with an explicit endpoint so any port works.
+export TOKENGATE_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZURITEPORT/devstoreaccount1;"
+echo "Azurite (blob) on 127.0.0.1:$AZURITEPORT"
 
 log "Build"
 dotnet build Tokengate.slnx -c Release -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

@@ -51,4 +51,7 @@ public sealed class GatewayOptions
 
     /// <summary>Capacity alerts (bound here too so their webhook hosts join the outbound allowlist).</summary>
     public Alerts.AlertsOptions Alerts { get; set; } = new();
+
+    /// <summary>Where stored bytes live (bound here too so an Azure Blob Storage endpoint joins the outbound allowlist).</summary>
+    public Files.FilesOptions Files { get; set; } = new();
 }

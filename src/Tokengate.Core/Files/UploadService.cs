@@ -37,7 +37,7 @@ internal sealed class UploadService(IBlobStore blobs, IEnvelopeEncryption encryp
     {
         if (await StateErrorAsync(upload, cancellationToken).ConfigureAwait(false) is { } refused) return (null, refused);
         var partId = "part_" + Guid.NewGuid().ToString("N");
-        var (written, error) = await files.WriteAsync(upload.FileId!, FileService.BlobName(upload.FileId!), data, part: 1, MaxPartBytes, cancellationToken, blockId: partId)
+        var (written, error) = await files.WriteAsync(upload.FileId!, FileService.BlobName(upload.FileId!), data, part: 1, MaxPartBytes, cancellationToken, blockId: BlockId(partId))
             .ConfigureAwait(false);
         written.Inspector.Dispose();
         if (error is not null) return (null, $"A part may hold at most {MaxPartBytes} bytes.");
@@ -71,7 +71,7 @@ internal sealed class UploadService(IBlobStore blobs, IEnvelopeEncryption encryp
         var kept = false;
         try
         {
-            await blobs.CommitBlocksAsync(blob, partIds, cancellationToken).ConfigureAwait(false);
+            await blobs.CommitBlocksAsync(blob, [.. partIds.Select(BlockId)], cancellationToken).ConfigureAwait(false);
             var (sha256, md5Hex, error) = await CheckAsync(fileId, blob, upload.Purpose, cancellationToken).ConfigureAwait(false);
             if (error is not null) return (null, error, null);
             if (md5 is not null && !string.Equals(md5, md5Hex, StringComparison.OrdinalIgnoreCase))
@@ -135,6 +135,9 @@ internal sealed class UploadService(IBlobStore blobs, IEnvelopeEncryption encryp
         var error = FilePurposes.IsJsonl(purpose) ? inspector.Complete(purpose) : null;
         return ((Convert.ToHexStringLower(sha.GetHashAndReset()), inspector.Lines), Convert.ToHexStringLower(md5.GetHashAndReset()), error);
     }
+
+    /// <summary>A part's block in the blob store: its id without the <c>part_</c> prefix (32 hex digits, within the stores' block-id rules).</summary>
+    private static string BlockId(string partId) => partId["part_".Length..];
 
     private async Task RemoveAsync(string fileId)
     {

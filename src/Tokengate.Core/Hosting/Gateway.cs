@@ -80,6 +80,7 @@ public static class Gateway
         services.AddSingleton<Forwarder>();
         services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);
+        services.AddBlobStorage(configuration);  // file bytes: a folder in the data folder, or Azure Blob Storage
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
         services.AddSingleton<ResponseAffinity>();
         services.AddFiles();  // the gateway's own file store (needs the database, a blob store and encryption)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Tokengate.Configuration;
+using Tokengate.Files;
 using Tokengate.Secrets;
 
 namespace Tokengate.Network;
@@ -78,6 +79,10 @@ internal sealed class OutboundAllowlist
             if (UrlHost(options.Alerts.WebhookUrls[i]) is { } alertHook) yield return ($"{GatewayOptions.SectionName}:Alerts:WebhookUrls:{i}", alertHook);
         }
 
+        if (options.Files.Store == BlobStoreKind.AzureBlob && string.IsNullOrWhiteSpace(options.Files.AzureBlob.ConnectionString)
+            && UrlHost(options.Files.AzureBlob.ServiceUri) is { } blobs)
+            yield return ($"{FilesOptions.SectionName}:AzureBlob:ServiceUri", blobs);
+
         // Signing in with Entra ID (backends with Auth EntraId, Key Vault references) calls the authority and the
         // managed identity endpoint; name them by the first setting that needs them.
         if (FirstEntraUse(options) is { } entraPath)
@@ -100,6 +105,9 @@ internal sealed class OutboundAllowlist
 
     private static string? FirstEntraUse(GatewayOptions options)
     {
+        if (options.Files.Store == BlobStoreKind.AzureBlob && string.IsNullOrWhiteSpace(options.Files.AzureBlob.ConnectionString)
+            && !string.IsNullOrWhiteSpace(options.Files.AzureBlob.ServiceUri))
+            return $"{FilesOptions.SectionName}:AzureBlob:ServiceUri";
         foreach (var (poolName, pool) in options.Pools)
         {
             for (var i = 0; i < pool.Backends.Count; i++)

@@ -27,6 +27,22 @@ public sealed class OutboundAllowlistTests
     }
 
     [Fact]
+    public void From_EmptyList_AllowsTheBlobServiceUriAndSignIn_ButNotAConnectionStringsHost()
+    {
+        var options = WithBackends("https://a.openai.azure.com/");
+        options.Files.Store = Files.BlobStoreKind.AzureBlob;
+        options.Files.AzureBlob.ServiceUri = "https://Contoso.blob.core.windows.net/";
+        var allowlist = OutboundAllowlist.From(options);
+
+        Assert.True(allowlist.Allows("contoso.blob.core.windows.net"));
+        Assert.True(allowlist.Allows("login.microsoftonline.com"));  // DefaultAzureCredential signs in there
+        Assert.Contains(OutboundAllowlist.ConfiguredHosts(options), h => h == ("Tokengate:Files:AzureBlob:ServiceUri", "contoso.blob.core.windows.net"));
+
+        options.Files.Store = Files.BlobStoreKind.Folder;
+        Assert.False(OutboundAllowlist.From(options).Allows("contoso.blob.core.windows.net"));
+    }
+
+    [Fact]
     public void From_ExplicitList_ExactHostsAndWildcardSubdomains()
     {
         var options = WithBackends("https://a.openai.azure.com/");
