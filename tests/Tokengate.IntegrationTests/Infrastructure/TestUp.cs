@@ -33,9 +33,10 @@ internal sealed class TestUp : IAsyncDisposable
 
     /// <param name="time">A fake clock for gateway and simulators.</param>
     /// <param name="tls">Serve TLS as well (on a free port), with up's development certificate.</param>
-    public static async Task<TestUp> StartAsync(FakeTimeProvider? time = null, bool tls = false)
+    /// <param name="dataDirectory">The data folder (a new temporary one by default), e.g. one a test restored.</param>
+    public static async Task<TestUp> StartAsync(FakeTimeProvider? time = null, bool tls = false, string? dataDirectory = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "tokengate-tests", Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "tokengate-tests", Guid.NewGuid().ToString("N"));
         var environment = await UpEnvironment.StartAsync(new UpSettings("http://127.0.0.1:0", data)
         {
             RealisticLatency = false,
