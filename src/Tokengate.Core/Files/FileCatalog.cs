@@ -78,6 +78,36 @@ internal sealed class FileCatalog(IDatabase database)
         return deleted;
     }
 
+    /// <summary>The ids of every file and every unfinished upload's file-to-be of <paramref name="consumer"/> (erasure on request).</summary>
+    public async Task<(List<string> Files, List<StoredUpload> PendingUploads)> OwnedAsync(string consumer, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var files = new List<string>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id FROM files WHERE consumer = @consumer";
+            command.AddParameter("@consumer", consumer);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) files.Add(reader.GetString(0));
+        }
+        var uploads = new List<StoredUpload>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id FROM uploads WHERE consumer = @consumer AND status = @pending";
+            command.AddParameter("@consumer", consumer).AddParameter("@pending", StoredUpload.Pending);
+            var ids = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) ids.Add(reader.GetString(0));
+            }
+            foreach (var id in ids)
+            {
+                if (await FindUploadAsync(id, consumer, cancellationToken).ConfigureAwait(false) is { } upload) uploads.Add(upload);
+            }
+        }
+        return (files, uploads);
+    }
+
     public async Task AddUploadAsync(StoredUpload upload, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

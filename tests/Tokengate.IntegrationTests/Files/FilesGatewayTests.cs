@@ -6,7 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Tokengate.Encryption;
 using Tokengate.Identity;
+using Tokengate.IntegrationTests.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 
 namespace Tokengate.IntegrationTests.Files;
@@ -206,6 +208,37 @@ public sealed class FilesGatewayTests : IAsyncLifetime
         // Only the completed upload became a file.
         var list = await JsonAsync(await _up.Client.SendAsync(Call(HttpMethod.Get, "openai/v1/files")));
         Assert.Single(list.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ConsumerErasedOnRequest_FilesShredded_ABackupCopyCannotBeDecrypted_OthersUntouched()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+            ids.Add((await JsonAsync(await _up.Client.SendAsync(CreateFile(Example(i), "fine-tune")))).GetProperty("id").GetString()!);
+        var other = ConsumerKeys.Generate("tg_");
+        await _up.Environment.Gateway.App.Services.GetRequiredService<ConsumerAdministration>()
+            .EnsureKeyAsync(new AuditActor("test", null), "keeps-its-files", other, CancellationToken.None);
+        var kept = (await JsonAsync(await _up.Client.SendAsync(CreateFile(Example(9), "fine-tune", other)))).GetProperty("id").GetString()!;
+
+        // A backup taken before the erasure: the stored ciphertext of the first file.
+        var blob = Directory.EnumerateFiles(Path.Combine(_up.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).Single(p => p.EndsWith(ids[0], StringComparison.Ordinal));
+        var backup = await ReadSharedAsync(blob);
+
+        using var admin = AdminKeys.Operator(_up);
+        var erased = await JsonAsync(await admin.DeleteAsync("consumers/dev/files"));
+        Assert.Equal(2, erased.GetProperty("files_erased").GetInt32());
+
+        var list = await JsonAsync(await _up.Client.SendAsync(Call(HttpMethod.Get, "openai/v1/files")));
+        Assert.Empty(list.GetProperty("data").EnumerateArray());
+        var encryption = _up.Environment.Gateway.App.Services.GetRequiredService<IEnvelopeEncryption>();
+        await Assert.ThrowsAsync<DataKeyDestroyedException>(async () =>
+        {
+            await using var plain = await encryption.DecryptAsync(ids[0], new MemoryStream(backup), CancellationToken.None);
+            await plain.CopyToAsync(Stream.Null);
+        });
+        using var stillThere = await _up.Client.SendAsync(Call(HttpMethod.Get, $"openai/v1/files/{kept}/content", key: other));
+        Assert.Equal(Example(9), await stillThere.Content.ReadAsStringAsync());
     }
 
     private static async Task<byte[]> ReadSharedAsync(string path)

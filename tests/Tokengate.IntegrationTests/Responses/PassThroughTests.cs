@@ -76,10 +76,10 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task PathNoOperationServes_404ThatSaysSo()
     {
-        using var response = await SendAsync(AllKey, "openai/v1/files", """{"purpose":"batch"}""");
+        using var response = await SendAsync(AllKey, "openai/v1/vector_stores", """{"name":"kb"}""");
 
         var error = await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.NotFound, "404");
-        Assert.Contains("does not serve 'POST /openai/v1/files'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("does not serve 'POST /openai/v1/vector_stores'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
