@@ -49,7 +49,7 @@ public sealed class DotNetSdkResponsesTests : IAsyncLifetime
         }
         """);
 
-    private readonly RequestLog _requests = new();
+    private readonly SdkRequestLog _requests = new();
     private TestUp _up = null!;
 
     public async Task InitializeAsync() => _up = await TestUp.StartAsync();
@@ -223,36 +223,5 @@ public sealed class DotNetSdkResponsesTests : IAsyncLifetime
         Assert.All(root.GetProperty("landmarks").EnumerateArray(), l => Assert.Equal(JsonValueKind.String, l.ValueKind));
         Assert.True(root.GetProperty("capital").ValueKind is JsonValueKind.True or JsonValueKind.False);
         Assert.Equal(4, root.EnumerateObject().Count());
-    }
-
-    /// <summary>Records the address of every request a client sends, to show which route family it used.</summary>
-    private sealed class RequestLog : PipelinePolicy
-    {
-        private readonly List<Uri> _uris = [];
-
-        public IReadOnlyList<Uri> Uris
-        {
-            get
-            {
-                lock (_uris) return [.. _uris];
-            }
-        }
-
-        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            Record(message);
-            ProcessNext(message, pipeline, currentIndex);
-        }
-
-        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            Record(message);
-            return ProcessNextAsync(message, pipeline, currentIndex);
-        }
-
-        private void Record(PipelineMessage message)
-        {
-            lock (_uris) _uris.Add(message.Request.Uri!);
-        }
     }
 }
