@@ -4,7 +4,7 @@ using Tokengate.Storage;
 namespace Tokengate.Files;
 
 /// <summary>The file store's rows: files, uploads and their parts, and placements on backends. Plain SQL for both engines.</summary>
-internal sealed class FileCatalog(IDatabase database)
+internal sealed class FileCatalog(IDatabase database, TimeProvider time)
 {
     private const string FileColumns = "id, consumer, purpose, filename, bytes, sha256, lines, token_estimate, created_at, expires_at";
 
@@ -21,15 +21,31 @@ internal sealed class FileCatalog(IDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The consumer's file; null when there is none or it belongs to someone else (the caller answers 404 for both).</summary>
+    /// <summary>
+    /// The consumer's file; null when there is none, it belongs to someone else (the caller answers 404 for both), or it
+    /// has expired (<c>expires_after</c>: gone for readers at once, its bytes shredded by <see cref="ExpiredFilesCleanup"/>).
+    /// </summary>
     public async Task<StoredFile?> FindFileAsync(string id, string consumer, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {FileColumns} FROM files WHERE id = @id AND consumer = @consumer";
-        command.AddParameter("@id", id).AddParameter("@consumer", consumer);
+        command.CommandText = $"SELECT {FileColumns} FROM files WHERE id = @id AND consumer = @consumer AND (expires_at IS NULL OR expires_at > @now)";
+        command.AddParameter("@id", id).AddParameter("@consumer", consumer).AddParameter("@now", DbTimestamps.ToDb(time.GetUtcNow(), database.Provider));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadFile(reader) : null;
+    }
+
+    /// <summary>Files whose expiry has passed, oldest first, at most <paramref name="limit"/>: their id and owner.</summary>
+    public async Task<List<(string Id, string Consumer)>> ExpiredAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, consumer FROM files WHERE expires_at IS NOT NULL AND expires_at <= @now ORDER BY expires_at LIMIT @limit";
+        command.AddParameter("@now", DbTimestamps.ToDb(time.GetUtcNow(), database.Provider)).AddParameter("@limit", limit);
+        var expired = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) expired.Add((reader.GetString(0), reader.GetString(1)));
+        return expired;
     }
 
     /// <summary>The consumer's files, newest first (or oldest with <paramref name="ascending"/>), after a cursor, one more than asked to tell whether there are more.</summary>
@@ -39,8 +55,8 @@ internal sealed class FileCatalog(IDatabase database)
         await using var command = connection.CreateCommand();
         var order = ascending ? "ASC" : "DESC";
         var comparison = ascending ? ">" : "<";
-        var where = "consumer = @consumer";
-        command.AddParameter("@consumer", consumer);
+        var where = "consumer = @consumer AND (expires_at IS NULL OR expires_at > @now)";
+        command.AddParameter("@consumer", consumer).AddParameter("@now", DbTimestamps.ToDb(time.GetUtcNow(), database.Provider));
         if (purpose is not null)
         {
             where += " AND purpose = @purpose";

@@ -75,6 +75,12 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
     public async Task<bool> DeleteAsync(string id, string consumer, CancellationToken cancellationToken)
     {
         if (await catalog.FindFileAsync(id, consumer, cancellationToken).ConfigureAwait(false) is null) return false;
+        return await ShredAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shreds a file whatever its state (an expired one too): data key, blob, row.</summary>
+    internal async Task<bool> ShredAsync(string id, CancellationToken cancellationToken)
+    {
         await encryption.ShredAsync(id, cancellationToken).ConfigureAwait(false);
         await blobs.DeleteAsync(BlobName(id), cancellationToken).ConfigureAwait(false);
         return await catalog.DeleteFileAsync(id, cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,7 @@ internal static class FilesAdminApi
         var erased = 0;
         foreach (var id in owned)
         {
-            if (await files.DeleteAsync(id, name, ct).ConfigureAwait(false)) erased++;
+            if (await files.ShredAsync(id, ct).ConfigureAwait(false)) erased++;
         }
         var cancelled = 0;
         foreach (var upload in pending)

@@ -12,6 +12,7 @@ internal static class FilesRegistration
         services.AddSingleton<FileCatalog>();
         services.AddSingleton<FileService>();
         services.AddSingleton<UploadService>();
+        services.AddHostedService<ExpiredFilesCleanup>();
         return services;
     }
 }

@@ -241,6 +241,39 @@ public sealed class FilesGatewayTests : IAsyncLifetime
         Assert.Equal(Example(9), await stillThere.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task ExpiresAfter_GoneForReadersAtExpiry_AndShreddedByTheHourlyPass()
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(Example(1))), "file", "short-lived.jsonl" },
+            { new StringContent("fine-tune"), "purpose" },
+            { new StringContent("created_at"), "expires_after[anchor]" },
+            { new StringContent("3600"), "expires_after[seconds]" },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "openai/v1/files") { Content = form };
+        request.Headers.Add("api-key", _up.Key);
+        var file = await JsonAsync(await _up.Client.SendAsync(request));
+        var id = file.GetProperty("id").GetString()!;
+        Assert.Equal(file.GetProperty("created_at").GetInt64() + 3600, file.GetProperty("expires_at").GetInt64());
+
+        _time.Advance(TimeSpan.FromSeconds(3601));
+        using (var gone = await _up.Client.SendAsync(Call(HttpMethod.Get, $"openai/v1/files/{id}")))
+            await AzureErrorAssert.IsErrorAsync(gone, HttpStatusCode.NotFound, "not_found");
+        var list = await JsonAsync(await _up.Client.SendAsync(Call(HttpMethod.Get, "openai/v1/files")));
+        Assert.Empty(list.GetProperty("data").EnumerateArray());
+
+        // The hourly pass (its tick came with the clock) shreds it: the data key goes, so its blob can never be read.
+        var encryption = _up.Environment.Gateway.App.Services.GetRequiredService<IEnvelopeEncryption>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Directory.EnumerateFiles(Path.Combine(_up.DataDirectory, "blobs"), "*", SearchOption.AllDirectories).Any(p => p.EndsWith(id, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the expired file's blob is still there");
+            await Task.Delay(25);
+        }
+        await Assert.ThrowsAsync<DataKeyDestroyedException>(() => encryption.DecryptAsync(id, new MemoryStream(), CancellationToken.None));
+    }
+
     private static async Task<byte[]> ReadSharedAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
