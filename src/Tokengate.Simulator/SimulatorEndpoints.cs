@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tokengate.Simulator.Batches;
 using Tokengate.Simulator.Control;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Files;
@@ -53,6 +54,7 @@ public static class SimulatorEndpoints
         services.AddSingleton<FilesHandler>();
         services.AddSingleton<UploadsHandler>();
         services.AddSingleton<FineTuningHandler>();
+        services.AddSingleton<BatchesHandler>();
         services.AddSingleton<ResourceControlHandler>();
         services.AddRealtime();
         return services;
@@ -146,6 +148,12 @@ public static class SimulatorEndpoints
             throw new ArgumentException("Simulator FineTuning DefaultEpochs and MinTrainingExamples must be at least 1.", nameof(options));
         }
 
+        var batches = options.Batches ?? new SimulatedBatchOptions();
+        if (batches.ValidatingMs < 0 || batches.InProgressMs < 0 || batches.FinalizingMs < 0)
+        {
+            throw new ArgumentException("Simulator Batches durations must not be negative.", nameof(options));
+        }
+
         var deployments = new Dictionary<string, SimulatedDeploymentOptions>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, deployment) in options.Deployments)
         {
@@ -176,6 +184,12 @@ public static class SimulatorEndpoints
                 MinTrainingExamples = fineTuning.MinTrainingExamples,
                 DeployFineTunedModels = fineTuning.DeployFineTunedModels,
                 BaseModels = [.. fineTuning.BaseModels ?? []],
+            },
+            Batches = new SimulatedBatchOptions
+            {
+                ValidatingMs = batches.ValidatingMs,
+                InProgressMs = batches.InProgressMs,
+                FinalizingMs = batches.FinalizingMs,
             },
             Deployments = deployments,
         };

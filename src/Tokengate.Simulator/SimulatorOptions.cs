@@ -42,6 +42,9 @@ public sealed class SimulatorOptions
     /// <summary>Files, uploads and fine-tuning jobs: step durations, base models, deployment of tuned models.</summary>
     public SimulatedFineTuningOptions FineTuning { get; set; } = new();
 
+    /// <summary>Batch jobs: step durations on the simulator's clock.</summary>
+    public SimulatedBatchOptions Batches { get; set; } = new();
+
     /// <summary>Simulated deployments by deployment name (case-insensitive). Default none.</summary>
     public Dictionary<string, SimulatedDeploymentOptions> Deployments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -16,12 +16,15 @@ internal sealed class ResourceFaults
     private int? _retryAfterMs;
     private int _resetNext;
     private int _failJobs;
+    private int _failBatchLines;
 
     public int PendingFailures => Volatile.Read(ref _failNext);
 
     public int PendingResets => Volatile.Read(ref _resetNext);
 
     public int PendingJobFailures => Volatile.Read(ref _failJobs);
+
+    public int PendingBatchLineFailures => Volatile.Read(ref _failBatchLines);
 
     public void FailNext(int count, int statusCode, int? retryAfterMs)
     {
@@ -36,11 +39,17 @@ internal sealed class ResourceFaults
 
     public bool TryConsumeJobFailure() => TryConsume(ref _failJobs);
 
+    public void FailNextBatchLines(int count) => Interlocked.Exchange(ref _failBatchLines, Math.Max(0, count));
+
+    /// <summary>Takes every armed batch line failure for the batch being created.</summary>
+    public int TakeBatchLineFailures() => Interlocked.Exchange(ref _failBatchLines, 0);
+
     public void Clear()
     {
         Interlocked.Exchange(ref _failNext, 0);
         Interlocked.Exchange(ref _resetNext, 0);
         Interlocked.Exchange(ref _failJobs, 0);
+        Interlocked.Exchange(ref _failBatchLines, 0);
     }
 
     /// <summary>Returns false when an armed fault has answered (or aborted) the call.</summary>

@@ -51,6 +51,24 @@ internal sealed class ResourceControlHandler(SimulatorRuntime runtime)
         return WriteAsync(context, new Dictionary<string, string> { ["id"] = id, ["status"] = FineTuningJson.StatusName(status) });
     }
 
+    /// <summary>Ends the batch's current step now (<paramref name="toEnd"/>: every step, until it is over); answers its status.</summary>
+    public Task AdvanceBatchAsync(HttpContext context, bool toEnd)
+    {
+        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
+        if (!runtime.Batches.TryGet(id, out var batch))
+        {
+            return AzureErrors.WriteAsync(context, StatusCodes.Status404NotFound, "NotFound", "No batch has that id.");
+        }
+
+        var status = batch.Advance(runtime.NowTicks);
+        while (toEnd && !batch.IsTerminal)
+        {
+            status = batch.Advance(runtime.NowTicks);
+        }
+
+        return WriteAsync(context, new Dictionary<string, string> { ["id"] = id, ["status"] = Batches.BatchJson.StatusName(status) });
+    }
+
     public static FineTuningStatus Advance(SimulatorRuntime runtime, FineTuningJob job, bool toEnd)
     {
         var status = job.Advance(runtime.NowTicks);
@@ -78,6 +96,11 @@ internal sealed class ResourceControlHandler(SimulatorRuntime runtime)
         {
             runtime.ResourceFaults.FailNextJobs(jobs);
         }
+
+        if (faults.FailNextBatchLineCount is int lines)
+        {
+            runtime.ResourceFaults.FailNextBatchLines(lines);
+        }
     }
 
     public static SimulatedResourceStats Stats(SimulatorRuntime runtime) => new()
@@ -85,9 +108,11 @@ internal sealed class ResourceControlHandler(SimulatorRuntime runtime)
         Files = runtime.Files.Count,
         Uploads = runtime.Uploads.Count,
         FineTuningJobs = runtime.FineTuningJobs.Count,
+        Batches = runtime.Batches.Count,
         PendingFailures = runtime.ResourceFaults.PendingFailures,
         PendingResets = runtime.ResourceFaults.PendingResets,
         PendingJobFailures = runtime.ResourceFaults.PendingJobFailures,
+        PendingBatchLineFailures = runtime.ResourceFaults.PendingBatchLineFailures,
     };
 
     private static Task WriteAsync<T>(HttpContext context, T value) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Tokengate.Simulator.Batches;
 using Tokengate.Simulator.Files;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Protocol;
@@ -9,7 +10,7 @@ using Tokengate.Simulator.Protocol;
 namespace Tokengate.Simulator.FineTuning;
 
 /// <summary>
-/// The resource-level routes of files, uploads and fine-tuning jobs, on <c>/openai/…?api-version=</c> (a dated version
+/// The resource-level routes of files, uploads, fine-tuning jobs and batches, on <c>/openai/…?api-version=</c> (a dated version
 /// required) and <c>/openai/v1/…</c>. Each passes the credential and api-version checks, then the resource's armed
 /// faults, then its handler.
 /// </summary>
@@ -22,6 +23,7 @@ internal static class ResourceRoutes
         var files = services.GetRequiredService<FilesHandler>();
         var uploads = services.GetRequiredService<UploadsHandler>();
         var jobs = services.GetRequiredService<FineTuningHandler>();
+        var batches = services.GetRequiredService<BatchesHandler>();
         foreach (var (prefix, rule) in new[] { ("/v1", ApiVersionRule.V1), (string.Empty, ApiVersionRule.Dated) })
         {
             RequestDelegate Guard(Func<HttpContext, Task> handle) => c => handler.ResourceAsync(c, rule, async context =>
@@ -52,12 +54,17 @@ internal static class ResourceRoutes
             openai.MapPost(prefix + "/fine_tuning/jobs/{id}/cancel", Guard(jobs.CancelAsync));
             openai.MapPost(prefix + "/fine_tuning/jobs/{id}/pause", Guard(jobs.PauseAsync));
             openai.MapPost(prefix + "/fine_tuning/jobs/{id}/resume", Guard(jobs.ResumeAsync));
+
+            openai.MapPost(prefix + "/batches", Guard(batches.CreateAsync));
+            openai.MapGet(prefix + "/batches", Guard(batches.ListAsync));
+            openai.MapGet(prefix + "/batches/{id}", Guard(batches.GetAsync));
+            openai.MapPost(prefix + "/batches/{id}/cancel", Guard(batches.CancelAsync));
         }
     }
 
     /// <summary>
     /// <c>/_simulator/resource</c> (GET counts and armed faults, PATCH to arm faults, POST <c>/reset</c> to clear them)
-    /// and <c>POST /_simulator/fine_tuning/jobs/{id}/advance|complete</c>.
+    /// <c>POST /_simulator/fine_tuning/jobs/{id}/advance|complete</c> and <c>POST /_simulator/batches/{id}/advance|complete</c>.
     /// </summary>
     public static void MapControl(IEndpointRouteBuilder endpoints, IServiceProvider services)
     {
@@ -67,5 +74,7 @@ internal static class ResourceRoutes
         endpoints.MapPost("/_simulator/resource/reset", control.ResetAsync);
         endpoints.MapPost("/_simulator/fine_tuning/jobs/{id}/advance", c => control.AdvanceAsync(c, toEnd: false));
         endpoints.MapPost("/_simulator/fine_tuning/jobs/{id}/complete", c => control.AdvanceAsync(c, toEnd: true));
+        endpoints.MapPost("/_simulator/batches/{id}/advance", c => control.AdvanceBatchAsync(c, toEnd: false));
+        endpoints.MapPost("/_simulator/batches/{id}/complete", c => control.AdvanceBatchAsync(c, toEnd: true));
     }
 }

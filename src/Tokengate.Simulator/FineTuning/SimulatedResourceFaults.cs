@@ -20,4 +20,9 @@ public sealed class SimulatedResourceFaults
 
     /// <summary>The next N fine-tuning jobs created end <c>failed</c> with a <c>server_error</c> when they leave the queue.</summary>
     public int? FailNextJobCount { get; set; }
+
+    /// <summary>
+    /// The next batch created has its first N lines answered 500 (written to its error file, counted as failed).
+    /// </summary>
+    public int? FailNextBatchLineCount { get; set; }
 }

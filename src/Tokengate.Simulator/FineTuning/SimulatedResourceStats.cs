@@ -12,6 +12,9 @@ public sealed class SimulatedResourceStats
     /// <summary>Fine-tuning jobs created.</summary>
     public int FineTuningJobs { get; init; }
 
+    /// <summary>Batches created.</summary>
+    public int Batches { get; init; }
+
     /// <summary>Calls to files, uploads or fine-tuning still armed to fail.</summary>
     public int PendingFailures { get; init; }
 
@@ -20,4 +23,7 @@ public sealed class SimulatedResourceStats
 
     /// <summary>Fine-tuning jobs still armed to fail.</summary>
     public int PendingJobFailures { get; init; }
+
+    /// <summary>Batch lines still armed to fail (taken by the next batch created).</summary>
+    public int PendingBatchLineFailures { get; init; }
 }

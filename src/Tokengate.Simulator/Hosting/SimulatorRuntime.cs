@@ -1,3 +1,4 @@
+using Tokengate.Simulator.Batches;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Files;
 using Tokengate.Simulator.FineTuning;
@@ -29,6 +30,8 @@ internal sealed class SimulatorRuntime(SimulatorOptions options, TimeProvider ti
     public UploadStore Uploads { get; } = new();
 
     public FineTuningJobStore FineTuningJobs { get; } = new();
+
+    public BatchStore Batches { get; } = new();
 
     /// <summary>Armed faults of the files, uploads and fine-tuning calls, which reach no deployment.</summary>
     public ResourceFaults ResourceFaults { get; } = new();

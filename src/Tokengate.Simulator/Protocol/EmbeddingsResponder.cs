@@ -142,7 +142,7 @@ internal sealed class EmbeddingsResponder(SimulatorRuntime runtime, AdmissionGat
     }
 
     /// <summary>Uniform components from SplitMix64, normalised to length 1 like real embeddings.</summary>
-    private static void FillUnitVector(ulong seed, Span<float> values)
+    internal static void FillUnitVector(ulong seed, Span<float> values)
     {
         var state = seed;
         double sumOfSquares = 0;

@@ -30,6 +30,9 @@ internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploy
             options.FineTuning.ValidatingFilesMs = 0;
             options.FineTuning.QueuedMs = 0;
             options.FineTuning.RunningMs = 0;
+            options.Batches.ValidatingMs = 0;
+            options.Batches.InProgressMs = 0;
+            options.Batches.FinalizingMs = 0;
         }
 
         options.Deployments[UpEnvironment.ChatDeployment] = chat;
