@@ -64,6 +64,7 @@ internal sealed partial class SettleStep(
             TimeToFirstToken(feature),
             feature.Parsed.Stream,
             usage.Source,
+            Priority: feature.Priority?.Name,
             Operation: feature.Route.Operation,
             Rejected: feature.Route.Operation.Metered && admission is null && status == StatusCodes.Status429TooManyRequests)
         {

@@ -18,6 +18,9 @@ public enum UsageGrouping
     /// <summary>Per backend deployment.</summary>
     Backend,
 
+    /// <summary>Per priority class.</summary>
+    Priority,
+
     /// <summary>Per operation (<c>chat.completions</c>, <c>images.generations</c>, <c>realtime</c>, ...).</summary>
     Operation,
 

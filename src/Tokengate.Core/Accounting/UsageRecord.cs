@@ -10,7 +10,7 @@ namespace Tokengate.Accounting;
 /// </summary>
 /// <remarks>
 /// <see cref="TimeToFirstTokenMs"/> (column <c>ttfb_ms</c>) runs to the first SSE event relayed for streams and to the
-/// response headers otherwise. <see cref="Priority"/> is a placeholder until priority classes exist.
+/// response headers otherwise. <see cref="Priority"/> is the request's priority class (null for requests refused before admission).
 /// </remarks>
 internal sealed record UsageRecord(
     DateTimeOffset At,

@@ -37,6 +37,9 @@ public sealed class GatewayOptions
     /// <summary>Scopes: which logical deployments and operations each consumer and consumer group may call.</summary>
     public AccessOptions Access { get; set; } = new();
 
+    /// <summary>Priority classes and who gets which.</summary>
+    public Priority.PriorityOptions Priority { get; set; } = new();
+
     /// <summary>Token counting and estimation at admission.</summary>
     public TokensOptions Tokens { get; set; } = new();
 

@@ -25,6 +25,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         ValidateOutbound(options, errors);
         ValidateSecrets(options.Secrets, errors);
         ValidateAccess(options, errors);
+        ValidatePriority(options.Priority, errors);
         UsageOptionsValidation.Validate(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -200,6 +201,25 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             }
             IpRanges(consumer.AllowedIpRanges, $"{p}:AllowedIpRanges", errors);
         }
+    }
+
+    private static void ValidatePriority(Priority.PriorityOptions priority, List<string> errors)
+    {
+        const string P = Root + ":Priority";
+        var classes = priority.EffectiveClasses;
+        if (classes.Any(string.IsNullOrWhiteSpace)) errors.Add($"{P}:Classes: class names must not be empty.");
+        if (classes.Distinct(StringComparer.OrdinalIgnoreCase).Count() != classes.Count) errors.Add($"{P}:Classes: each class must be named once.");
+        bool Known(string name) => classes.Contains(name, StringComparer.OrdinalIgnoreCase);
+        if (!Known(priority.EffectiveDefault)) errors.Add($"{P}:Default: '{priority.EffectiveDefault}' is not one of the classes ({string.Join(", ", classes)}).");
+        foreach (var (name, value) in priority.Consumers)
+        {
+            if (!Known(value)) errors.Add($"{P}:Consumers:{name}: '{value}' is not one of the classes ({string.Join(", ", classes)}).");
+        }
+        foreach (var (name, value) in priority.Groups)
+        {
+            if (!Known(value)) errors.Add($"{P}:Groups:{name}: '{value}' is not one of the classes ({string.Join(", ", classes)}).");
+        }
+        if (string.IsNullOrWhiteSpace(priority.Header)) errors.Add($"{P}:Header: must name a header.");
     }
 
     private void ValidateAccess(GatewayOptions options, List<string> errors)

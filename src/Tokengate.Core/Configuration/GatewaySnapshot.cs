@@ -15,7 +15,7 @@ internal sealed class GatewaySnapshot
     private readonly FrozenDictionary<string, Pool>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
     public GatewaySnapshot(IReadOnlyDictionary<string, Pool> poolsByName, IReadOnlyList<Pool> pools, IConsumerKeyStore consumers, GatewayOptions options,
-        NetworkRules network, OutboundAllowlist outbound, AccessPolicy access)
+        NetworkRules network, OutboundAllowlist outbound, AccessPolicy access, Priority.PriorityPolicy? priorities = null)
     {
         PoolsByName = poolsByName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _poolLookup = PoolsByName.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -26,6 +26,7 @@ internal sealed class GatewaySnapshot
         Network = network;
         Outbound = outbound;
         Access = access;
+        Priorities = priorities ?? Priority.PriorityPolicy.Compile(options.Priority);
     }
 
     /// <summary>Pools by logical name and by alias.</summary>
@@ -49,6 +50,9 @@ internal sealed class GatewaySnapshot
 
     /// <summary>Who may call which deployment and operation (step 4).</summary>
     public AccessPolicy Access { get; }
+
+    /// <summary>Priority classes: who gets which, and what a request may lower itself to.</summary>
+    public Priority.PriorityPolicy Priorities { get; }
 
     public bool TryGetPool(ReadOnlySpan<char> name, out Pool pool) => _poolLookup.TryGetValue(name, out pool!);
 }

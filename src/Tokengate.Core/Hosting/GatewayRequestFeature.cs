@@ -55,6 +55,9 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>The recorded chain size of the stored response a lifecycle call names (0: its usage not yet seen).</summary>
     public long StoredChainTokens { get; set; }
 
+    /// <summary>The request's priority class (set by admission); null for requests refused before it.</summary>
+    public Priority.PriorityClass? Priority { get; set; }
+
     /// <summary>The <c>api-version</c> the consumer sent, on classic routes.</summary>
     public string? ApiVersion { get; set; }
 

@@ -26,6 +26,9 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
     public async ValueTask<GatewayError?> AdmitAsync(GatewayRequestFeature feature, CancellationToken cancellationToken)
     {
         var operation = feature.Route.Operation;
+        var (priority, badPriority) = feature.Snapshot.Priorities.Resolve(feature.Consumer!, feature.Request.Headers[feature.Snapshot.Priorities.Header]);
+        if (badPriority is not null) return badPriority;
+        feature.Priority = priority;
         // Lifecycle calls and counts generate nothing: no tokens to reserve or budget to hold.
         if (!operation.Metered) return null;
         var options = feature.Snapshot.Options;

@@ -34,6 +34,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _consumerRequests;
     private readonly Counter<long> _consumerTokens;
     private readonly Counter<long> _consumerMediaTokens;
+    private readonly Counter<long> _priorityRequests;
     private readonly Counter<double> _consumerMediaUnits;
     private readonly Counter<double> _consumerCost;
     private readonly Counter<long> _rejections;
@@ -61,6 +62,8 @@ internal sealed class GatewayMetrics : IDisposable
         _backendTokens = Meter.CreateCounter<long>("tokengate.backend.tokens", "{token}", "Tokens served by a backend, by gen_ai.token.type.");
         _consumerRequests = Meter.CreateCounter<long>("tokengate.consumer.requests", "{request}", "Requests per consumer, by status class.");
         _consumerTokens = Meter.CreateCounter<long>("tokengate.consumer.tokens", "{token}", "Tokens per consumer, by gen_ai.token.type.");
+        _priorityRequests = Meter.CreateCounter<long>("tokengate.priority.requests", "{request}",
+            "Requests per priority class, by tokengate.priority and tokengate.status_class.");
         _consumerMediaTokens = Meter.CreateCounter<long>("tokengate.consumer.media_tokens", "{token}",
             "Audio and image tokens per consumer (part of tokengate.consumer.tokens), by gen_ai.token.type and tokengate.modality.");
         _consumerMediaUnits = Meter.CreateCounter<double>("tokengate.consumer.media_units", "{unit}",
@@ -132,6 +135,8 @@ internal sealed class GatewayMetrics : IDisposable
         var withStatus = consumer;
         withStatus.Add(TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status));
         _consumerRequests.Add(1, withStatus);
+        if (r.Priority is { } priority)
+            _priorityRequests.Add(1, new TagList { { TelemetryTags.Priority, priority }, { TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status) } });
         if (r.Rejected) _rejections.Add(1, consumer);
         if (r.CostUsd != 0) _consumerCost.Add((double)r.CostUsd, consumer);
         AddTokens(_consumerTokens, consumer, r.PromptTokens, r.CompletionTokens);

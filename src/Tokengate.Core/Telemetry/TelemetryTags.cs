@@ -24,6 +24,7 @@ internal static class TelemetryTags
     public const string LimitKind = "tokengate.limit.kind";
     public const string Budget = "tokengate.budget";
     public const string Modality = "tokengate.modality";
+    public const string Priority = "tokengate.priority";
     public const string MediaUnit = "tokengate.media.unit";
     public const string AuditAction = "tokengate.audit.action";
 
