@@ -41,6 +41,23 @@ internal sealed class AuthorizationStep(FailureAudit failures)
         return null;
     }
 
+    /// <summary>
+    /// Step 4 for calls the gateway answers itself without a deployment (files, uploads, fine-tuning jobs; discovery
+    /// needs no scope): classic routes need their <c>api-version</c>, and the consumer the <c>consumer</c> role and a
+    /// scope that grants the operation on some deployment. Null when the call may go on.
+    /// </summary>
+    public GatewayError? AuthorizeUnpooled(GatewayRequestFeature feature)
+    {
+        var operation = feature.Route.Operation.Scope;
+        if (operation == ScopeOperations.None) return null;
+        if (feature.Route.Family == OpenAI.RouteFamily.AzureClassic && string.IsNullOrWhiteSpace(feature.Request.Query["api-version"])) return GatewayError.ResourceNotFound;
+        var consumer = feature.Consumer!;
+        var name = ScopeOperationNames.NameOf(operation);
+        if (!consumer.HasRole(Roles.Consumer) || !feature.Snapshot.Access.AllowsAnywhere(consumer, operation))
+            return Deny(feature, name, $"The consumer '{consumer.Name}' may not use {name} (operation {name}).");
+        return null;
+    }
+
     // The message is the reason: it names only the consumer, a configured pool and an operation, so repeats aggregate.
     private GatewayError Deny(GatewayRequestFeature feature, string target, string message)
     {

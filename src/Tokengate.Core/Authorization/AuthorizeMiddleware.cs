@@ -5,7 +5,10 @@ using Tokengate.Hosting;
 
 namespace Tokengate.Authorization;
 
-/// <summary>Step 4 at the HTTP edge: <see cref="AuthorizationStep"/>, its refusal written as the response.</summary>
+/// <summary>
+/// Step 4 at the HTTP edge: <see cref="AuthorizationStep"/>, its refusal written as the response; for calls the gateway
+/// answers without a deployment, its unpooled check.
+/// </summary>
 internal sealed class AuthorizeMiddleware(RequestDelegate next, FailureAudit failures)
 {
     private readonly AuthorizationStep _step = new(failures);
@@ -13,6 +16,7 @@ internal sealed class AuthorizeMiddleware(RequestDelegate next, FailureAudit fai
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        return _step.Authorize(feature) is { } refused ? refused.WriteAsync(context) : next(context);
+        var refused = feature.Pool is null ? _step.AuthorizeUnpooled(feature) : _step.Authorize(feature);
+        return refused is not null ? refused.WriteAsync(context) : next(context);
     }
 }

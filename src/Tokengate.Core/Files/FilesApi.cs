@@ -242,23 +242,9 @@ internal static class FilesApi
         await WriteJsonAsync(context, json => WriteUpload(json, upload with { Status = StoredUpload.Cancelled }, null));
     }
 
-    /// <summary>The caller, when it may use files (the <c>consumer</c> role and the <c>files</c> scope on some deployment); else the refusal is written.</summary>
-    private static async Task<Consumer?> RefusedAsync(HttpContext context)
-    {
-        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        if (feature.Route.Family == RouteFamily.AzureClassic && string.IsNullOrWhiteSpace(context.Request.Query["api-version"]))
-        {
-            await GatewayError.ResourceNotFound.WriteAsync(context);
-            return null;
-        }
-        var consumer = feature.Consumer!;
-        if (!consumer.HasRole(Roles.Consumer) || !feature.Snapshot.Access.AllowsAnywhere(consumer, ScopeOperations.Files))
-        {
-            await new GatewayError(403, "PermissionDenied", $"The consumer '{consumer.Name}' may not use files (operation files).").WriteAsync(context);
-            return null;
-        }
-        return consumer;
-    }
+    /// <summary>The caller (step 4 has checked its role, its <c>files</c> scope and a classic route's api-version).</summary>
+    private static Task<Consumer?> RefusedAsync(HttpContext context) =>
+        Task.FromResult(context.Features.GetRequiredFeature<GatewayRequestFeature>().Consumer);
 
     private static async Task<StoredUpload?> FindUploadAsync(HttpContext context, Consumer caller)
     {

@@ -126,23 +126,9 @@ internal static class FineTuningApi
         await WriteAsync(context, answer);
     }
 
-    /// <summary>The caller, when it may fine-tune (the <c>consumer</c> role and the <c>fine-tuning</c> scope on some deployment); else the refusal is written.</summary>
-    private static async Task<Consumer?> RefusedAsync(HttpContext context)
-    {
-        var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        if (feature.Route.Family == RouteFamily.AzureClassic && string.IsNullOrWhiteSpace(context.Request.Query["api-version"]))
-        {
-            await GatewayError.ResourceNotFound.WriteAsync(context);
-            return null;
-        }
-        var consumer = feature.Consumer!;
-        if (!consumer.HasRole(Roles.Consumer) || !feature.Snapshot.Access.AllowsAnywhere(consumer, ScopeOperations.FineTuning))
-        {
-            await Denied(consumer, null).WriteAsync(context);
-            return null;
-        }
-        return consumer;
-    }
+    /// <summary>The caller (step 4 has checked its role, its <c>fine-tuning</c> scope and a classic route's api-version).</summary>
+    private static Task<Consumer?> RefusedAsync(HttpContext context) =>
+        Task.FromResult(context.Features.GetRequiredFeature<GatewayRequestFeature>().Consumer);
 
     /// <summary>Why a job cannot use a file: not the consumer's (404, as if it did not exist) or not for fine-tuning (400); null when it can.</summary>
     private static GatewayError? FileRefusal(StoredFile? file, string id, string param) =>
@@ -153,9 +139,8 @@ internal static class FineTuningApi
     private static GatewayError JobNotFound(string id) =>
         new(404, "not_found", $"No fine-tuning job with the id '{id}' was found.", "invalid_request_error", "fine_tuning_job_id");
 
-    private static GatewayError Denied(Consumer consumer, string? pool) => new(403, "PermissionDenied", pool is null
-        ? $"The consumer '{consumer.Name}' may not use fine-tuning (operation fine-tuning)."
-        : $"The consumer '{consumer.Name}' may not use fine-tuning on deployment '{pool}' (operation fine-tuning).");
+    private static GatewayError Denied(Consumer consumer, string pool) =>
+        new(403, "PermissionDenied", $"The consumer '{consumer.Name}' may not use fine-tuning on deployment '{pool}' (operation fine-tuning).");
 
     /// <summary>The consumer's query (<c>after</c>, <c>limit</c>) without the <c>api-version</c> of the route it used (the backend's own is sent).</summary>
     private static string? ForwardedQuery(IQueryCollection query)

@@ -110,10 +110,11 @@ public static class Gateway
     {
         var forwarder = endpoints.ServiceProvider.GetRequiredService<Forwarder>();
 
-        // Operations the gateway answers itself (model discovery): errors, identity, then the operation's answer.
+        // Operations the gateway answers itself (model discovery, files, fine-tuning jobs): errors, identity, scope, then the answer.
         var answered = endpoints.CreateApplicationBuilder();
         answered.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
         answered.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key or JWT
+        answered.UseMiddleware<AuthorizeMiddleware>();      // 4. role and scope for the operation (no deployment)
         answered.Run(context => context.Features.GetRequiredFeature<GatewayRequestFeature>().Route.Operation.Answer!(context));
         var answeredPipeline = answered.Build();
 

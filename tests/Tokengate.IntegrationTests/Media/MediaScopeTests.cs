@@ -29,6 +29,9 @@ public sealed class MediaScopeTests : IAsyncLifetime
             ["Tokengate:Consumers:painter:KeyHashes:0"] = KeyHash.Format("key-painter"),
             ["Tokengate:Consumers:speaker:KeyHashes:0"] = KeyHash.Format("key-speaker"),
             ["Tokengate:Consumers:chatter:KeyHashes:0"] = KeyHash.Format("key-chatter"),
+            ["Tokengate:Consumers:filer:KeyHashes:0"] = KeyHash.Format("key-filer"),
+            ["Tokengate:Access:Consumers:filer:Deployments:0"] = "gpt-4o",
+            ["Tokengate:Access:Consumers:filer:Operations:0"] = "files",
             ["Tokengate:Access:Consumers:painter:Deployments:0"] = "*",
             ["Tokengate:Access:Consumers:painter:Operations:0"] = "images",
             ["Tokengate:Access:Consumers:speaker:Deployments:0"] = "*",
@@ -65,5 +68,22 @@ public sealed class MediaScopeTests : IAsyncLifetime
         using var chatResponse = await _client.SendAsync(GatewayRequests.Chat("gpt-4o", key));
 
         Assert.Equal((image, speech, chat), (imageResponse.StatusCode, speechResponse.StatusCode, chatResponse.StatusCode));
+    }
+
+    [Theory]
+    [InlineData("key-filer", HttpStatusCode.OK, HttpStatusCode.Forbidden)]
+    [InlineData("key-chatter", HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)]
+    public async Task CallsWithoutADeployment_NeedTheirScopeOnSomeDeployment(string key, HttpStatusCode files, HttpStatusCode fineTuning)
+    {
+        HttpRequestMessage Get(string path)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("api-key", key);
+            return request;
+        }
+        using var filesResponse = await _client.SendAsync(Get("openai/v1/files"));
+        using var jobsResponse = await _client.SendAsync(Get("openai/v1/fine_tuning/jobs"));
+        Assert.Equal((files, fineTuning), (filesResponse.StatusCode, jobsResponse.StatusCode));
+        if (jobsResponse.StatusCode == HttpStatusCode.Forbidden) await AzureErrorAssert.IsErrorAsync(jobsResponse, HttpStatusCode.Forbidden, "PermissionDenied");
     }
 }
