@@ -18,6 +18,9 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
     /// <summary>Bytes of a JSONL file per token, for the estimate jobs are admitted with (on the high side).</summary>
     private const double BytesPerToken = 3;
 
+    /// <summary>The token estimate of a JSONL file of <paramref name="bytes"/>, for admission of the jobs that use it.</summary>
+    public static long TokenEstimate(long bytes) => (long)Math.Ceiling(bytes / BytesPerToken);
+
     public static string NewFileId() => "file-" + Guid.NewGuid().ToString("N");
 
     public static string BlobName(string fileId) => "files/" + fileId;
@@ -44,7 +47,7 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
 
             var now = time.GetUtcNow();
             var file = new StoredFile(id, consumer, chosen!, filename, written.Bytes, written.Sha256, FilePurposes.IsJsonl(chosen!) ? written.Inspector.Lines : 0,
-                FilePurposes.IsJsonl(chosen!) ? (long)Math.Ceiling(written.Bytes / BytesPerToken) : 0, now, expiresAfter is { } after ? now + after : null);
+                FilePurposes.IsJsonl(chosen!) ? TokenEstimate(written.Bytes) : 0, now, expiresAfter is { } after ? now + after : null);
             await catalog.AddFileAsync(file, cancellationToken).ConfigureAwait(false);
             stored = true;
             return (file, null);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -6,7 +5,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
-using Tokengate.Authorization;
 using Tokengate.Hosting;
 using Tokengate.Identity;
 using Tokengate.Media;
@@ -26,7 +24,7 @@ internal static class FilesApi
 
     public static async Task CreateFileAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         if (MultipartForm.Boundary(context.Request.ContentType) is not { } boundary)
         {
             await Invalid("The request must be sent as multipart/form-data with a boundary in its Content-Type.").WriteAsync(context);
@@ -69,7 +67,7 @@ internal static class FilesApi
             await Invalid(created.Error!, created.Error!.StartsWith("'purpose'", StringComparison.Ordinal) ? "purpose" : "file").WriteAsync(context);
             return;
         }
-        await WriteJsonAsync(context, json => WriteFile(json, created.File));
+        await JsonAnswer.WriteAsync(context, json => WriteFile(json, created.File));
     }
 
     /// <summary>The text fields of a file's form.</summary>
@@ -91,7 +89,7 @@ internal static class FilesApi
 
     public static async Task ListFilesAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) ? Math.Clamp(asked, 1, 10_000) : 10_000;
         var ascending = string.Equals(query["order"], "asc", StringComparison.OrdinalIgnoreCase);
@@ -99,7 +97,7 @@ internal static class FilesApi
         var files = await catalog.ListFilesAsync(caller.Name, NullIfEmpty(query["purpose"]), NullIfEmpty(query["after"]), limit, ascending, context.RequestAborted);
         var more = files.Count > limit;
         if (more) files.RemoveAt(files.Count - 1);
-        await WriteJsonAsync(context, json =>
+        await JsonAnswer.WriteAsync(context, json =>
         {
             json.WriteStartObject();
             json.WriteString("object", "list");
@@ -118,15 +116,15 @@ internal static class FilesApi
 
     public static async Task GetFileAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var file = await context.RequestServices.GetRequiredService<FileCatalog>().FindFileAsync(Id(context), caller.Name, context.RequestAborted);
         if (file is null) await NotFound(Id(context)).WriteAsync(context);
-        else await WriteJsonAsync(context, json => WriteFile(json, file));
+        else await JsonAnswer.WriteAsync(context, json => WriteFile(json, file));
     }
 
     public static async Task GetFileContentAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var opened = await context.RequestServices.GetRequiredService<FileService>().OpenAsync(Id(context), caller.Name, context.RequestAborted);
         if (opened is not { } found)
         {
@@ -141,14 +139,14 @@ internal static class FilesApi
 
     public static async Task DeleteFileAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var id = Id(context);
         if (!await context.RequestServices.GetRequiredService<FileService>().DeleteAsync(id, caller.Name, context.RequestAborted))
         {
             await NotFound(id).WriteAsync(context);
             return;
         }
-        await WriteJsonAsync(context, json =>
+        await JsonAnswer.WriteAsync(context, json =>
         {
             json.WriteStartObject();
             json.WriteString("id", id);
@@ -160,7 +158,7 @@ internal static class FilesApi
 
     public static async Task CreateUploadAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         if (await ReadJsonAsync(context) is not { } body) return;
         using (body)
         {
@@ -169,13 +167,13 @@ internal static class FilesApi
                 String(root, "filename"), String(root, "purpose"), root.TryGetProperty("bytes", out var b) && b.TryGetInt64(out var bytes) ? bytes : null,
                 String(root, "mime_type"), context.RequestAborted);
             if (upload is null) await Invalid(error!, param).WriteAsync(context);
-            else await WriteJsonAsync(context, json => WriteUpload(json, upload, null));
+            else await JsonAnswer.WriteAsync(context, json => WriteUpload(json, upload, null));
         }
     }
 
     public static async Task AddUploadPartAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         if (await FindUploadAsync(context, caller) is not { } upload) return;
         if (MultipartForm.Boundary(context.Request.ContentType) is not { } boundary)
         {
@@ -193,7 +191,7 @@ internal static class FilesApi
                 await Invalid(error!, "data").WriteAsync(context);
                 return;
             }
-            await WriteJsonAsync(context, json =>
+            await JsonAnswer.WriteAsync(context, json =>
             {
                 json.WriteStartObject();
                 json.WriteString("id", partId);
@@ -209,7 +207,7 @@ internal static class FilesApi
 
     public static async Task CompleteUploadAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         if (await FindUploadAsync(context, caller) is not { } upload) return;
         if (await ReadJsonAsync(context) is not { } body) return;
         using (body)
@@ -226,25 +224,24 @@ internal static class FilesApi
                 return;
             }
             var completed = upload with { Status = StoredUpload.Completed };
-            await WriteJsonAsync(context, json => WriteUpload(json, completed, file));
+            await JsonAnswer.WriteAsync(context, json => WriteUpload(json, completed, file));
         }
     }
 
     public static async Task CancelUploadAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         if (await FindUploadAsync(context, caller) is not { } upload) return;
         if (!await context.RequestServices.GetRequiredService<UploadService>().CancelAsync(upload, context.RequestAborted))
         {
             await Invalid($"The upload is {upload.Status}; only a pending upload can be cancelled.").WriteAsync(context);
             return;
         }
-        await WriteJsonAsync(context, json => WriteUpload(json, upload with { Status = StoredUpload.Cancelled }, null));
+        await JsonAnswer.WriteAsync(context, json => WriteUpload(json, upload with { Status = StoredUpload.Cancelled }, null));
     }
 
-    /// <summary>The caller (step 4 has checked its role, its <c>files</c> scope and a classic route's api-version).</summary>
-    private static Task<Consumer?> RefusedAsync(HttpContext context) =>
-        Task.FromResult(context.Features.GetRequiredFeature<GatewayRequestFeature>().Consumer);
+    /// <summary>The caller: step 4 has checked its role, its <c>files</c> scope and a classic route's <c>api-version</c>.</summary>
+    private static Consumer Caller(HttpContext context) => context.Features.GetRequiredFeature<GatewayRequestFeature>().Consumer!;
 
     private static async Task<StoredUpload?> FindUploadAsync(HttpContext context, Consumer caller)
     {
@@ -301,15 +298,6 @@ internal static class FilesApi
             WriteFile(json, file);
         }
         json.WriteEndObject();
-    }
-
-    private static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer)) write(json);
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = buffer.WrittenCount;
-        return context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).AsTask();
     }
 
     private static string Id(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";

@@ -83,7 +83,7 @@ internal sealed class UploadService(IBlobStore blobs, IEnvelopeEncryption encryp
             var now = time.GetUtcNow();
             var isJsonl = FilePurposes.IsJsonl(upload.Purpose);
             var file = new StoredFile(fileId, upload.Consumer, upload.Purpose, upload.Filename, upload.Bytes, sha256.Sha256, isJsonl ? sha256.Lines : 0,
-                isJsonl ? upload.Bytes / 3 : 0, now, null);
+                isJsonl ? FileService.TokenEstimate(upload.Bytes) : 0, now, null);
             await catalog.AddFileAsync(file, cancellationToken).ConfigureAwait(false);
             await catalog.SetUploadStatusAsync(upload.Id, StoredUpload.Completing, StoredUpload.Completed, fileId, cancellationToken).ConfigureAwait(false);
             kept = true;

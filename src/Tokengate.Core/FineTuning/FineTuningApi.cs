@@ -25,7 +25,7 @@ internal static class FineTuningApi
 
     public static async Task CreateJobAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
         if (await ReadBodyAsync(context) is not { } bytes)
         {
@@ -89,7 +89,7 @@ internal static class FineTuningApi
 
     public static async Task ListJobsAsync(HttpContext context)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) ? Math.Clamp(asked, 1, 100) : 20;
         var after = string.IsNullOrEmpty(query["after"]) ? null : query["after"].ToString();
@@ -112,7 +112,7 @@ internal static class FineTuningApi
 
     private static async Task CallAsync(HttpContext context, HttpMethod method, string? action)
     {
-        if (await RefusedAsync(context) is not { } caller) return;
+        var caller = Caller(context);
         var id = context.Request.RouteValues["id"] as string ?? "";
         var job = await context.RequestServices.GetRequiredService<FineTuningCatalog>().FindAsync(id, caller.Name, context.RequestAborted);
         if (job is null)
@@ -126,9 +126,8 @@ internal static class FineTuningApi
         await WriteAsync(context, answer);
     }
 
-    /// <summary>The caller (step 4 has checked its role, its <c>fine-tuning</c> scope and a classic route's api-version).</summary>
-    private static Task<Consumer?> RefusedAsync(HttpContext context) =>
-        Task.FromResult(context.Features.GetRequiredFeature<GatewayRequestFeature>().Consumer);
+    /// <summary>The caller: step 4 has checked its role, its <c>fine-tuning</c> scope and a classic route's <c>api-version</c>.</summary>
+    private static Consumer Caller(HttpContext context) => context.Features.GetRequiredFeature<GatewayRequestFeature>().Consumer!;
 
     /// <summary>Why a job cannot use a file: not the consumer's (404, as if it did not exist) or not for fine-tuning (400); null when it can.</summary>
     private static GatewayError? FileRefusal(StoredFile? file, string id, string param) =>

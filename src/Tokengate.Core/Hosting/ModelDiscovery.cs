@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -25,7 +24,7 @@ internal static class ModelDiscovery
         if (!ClassicVersionPresent(context)) return GatewayError.ResourceNotFound.WriteAsync(context);
         var (feature, consumer) = Caller(context);
         var classic = feature.Route.Family == RouteFamily.AzureClassic;
-        return WriteAsync(context, json =>
+        return JsonAnswer.WriteAsync(context, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("data");
@@ -47,8 +46,8 @@ internal static class ModelDiscovery
         if (!TryFind(feature.Snapshot, consumer, context.Request.RouteValues["id"] as string, out var pool)) return ModelNotFound(context);
         var name = (string)context.Request.RouteValues["id"]!;
         return feature.Route.Family == RouteFamily.AzureClassic
-            ? WriteAsync(context, json => WriteAzureModel(json, name, pool))
-            : WriteAsync(context, json => WriteOpenAIModel(json, name));
+            ? JsonAnswer.WriteAsync(context, json => WriteAzureModel(json, name, pool))
+            : JsonAnswer.WriteAsync(context, json => WriteOpenAIModel(json, name));
     }
 
     public static Task GetDeploymentAsync(HttpContext context)
@@ -57,7 +56,7 @@ internal static class ModelDiscovery
         var (feature, consumer) = Caller(context);
         if (!TryFind(feature.Snapshot, consumer, context.Request.RouteValues["deployment"] as string, out var pool))
             return GatewayError.DeploymentNotFound.WriteAsync(context);
-        return WriteAsync(context, json =>
+        return JsonAnswer.WriteAsync(context, json =>
         {
             json.WriteStartObject();
             json.WriteString("id", pool.Name);
@@ -135,13 +134,4 @@ internal static class ModelDiscovery
 
     private static Task ModelNotFound(HttpContext context) =>
         new GatewayError(404, "model_not_found", "The model does not exist or you do not have access to it.", "invalid_request_error", "model").WriteAsync(context);
-
-    private static Task WriteAsync(HttpContext context, Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer)) write(json);
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = buffer.WrittenCount;
-        return context.Response.Body.WriteAsync(buffer.WrittenMemory).AsTask();
-    }
 }

@@ -23,28 +23,28 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
     [Fact]
     public async Task TextTurn_GaRoute_EventsInOrderAndOneLedgerRowPricedFromTheReportedUsage()
     {
-        await using var client = await RealtimeSessionClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.AliceKey);
+        await using var client = await RealtimeTestClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.AliceKey);
         var created = await client.ReceiveAsync();
-        Assert.Equal("session.created", RealtimeSessionClient.Type(created));
+        Assert.Equal("session.created", RealtimeTestClient.Type(created));
         Assert.Equal(RealtimeHarness.Model, created.GetProperty("session").GetProperty("model").GetString());
         Assert.Equal("realtime", client.Socket.SubProtocol);
 
         await client.SendAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
-        Assert.Equal("session.updated", RealtimeSessionClient.Type(await client.ReceiveAsync()));
+        Assert.Equal("session.updated", RealtimeTestClient.Type(await client.ReceiveAsync()));
         await client.SendAsync("""{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":"Hello there, how are you today?"}]}}""");
         await client.ReceiveThroughAsync("conversation.item.done");
         await client.SendAsync("""{"type":"response.create"}""");
         var events = await client.ReceiveThroughAsync("response.done");
 
-        var types = RealtimeSessionClient.Types(events);
+        var types = RealtimeTestClient.Types(events);
         Assert.Equal("response.created", types[0]);
         var firstDelta = types.IndexOf("response.output_text.delta");
         var lastDelta = types.LastIndexOf("response.output_text.delta");
         Assert.True(firstDelta > 0);
         Assert.True(types.IndexOf("response.output_text.done") > lastDelta);
         Assert.All(types[firstDelta..(lastDelta + 1)], t => Assert.Equal("response.output_text.delta", t));
-        var text = string.Concat(events.Where(e => RealtimeSessionClient.Type(e) == "response.output_text.delta").Select(e => e.GetProperty("delta").GetString()));
-        Assert.Equal(text, events.Single(e => RealtimeSessionClient.Type(e) == "response.output_text.done").GetProperty("text").GetString());
+        var text = string.Concat(events.Where(e => RealtimeTestClient.Type(e) == "response.output_text.delta").Select(e => e.GetProperty("delta").GetString()));
+        Assert.Equal(text, events.Single(e => RealtimeTestClient.Type(e) == "response.output_text.done").GetProperty("text").GetString());
 
         var usage = events[^1].GetProperty("response").GetProperty("usage");
         var row = Assert.Single(await _h.LedgerAsync(1));
@@ -55,8 +55,8 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
     [Fact]
     public async Task AudioTurn_PreviewRoute_BetaEventsAndTokensMeteredByModality()
     {
-        await using var client = await RealtimeSessionClient.ConnectAsync(_h.Url(PreviewPath), o => o.SetRequestHeader("Authorization", "Bearer " + RealtimeHarness.AliceKey));
-        Assert.Equal("session.created", RealtimeSessionClient.Type(await client.ReceiveAsync()));
+        await using var client = await RealtimeTestClient.ConnectAsync(_h.Url(PreviewPath), o => o.SetRequestHeader("Authorization", "Bearer " + RealtimeHarness.AliceKey));
+        Assert.Equal("session.created", RealtimeTestClient.Type(await client.ReceiveAsync()));
 
         await client.SendAsync($$"""{"type":"input_audio_buffer.append","audio":"{{OneSecondOfAudio}}"}""");
         await client.SendAsync("""{"type":"input_audio_buffer.commit"}""");
@@ -64,7 +64,7 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
         await client.SendAsync("""{"type":"response.create"}""");
         var events = await client.ReceiveThroughAsync("response.done");
 
-        var types = RealtimeSessionClient.Types(events);
+        var types = RealtimeTestClient.Types(events);
         Assert.Contains("response.audio.delta", types);
         Assert.Contains("response.audio_transcript.delta", types);
         Assert.True(types.IndexOf("response.audio.done") > types.LastIndexOf("response.audio.delta"));
@@ -82,12 +82,12 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
     public async Task BrowserKey_SessionWorks_AndTheBackendNeverSeesTheConsumerKey(string form)
     {
         var url = form == "query" ? _h.Url(GaPath + "&api-key=" + RealtimeHarness.AliceKey) : _h.Url(GaPath);
-        await using var client = await RealtimeSessionClient.ConnectAsync(url, o =>
+        await using var client = await RealtimeTestClient.ConnectAsync(url, o =>
         {
             if (form == "subprotocol") o.AddSubProtocol("openai-insecure-api-key." + RealtimeHarness.AliceKey);
             o.AddSubProtocol("openai-beta.realtime-v1");
         });
-        Assert.Equal("session.created", RealtimeSessionClient.Type(await client.ReceiveAsync()));
+        Assert.Equal("session.created", RealtimeTestClient.Type(await client.ReceiveAsync()));
         Assert.Equal("realtime", client.Socket.SubProtocol);
 
         var head = Assert.Single(_h.Recorders[0].Heads);
@@ -153,8 +153,8 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
     {
         _h.Backends[0].Control.FailNext("realtime", count: 1, statusCode: 429, retryAfter: TimeSpan.FromSeconds(30));
 
-        await using var client = await RealtimeSessionClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.AliceKey);
-        Assert.Equal("session.created", RealtimeSessionClient.Type(await client.ReceiveAsync()));
+        await using var client = await RealtimeTestClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.AliceKey);
+        Assert.Equal("session.created", RealtimeTestClient.Type(await client.ReceiveAsync()));
         await client.SendAsync("""{"type":"response.create","response":{"output_modalities":["text"]}}""");
         var done = await client.ReceiveThroughAsync("response.done");
 
@@ -169,7 +169,7 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
     [InlineData(PreviewPath, """{"type":"session.update","session":{"input_audio_transcription":{"model":"whisper"}}}""", "whisper")]
     public async Task InputTranscription_OneRowPricedForTheTranscriptionDeployment(string path, string update, string transcriber)
     {
-        await using var client = await RealtimeSessionClient.ConnectAsync(_h.Url(path), RealtimeHarness.AliceKey);
+        await using var client = await RealtimeTestClient.ConnectAsync(_h.Url(path), RealtimeHarness.AliceKey);
         await client.ReceiveThroughAsync("session.created");
         await client.SendAsync(update);
         await client.ReceiveThroughAsync("session.updated");
@@ -197,7 +197,7 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
     [Fact]
     public async Task ConcurrencyLimitOfOne_ASecondSessionRefused429_UntilTheFirstEnds()
     {
-        var first = await RealtimeSessionClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.MeteredKey);
+        var first = await RealtimeTestClient.ConnectAsync(_h.Url(GaPath), RealtimeHarness.MeteredKey);
         await first.ReceiveThroughAsync("session.created");
 
         var refused = await RawHttp.SendAsync(_h.Endpoint, Upgrade(GaPath, ("api-key", RealtimeHarness.MeteredKey)));
@@ -210,7 +210,7 @@ public sealed class RealtimeGatewayTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            using var socket = RealtimeSessionClient.NewSocket(o => o.SetRequestHeader("api-key", RealtimeHarness.MeteredKey));
+            using var socket = RealtimeTestClient.NewSocket(o => o.SetRequestHeader("api-key", RealtimeHarness.MeteredKey));
             try
             {
                 await socket.ConnectAsync(_h.Url(GaPath), CancellationToken.None);

@@ -16,14 +16,14 @@ public sealed class RealtimeSessionEndTests
     public async Task BudgetSpentByAResponse_ErrorEventThenClose1008_LedgerKeepsTheResponse_NextSessionRefused429()
     {
         await using var h = await RealtimeHarness.StartAsync();
-        await using var client = await RealtimeSessionClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.BobKey);
+        await using var client = await RealtimeTestClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.BobKey);
         await client.ReceiveThroughAsync("session.created");
         await client.SendAsync("""{"type":"conversation.item.create","item":{"type":"message","role":"user","content":[{"type":"input_text","text":"Tell me something."}]}}""");
         await client.SendAsync(TextResponse);
 
         var (events, status, reason) = await client.ReceiveUntilClosedAsync();
 
-        var types = RealtimeSessionClient.Types(events);
+        var types = RealtimeTestClient.Types(events);
         var done = types.IndexOf("response.done");
         Assert.True(done >= 0, string.Join(",", types));
         Assert.Equal("error", types[^1]);
@@ -58,7 +58,7 @@ public sealed class RealtimeSessionEndTests
         var issued = (await admin.CreateKeyAsync(caller, "dave", null, default)).Value!;
 
         // The key in the query, as a browser sends it.
-        await using var client = await RealtimeSessionClient.ConnectAsync(h.Url(GaPath + "&api-key=" + issued.Key), configure: null);
+        await using var client = await RealtimeTestClient.ConnectAsync(h.Url(GaPath + "&api-key=" + issued.Key), configure: null);
         await client.ReceiveThroughAsync("session.created");
         time.Advance(TimeSpan.FromSeconds(1));
         await client.SendAsync("""{"type":"session.update","session":{"type":"realtime"}}""");
@@ -68,7 +68,7 @@ public sealed class RealtimeSessionEndTests
         time.Advance(TimeSpan.FromSeconds(1));
         var (events, status, reason) = await client.ReceiveUntilClosedAsync();
 
-        Assert.Equal("error", RealtimeSessionClient.Type(events[^1]));
+        Assert.Equal("error", RealtimeTestClient.Type(events[^1]));
         Assert.Equal("session_revoked", events[^1].GetProperty("error").GetProperty("code").GetString());
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
         Assert.Equal("credential revoked or expired", reason);
@@ -78,7 +78,7 @@ public sealed class RealtimeSessionEndTests
     public async Task UpstreamDropsMidResponse_ErrorEventThenClose1011_SettledResponsesStayInTheLedger()
     {
         await using var h = await RealtimeHarness.StartAsync();
-        await using var client = await RealtimeSessionClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
+        await using var client = await RealtimeTestClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
         await client.ReceiveThroughAsync("session.created");
         await client.SendAsync(TextResponse);
         await client.ReceiveThroughAsync("response.done");
@@ -91,7 +91,7 @@ public sealed class RealtimeSessionEndTests
         await client.SendAsync(TextResponse);
         var (events, status, reason) = await client.ReceiveUntilClosedAsync();
 
-        var types = RealtimeSessionClient.Types(events);
+        var types = RealtimeTestClient.Types(events);
         Assert.DoesNotContain("response.done", types);
         Assert.Contains("response.output_text.delta", types);
         Assert.Equal("error", types[^1]);
@@ -106,7 +106,7 @@ public sealed class RealtimeSessionEndTests
     public async Task ClientDisappears_TheBackendSessionIsClosed()
     {
         await using var h = await RealtimeHarness.StartAsync();
-        var client = await RealtimeSessionClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
+        var client = await RealtimeTestClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
         var id = (await client.ReceiveThroughAsync("session.created"))[^1].GetProperty("session").GetProperty("id").GetString()!;
         Assert.True(h.Backends[0].RealtimeSessions.Get(id)!.Open);
 
@@ -126,7 +126,7 @@ public sealed class RealtimeSessionEndTests
     public async Task GatewayShutsDown_SessionClosedWith1001()
     {
         await using var h = await RealtimeHarness.StartAsync();
-        await using var client = await RealtimeSessionClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
+        await using var client = await RealtimeTestClient.ConnectAsync(h.Url(GaPath), RealtimeHarness.AliceKey);
         await client.ReceiveThroughAsync("session.created");
 
         var stopping = h.Gateway.Server.App.StopAsync();

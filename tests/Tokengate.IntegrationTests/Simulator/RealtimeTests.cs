@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
 
 namespace Tokengate.IntegrationTests.Simulator;
@@ -300,7 +301,7 @@ public sealed class RealtimeTests : IAsyncLifetime
     public async Task Auth_EachCredentialForm_Upgrades(string form)
     {
         var path = form == "query" ? GaPath + "&api-key=" + SimulatorHarness.Key : GaPath;
-        await using var client = await RealtimeTestClient.ConnectAsync(_sim.Server.Endpoint, path, o =>
+        await using var client = await RealtimeTestClient.OpenAsync(_sim.Server.Endpoint, path, o =>
         {
             switch (form)
             {
@@ -614,7 +615,7 @@ public sealed class RealtimeTests : IAsyncLifetime
         Assert.Equal(10, events[^1].GetProperty("response").GetProperty("usage").GetProperty("input_token_details").GetProperty("audio_tokens").GetInt32());
     }
 
-    private Task<RealtimeTestClient> ConnectAsync(string path) => RealtimeTestClient.ConnectAsync(_sim.Server.Endpoint, path);
+    private Task<RealtimeTestClient> ConnectAsync(string path) => RealtimeTestClient.OpenAsync(_sim.Server.Endpoint, path);
 
     private async Task<HttpStatusCode> RefusedStatusAsync(string path, Action<ClientWebSocketOptions>? configure = null)
     {
