@@ -33,6 +33,8 @@ internal sealed partial class SettleStep(
             await RecordChainAsync(feature, usage).ConfigureAwait(false);
         var model = feature.Outcome.Backend?.Model ?? feature.Pool?.Backends[0].Model;
         var cost = PriceTable.For(feature.Pool?.Name, model, feature.Snapshot.Options.Accounting).Cost(usage);
+        // Batch work is priced as the service prices batches (a share of the standard price).
+        if (feature.BatchLine is not null) cost *= feature.Snapshot.Options.Batches.PriceMultiplier;
 
         if (admission is not null)
         {
@@ -71,6 +73,13 @@ internal sealed partial class SettleStep(
             Media = usage.Media,
             OperationName = feature.Route.Operation.Name,
         };
+        if (feature.BatchLine is { } line)
+        {
+            // The batch runner writes the row with the line's result, in one transaction: one row per line, however
+            // often the line is run.
+            line.Record = record with { BatchId = line.BatchId, Id = line.RecordId };
+            return;
+        }
         try
         {
             await ledger.AppendAsync(record, CancellationToken.None).ConfigureAwait(false);

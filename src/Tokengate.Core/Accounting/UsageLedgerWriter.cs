@@ -24,7 +24,7 @@ internal sealed partial class UsageLedgerWriter(
     UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, GatewayMetrics gatewayMetrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     : QueueDrainingWriter
 {
-    private const int Columns = 25;
+    private const int Columns = 26;
     private static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(1);
     private DateTimeOffset _nextAttempt;
 
@@ -122,7 +122,7 @@ internal sealed partial class UsageLedgerWriter(
     private const string InsertColumns = """
         INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
             completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id,
-            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters) VALUES
+            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters, batch_id) VALUES
         """;
 
     internal Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) =>
@@ -130,13 +130,13 @@ internal sealed partial class UsageLedgerWriter(
             ? WriteSqliteAsync(batch, cancellationToken)
             : WriteMultiRowAsync(batch, cancellationToken);
 
-    private object?[] Values(UsageRecord r) =>
+    private static object?[] Values(UsageRecord r, DatabaseProvider provider) =>
     [
-        DbTimestamps.ToDb(r.At, database.Provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
+        DbTimestamps.ToDb(r.At, provider), r.Consumer, r.Group, r.Deployment, r.Backend, r.Model,
         r.PromptTokens, r.CachedTokens, r.CompletionTokens, UsageTime.ToNanoUsd(r.CostUsd), r.Status, r.LatencyMs,
         r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
         r.OperationName, r.Media.AudioInputTokens, r.Media.ImageInputTokens, r.Media.AudioOutputTokens, r.Media.ImageOutputTokens,
-        (long)r.Media.Images, UsageTime.ToMilliseconds(r.Media.AudioSeconds), r.Media.Characters,
+        (long)r.Media.Images, UsageTime.ToMilliseconds(r.Media.AudioSeconds), r.Media.Characters, r.BatchId,
     ];
 
     /// <summary>
@@ -164,23 +164,37 @@ internal sealed partial class UsageLedgerWriter(
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (batch.Count <= MaxRows)
         {
-            await WriteRowsAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            await WriteRowsAsync(connection, null, database.Provider, batch, cancellationToken).ConfigureAwait(false);
             return;
         }
         for (var start = 0; start < batch.Count; start += MaxRows)
-            await WriteRowsAsync(connection, batch.Skip(start).Take(MaxRows).ToList(), cancellationToken).ConfigureAwait(false);
+            await WriteRowsAsync(connection, null, database.Provider, batch.Skip(start).Take(MaxRows).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriteRowsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a few records inside the caller's open transaction, so they commit (or not) with what the caller writes
+    /// beside them: a batch line's result and its ledger row are one fact. Idempotent by record id, like every write.
+    /// </summary>
+    internal static Task WriteInTransactionAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        DatabaseProvider provider, IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        if (provider != DatabaseProvider.Sqlite) return WriteRowsAsync(connection, transaction, provider, records, cancellationToken);
+        SqliteLedgerInsert.Write((SqliteConnection)connection, records);
+        return Task.CompletedTask;
+    }
+
+    private static async Task WriteRowsAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction,
+        DatabaseProvider provider, IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         var sql = new StringBuilder(InsertColumns);
         for (var i = 0; i < batch.Count; i++)
         {
             sql.Append(i == 0 ? "\n(" : ",\n(");
             for (var c = 0; c < Columns; c++) sql.Append(c == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"@p{i}_{c}");
             sql.Append(')');
-            var values = Values(batch[i]);
+            var values = Values(batch[i], provider);
             for (var c = 0; c < Columns; c++) command.AddParameter($"@p{i}_{c}", values[c]);
         }
         sql.Append("\nON CONFLICT (record_id) DO NOTHING");

@@ -55,6 +55,12 @@ internal sealed class UsageMigrations : IMigrationSource
         ALTER TABLE usage_ledger ADD COLUMN characters BIGINT NOT NULL DEFAULT 0;
         """;
 
+    // The batch a row belongs to (a line of a gateway-run batch, or an Azure batch's usage).
+    private const string Batch = """
+        ALTER TABLE usage_ledger ADD COLUMN batch_id TEXT NULL;
+        CREATE INDEX ix_usage_ledger_batch ON usage_ledger (batch_id);
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -67,5 +73,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0402_usage_ledger_media",
             Sqlite: Media,
             PostgreSql: Media),
+        new("0406_usage_ledger_batch",
+            Sqlite: Batch,
+            PostgreSql: Batch),
     ];
 }

@@ -38,6 +38,9 @@ internal sealed record UsageRecord(
     /// <summary>The operation's name (<c>chat.completions</c>, <c>audio.speech</c>, ...); kept in the ledger and the spool.</summary>
     public string? OperationName { get; init; }
 
+    /// <summary>The batch whose line this request was (column <c>batch_id</c>); null for requests of live calls.</summary>
+    public string? BatchId { get; init; }
+
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 }

@@ -58,6 +58,9 @@ public sealed class GatewayOptions
     /// <summary>Where stored bytes live (bound here too so an Azure Blob Storage endpoint joins the outbound allowlist).</summary>
     public Files.FilesOptions Files { get; set; } = new();
 
+    /// <summary>The Batch API: modes, and how gateway-run batches use idle capacity.</summary>
+    public Batches.BatchesOptions Batches { get; set; } = new();
+
     /// <summary>Encryption at rest (bound here too so a Key Vault key's host joins the outbound allowlist).</summary>
     public Encryption.EncryptionOptions Encryption { get; set; } = new();
 }

@@ -27,6 +27,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         ValidateAccess(options, errors);
         ValidatePriority(options.Priority, errors);
         UsageOptionsValidation.Validate(options, errors);
+        Batches.BatchesOptionsValidation.Validate(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -6,6 +6,9 @@ internal static class FilePurposes
     public const string FineTune = "fine-tune";
     public const string Batch = "batch";
 
+    /// <summary>A batch's output and error files: written by the gateway, never uploaded.</summary>
+    public const string BatchOutput = "batch_output";
+
     public static readonly string[] All = [FineTune, Batch, "assistants", "vision", "user_data", "evals"];
 
     public static bool IsKnown(string? purpose) => purpose is not null && Array.IndexOf(All, purpose) >= 0;

@@ -60,6 +60,31 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
     }
 
     /// <summary>
+    /// Stores what the gateway itself produced for <paramref name="consumer"/> (a batch's output or error file) under
+    /// <paramref name="purpose"/>, which consumers cannot upload with; no size cap, since the gateway wrote it.
+    /// </summary>
+    public async Task<StoredFile> CreateProducedAsync(string consumer, string filename, string purpose, Stream content, CancellationToken cancellationToken)
+    {
+        var id = NewFileId();
+        await encryption.CreateKeyAsync(id, cancellationToken).ConfigureAwait(false);
+        var stored = false;
+        Written written = default;
+        try
+        {
+            (written, _) = await WriteAsync(id, BlobName(id), content, part: 1, long.MaxValue, cancellationToken).ConfigureAwait(false);
+            var file = new StoredFile(id, consumer, purpose, filename, written.Bytes, written.Sha256, 0, 0, time.GetUtcNow(), null);
+            await catalog.AddFileAsync(file, cancellationToken).ConfigureAwait(false);
+            stored = true;
+            return file;
+        }
+        finally
+        {
+            written.Inspector?.Dispose();
+            if (!stored) await ForgetAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The plain bytes of a consumer's file, decrypted as they stream and checked against the SHA-256 and size recorded
     /// when it was stored (the last read throws when they differ: parts reordered, a blob swapped); null when it is not
     /// theirs or not there.

@@ -12,6 +12,7 @@ using Tokengate.Affinity;
 using Tokengate.Alerts;
 using Tokengate.Audit;
 using Tokengate.Authorization;
+using Tokengate.Batches;
 using Tokengate.Configuration;
 using Tokengate.Dashboard;
 using Tokengate.Elevation;
@@ -88,6 +89,7 @@ public static class Gateway
         services.AddSingleton<ResponseAffinity>();
         services.AddFiles();  // the gateway's own file store (needs the database, a blob store and encryption)
         services.AddFineTuning();  // fine-tuning jobs: file placement on backends, the jobs registry
+        services.AddBatches();  // the Batch API: gateway-run batches on idle provisioned capacity, or forwarded to batch deployments
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
         services.AddAudit(configuration);

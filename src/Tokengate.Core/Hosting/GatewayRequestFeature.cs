@@ -58,6 +58,9 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>The request's priority class (set by admission); null for requests refused before it.</summary>
     public Priority.PriorityClass? Priority { get; set; }
 
+    /// <summary>The line of a gateway-run batch this request is; null for live calls.</summary>
+    public Batches.BatchLineRun? BatchLine { get; set; }
+
     /// <summary>The <c>api-version</c> the consumer sent, on classic routes.</summary>
     public string? ApiVersion { get; set; }
 

@@ -213,6 +213,15 @@ internal static class OperationRegistry
 
     public static readonly OperationDescriptor FineTuningResume = FineTuningCall("fine_tuning.jobs.resume", Post, "fine_tuning/jobs/{id}/resume", FineTuningApi.ResumeJobAsync);
 
+    /// <summary><c>POST batches</c>: a batch from an uploaded file, run by the gateway or forwarded to a batch deployment.</summary>
+    public static readonly OperationDescriptor BatchesCreate = BatchCall("batches.create", Post, "batches", Batches.BatchesApi.CreateAsync);
+    /// <summary><c>GET batches</c>: the caller's batches, newest first.</summary>
+    public static readonly OperationDescriptor BatchesList = BatchCall("batches.list", Get, "batches", Batches.BatchesApi.ListAsync);
+    /// <summary><c>GET batches/{id}</c>.</summary>
+    public static readonly OperationDescriptor BatchesGet = BatchCall("batches.get", Get, "batches/{id}", Batches.BatchesApi.GetAsync);
+    /// <summary><c>POST batches/{id}/cancel</c>.</summary>
+    public static readonly OperationDescriptor BatchesCancel = BatchCall("batches.cancel", Post, "batches/{id}/cancel", Batches.BatchesApi.CancelAsync);
+
     public static readonly OperationDescriptor ModelsList = Answered("models.list", "models", ModelDiscovery.ListAsync,
         new OperationRoute(RouteFamily.AzureClassic, Get, "/openai/models"), new OperationRoute(RouteFamily.AzureV1, Get, "/openai/v1/models"), new OperationRoute(RouteFamily.OpenAI, Get, "/v1/models"));
 
@@ -246,6 +255,7 @@ internal static class OperationRegistry
         ImagesGenerations, ImagesEdits, AudioTranscriptions, AudioTranslations, AudioSpeech, Realtime,
         FilesCreate, FilesList, FilesGet, FilesContent, FilesDelete, UploadsCreate, UploadsAddPart, UploadsComplete, UploadsCancel, RealtimeClientSecrets,
         FineTuningCreate, FineTuningList, FineTuningGet, FineTuningEvents, FineTuningCheckpoints, FineTuningCancel, FineTuningPause, FineTuningResume,
+        BatchesCreate, BatchesList, BatchesGet, BatchesCancel,
         ModelsList, ModelsGet, DeploymentsGet, DeploymentPassThrough,
     ];
 
@@ -310,6 +320,24 @@ internal static class OperationRegistry
         Scope = ScopeOperations.FineTuning,
         TelemetryName = name,
         AzureName = "fineTuning",
+        Routes = ResponsesRoutes(method, path),
+        Body = BodyKind.None,
+        Deployment = DeploymentSource.None,
+        Metered = false,
+        Answer = answer,
+    };
+
+    /// <summary>
+    /// A Batch API call: answered by the gateway (it runs the batch itself or forwards it to a batch deployment), on
+    /// the resource routes (<c>/openai/batches?api-version=</c>, <c>/openai/v1/batches</c>, <c>/v1/batches</c>), the
+    /// <c>batch</c> scope, the caller's own batches only. The lines are metered as they run, not the call.
+    /// </summary>
+    private static OperationDescriptor BatchCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) => new()
+    {
+        Name = name,
+        Scope = ScopeOperations.Batch,
+        TelemetryName = name,
+        AzureName = "batch",
         Routes = ResponsesRoutes(method, path),
         Body = BodyKind.None,
         Deployment = DeploymentSource.None,

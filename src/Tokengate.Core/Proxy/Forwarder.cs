@@ -42,8 +42,11 @@ internal sealed partial class Forwarder(
         HeldFailure? held = null;
         for (var i = 0; i < pool.Backends.Count; i++)
         {
-            // A mixed pool: a backend whose protocol lacks the operation is never picked for it.
-            if (!pool.Backends[i].CanServe(feature.Route.Operation)) tried |= 1UL << i;
+            // A mixed pool: a backend whose protocol lacks the operation is never picked for it; a batch line that may
+            // only fill provisioned capacity never goes to a pay-as-you-go backend.
+            var candidate = pool.Backends[i];
+            if (!candidate.CanServe(feature.Route.Operation) || (feature.BatchLine is { ProvisionedOnly: true } && candidate.Type != BackendType.Provisioned))
+                tried |= 1UL << i;
         }
 
         try

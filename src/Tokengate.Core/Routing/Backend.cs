@@ -87,7 +87,10 @@ internal sealed class Backend
 
     /// <summary>Whether this backend's protocol has the operation at all.</summary>
     public bool CanServe(OperationDescriptor operation) =>
-        operation.Upstream is { } upstream && (Protocol == BackendProtocol.AzureOpenAI || upstream.OpenAIPath is not null);
+        !IsBatchDeployment && operation.Upstream is { } upstream && (Protocol == BackendProtocol.AzureOpenAI || upstream.OpenAIPath is not null);
+
+    /// <summary>A Global or Data Zone Batch deployment: it takes batches only, never a live request.</summary>
+    public bool IsBatchDeployment => Type is BackendType.GlobalBatch or BackendType.DataZoneBatch;
 
     /// <summary>
     /// The path with its route value filled in: an id escaped as one segment, a pass-through path escaped segment by
