@@ -9,7 +9,10 @@ public sealed class SimulatedDeploymentOptions
     /// </summary>
     public string Model { get; set; } = "gpt-4o-2024-08-06";
 
-    /// <summary>Standard (TPM/RPM) or Provisioned (utilization). Default <see cref="SimulatedDeploymentType.Standard"/>.</summary>
+    /// <summary>
+    /// Standard (TPM/RPM), Provisioned (utilization), or a batch SKU (GlobalBatch, DataZoneBatch) that serves only the
+    /// Batch API. Default <see cref="SimulatedDeploymentType.Standard"/>.
+    /// </summary>
     public SimulatedDeploymentType Type { get; set; } = SimulatedDeploymentType.Standard;
 
     /// <summary>Standard only: tokens per minute, over a 60 s sliding window. Default 100,000.</summary>
@@ -39,6 +42,15 @@ public sealed class SimulatedDeploymentOptions
 
     /// <summary>Provisioned only: how many input tokens one output token costs in the bucket. Default 4.</summary>
     public double OutputTokenWeight { get; set; } = 4;
+
+    /// <summary>
+    /// GlobalBatch and DataZoneBatch only: the enqueued-token quota, the input tokens (the simulator's own count of
+    /// every line's prompt) of this deployment's batches that may be <c>validating</c>, <c>in_progress</c> or
+    /// <c>finalizing</c> at once. A batch created beyond it fails at the end of validation with
+    /// <c>token_limit_exceeded</c>, as the service fails it. Default 200,000,000 (Azure's default-tier quota for gpt-4.1
+    /// and gpt-5; mini models get 1B, the Enterprise tier 5B and 15B).
+    /// </summary>
+    public long EnqueuedTokenQuota { get; set; } = 200_000_000;
 
     /// <summary>Context window in tokens; larger prompts get 400 <c>context_length_exceeded</c>. Default 128,000.</summary>
     public int ContextWindow { get; set; } = 128_000;

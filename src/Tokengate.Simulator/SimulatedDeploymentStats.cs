@@ -69,6 +69,13 @@ public sealed record SimulatedDeploymentStats
     /// <summary>Stream cuts still armed by <see cref="SimulatedFaultOptions.MidStreamCutNextCount"/>.</summary>
     public int PendingStreamCuts { get; init; }
 
+    /// <summary>
+    /// GlobalBatch and DataZoneBatch: input tokens of this deployment's batches now <c>validating</c>,
+    /// <c>in_progress</c> or <c>finalizing</c>, counted against <see cref="SimulatedDeploymentOptions.EnqueuedTokenQuota"/>;
+    /// null for other types.
+    /// </summary>
+    public long? EnqueuedTokens { get; init; }
+
     /// <summary>Standard: end of a forced throttling period, if one is active.</summary>
     public DateTimeOffset? ThrottledUntil { get; init; }
 }

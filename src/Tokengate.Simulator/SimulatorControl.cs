@@ -47,7 +47,7 @@ public sealed class SimulatorControl
 
     /// <summary>Live counters and limiter state of a deployment.</summary>
     /// <exception cref="KeyNotFoundException">No deployment has that name.</exception>
-    public SimulatedDeploymentStats GetStats(string deployment) => _runtime.Deployments.Get(deployment).Stats(_runtime.NowTicks);
+    public SimulatedDeploymentStats GetStats(string deployment) => _runtime.Stats(_runtime.Deployments.Get(deployment));
 
     /// <summary>
     /// Clears a deployment's rate-limit windows, utilization bucket, faults (armed commands and standing rates and

@@ -20,10 +20,12 @@ internal sealed class BatchJob : IDisposable
     /// <param name="createdTicks">Creation time.</param>
     /// <param name="time">The simulator's clock.</param>
     /// <param name="writeFiles">Runs once when the batch ends with lines answered, under its lock: writes the output and error files of those lines and returns their ids.</param>
-    public BatchJob(string id, BatchSpec spec, long createdTicks, TimeProvider time, Func<BatchJob, IReadOnlyList<BatchLine>, (string? Output, string? Error)> writeFiles)
+    /// <param name="admissionError">Why the resource refuses a valid input (the enqueued-token quota): the batch fails with it when validation ends.</param>
+    public BatchJob(string id, BatchSpec spec, long createdTicks, TimeProvider time, Func<BatchJob, IReadOnlyList<BatchLine>, (string? Output, string? Error)> writeFiles, BatchLineError? admissionError = null)
     {
         Id = id;
         Spec = spec;
+        Errors = admissionError is { } refused && spec.Input.Errors.Count == 0 ? [refused] : spec.Input.Errors;
         CreatedTicks = createdTicks;
         _time = time;
         _writeFiles = writeFiles;
@@ -61,6 +63,12 @@ internal sealed class BatchJob : IDisposable
     public string? OutputFileId { get; private set; }
 
     public string? ErrorFileId { get; private set; }
+
+    /// <summary>Why the batch fails at the end of validation: the input's errors, or the quota's; empty when it runs.</summary>
+    public IReadOnlyList<BatchLineError> Errors { get; }
+
+    /// <summary>Whether the batch holds its input tokens of its deployment's enqueued-token quota now (read inside <see cref="Observe{T}"/>).</summary>
+    public bool IsEnqueued => Errors.Count == 0 && Status is BatchStatus.Validating or BatchStatus.InProgress or BatchStatus.Finalizing;
 
     public bool IsTerminal => Status is BatchStatus.Completed or BatchStatus.Failed or BatchStatus.Cancelled or BatchStatus.Expired;
 
@@ -237,7 +245,7 @@ internal sealed class BatchJob : IDisposable
 
     private void MoveOnFromValidating(long at)
     {
-        if (Spec.Input.Errors.Count > 0)
+        if (Errors.Count > 0)
         {
             Status = BatchStatus.Failed;
             FailedTicks = at;

@@ -33,7 +33,7 @@ internal static class BatchJson
             w.WriteStartObject("errors");
             w.WriteString("object", "list");
             w.WriteStartArray("data");
-            foreach (var error in spec.Input.Errors)
+            foreach (var error in b.Errors)
             {
                 w.WriteStartObject();
                 w.WriteString("code", error.Code);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tokengate.Simulator.Files;
+using Tokengate.Simulator.Generation;
 using Tokengate.Simulator.Hosting;
 using Tokengate.Simulator.Protocol;
 
@@ -12,7 +13,7 @@ namespace Tokengate.Simulator.Batches;
 /// writes its output and error files here; its timeline runs on the simulator's clock (see
 /// <see cref="SimulatedBatchOptions"/>).
 /// </summary>
-internal sealed class BatchesHandler(SimulatorRuntime runtime, FileService files)
+internal sealed class BatchesHandler(SimulatorRuntime runtime, FileService files, AnswerGenerator answers)
 {
     public const string OutputPurpose = "batch_output";
     private const string BatchPurpose = "batch";
@@ -37,10 +38,10 @@ internal sealed class BatchesHandler(SimulatorRuntime runtime, FileService files
                 return;
             }
 
-            batch = new BatchJob(FileIds.New("batch_"), spec, runtime.NowTicks, runtime.Time, WriteFiles);
+            batch = runtime.Batches.Add(spec.Input.Model, runtime.NowTicks,
+                enqueued => new BatchJob(FileIds.New("batch_"), spec, runtime.NowTicks, runtime.Time, WriteFiles, QuotaError(spec.Input, enqueued)));
         }
 
-        runtime.Batches.Add(batch);
         await ResourceJson.WriteCreatedAsync(context, "batches", batch.Id, Write(batch));
     }
 
@@ -103,6 +104,23 @@ internal sealed class BatchesHandler(SimulatorRuntime runtime, FileService files
         return null;
     }
 
+    /// <summary>
+    /// The service's refusal when the batch's input tokens would take its deployment past the enqueued-token quota
+    /// (Azure creates the batch and fails it with <c>token_limit_exceeded</c>); null when it fits.
+    /// </summary>
+    private BatchLineError? QuotaError(BatchInput input, long enqueued)
+    {
+        if (input.Model is not { } model || !runtime.Deployments.TryGet(model, out var deployment))
+        {
+            return null;
+        }
+
+        var quota = deployment.Snapshot.Options.EnqueuedTokenQuota;
+        return enqueued + input.EnqueuedTokens > quota
+            ? new BatchLineError("token_limit_exceeded", BatchText.TokenLimitExceeded(quota, model), null, null)
+            : null;
+    }
+
     /// <summary>Resolves the create body into a batch spec, or the 400 the service answers.</summary>
     private (BatchSpec? Spec, (string Message, string? Param, string? Code) Error) ReadSpec(JsonElement root)
     {
@@ -146,7 +164,7 @@ internal sealed class BatchesHandler(SimulatorRuntime runtime, FileService files
         }
 
         var options = runtime.Options.Batches;
-        var input = BatchInput.Analyze(file.Content, normalized, runtime, runtime.ResourceFaults.TakeBatchLineFailures());
+        var input = BatchInput.Analyze(file.Content, normalized, runtime, answers, runtime.ResourceFaults.TakeBatchLineFailures());
         return (new BatchSpec(endpoint!, fileId!, window!, metadata, input,
             TimeSpan.FromMilliseconds(options.ValidatingMs),
             TimeSpan.FromMilliseconds(options.InProgressMs),

@@ -68,7 +68,7 @@ internal sealed class ControlEndpointHandler(SimulatorRuntime runtime)
     }
 
     private DeploymentView View(DeploymentState deployment) =>
-        new(deployment.Name, deployment.Snapshot.Options, deployment.Stats(runtime.NowTicks));
+        new(deployment.Name, deployment.Snapshot.Options, runtime.Stats(deployment));
 
     private bool TryFind(HttpContext context, out DeploymentState deployment) =>
         runtime.Deployments.TryGet(context.Request.RouteValues["deployment"] as string ?? string.Empty, out deployment);

@@ -25,6 +25,16 @@ internal static class DeploymentOptionsValidator
             return "ProvisionedThroughputUnits and TokensPerPtuPerMinute must be at least 1, OutputTokenWeight not negative.";
         }
 
+        if (!Enum.IsDefined(o.Type))
+        {
+            return "Type must be Standard, Provisioned, GlobalBatch or DataZoneBatch.";
+        }
+
+        if (o.EnqueuedTokenQuota < 1)
+        {
+            return "EnqueuedTokenQuota must be at least 1.";
+        }
+
         if (o.ContextWindow < 1)
         {
             return "ContextWindow must be at least 1.";

@@ -9,4 +9,7 @@ internal sealed record DeploymentSnapshot(SimulatedDeploymentOptions Options, Mo
     public double CapacityPerMinute => (double)Options.ProvisionedThroughputUnits * Options.TokensPerPtuPerMinute;
 
     public bool IsProvisioned => Options.Type == SimulatedDeploymentType.Provisioned;
+
+    /// <summary>A Global-Batch or Data Zone Batch deployment: batches only, no live calls.</summary>
+    public bool IsBatch => Options.Type is SimulatedDeploymentType.GlobalBatch or SimulatedDeploymentType.DataZoneBatch;
 }

@@ -37,4 +37,12 @@ internal sealed class SimulatorRuntime(SimulatorOptions options, TimeProvider ti
     public ResourceFaults ResourceFaults { get; } = new();
 
     public long NowTicks => Time.GetUtcNow().UtcTicks;
+
+    /// <summary>A deployment's counters now, with a batch deployment's enqueued tokens, which its batches hold.</summary>
+    public SimulatedDeploymentStats Stats(DeploymentState deployment)
+    {
+        var now = NowTicks;
+        var stats = deployment.Stats(now);
+        return deployment.Snapshot.IsBatch ? stats with { EnqueuedTokens = Batches.EnqueuedTokens(deployment.Name, now) } : stats;
+    }
 }

@@ -228,14 +228,14 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
     }
 
     /// <summary>The service's text for a bound above the model's output limit (protocol reference §5.2, <c>invalid_value</c>).</summary>
-    private static string? OutputLimitError(CompletionRequest request, int? maxOutputTokens) =>
+    internal static string? OutputLimitError(CompletionRequest request, int? maxOutputTokens) =>
         request.MaxTokens is int max && max > maxOutputTokens
             ? string.Create(CultureInfo.InvariantCulture,
                 $"{request.MaxTokensParam} is too large: {max}. This model supports at most {maxOutputTokens} completion tokens, whereas you provided {max}.")
             : null;
 
     /// <summary>The model's own wording for an over-long request (reference §5.2), with or without a completion budget.</summary>
-    private static string? ContextLengthError(bool chat, int promptTokens, int? maxTokens, int contextWindow)
+    internal static string? ContextLengthError(bool chat, int promptTokens, int? maxTokens, int contextWindow)
     {
         var ctx = CultureInfo.InvariantCulture;
         // In long: a max_tokens near int.MaxValue must not wrap around and slip under the window.

@@ -258,7 +258,8 @@ internal sealed class SimulatorRequestHandler(
         }
 
         call.Deployment.RecordReceived();
-        if (call.Snapshot.Model.Kind != call.Operation.Kind || !MediaOperations.IsServedBy(call.Snapshot.Model, call.Operation))
+        // A batch deployment answers a live call as a deployment of the wrong model kind does (seen on Global-Batch).
+        if (call.Snapshot.IsBatch || call.Snapshot.Model.Kind != call.Operation.Kind || !MediaOperations.IsServedBy(call.Snapshot.Model, call.Operation))
         {
             call.Deployment.RecordFailed();
             await AzureErrors.WriteAsync(call.Context, StatusCodes.Status400BadRequest, "OperationNotSupported",

@@ -71,7 +71,7 @@ internal sealed class RealtimeConnectHandler(
         var call = new SimulatedCall(context, deployment, RealtimeOperation.Instance, apiVersion);
         context.Response.Headers["x-ms-deployment-name"] = deployment.Name;
         deployment.RecordReceived();
-        if (call.Snapshot.Model.Kind != ModelKind.Realtime)
+        if (call.Snapshot.IsBatch || call.Snapshot.Model.Kind != ModelKind.Realtime)
         {
             deployment.RecordFailed();
             await AzureErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "OperationNotSupported",

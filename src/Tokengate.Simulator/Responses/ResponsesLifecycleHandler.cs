@@ -176,7 +176,7 @@ internal sealed class ResponsesLifecycleHandler(SimulatorRuntime runtime, Respon
             }
 
             var snapshot = deployment.Snapshot;
-            if (snapshot.Model.Kind != ModelKind.Chat)
+            if (snapshot.IsBatch || snapshot.Model.Kind != ModelKind.Chat)
             {
                 await AzureErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "OperationNotSupported",
                     AzureErrors.OperationNotSupported(SimulatedOperation.Responses.NotSupportedName, deployment.Name));

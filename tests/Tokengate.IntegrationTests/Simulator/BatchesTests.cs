@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using Tokengate.Simulator;
 using static Tokengate.IntegrationTests.Simulator.ResourceHarness;
 
 namespace Tokengate.IntegrationTests.Simulator;
@@ -11,7 +12,7 @@ public sealed class BatchesTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private SimulatorHarness _sim = null!;
 
-    public async Task InitializeAsync() => _sim = await SimulatorHarness.StartAsync(time: _time);
+    public async Task InitializeAsync() => _sim = await StartAsync();
 
     public async Task DisposeAsync() => await _sim.DisposeAsync();
 
@@ -90,7 +91,7 @@ public sealed class BatchesTests : IAsyncLifetime
         var text = new StringBuilder();
         for (var i = 0; i < 2; i++)
         {
-            text.Append("{\"custom_id\":\"e-").Append(i).Append("\",\"method\":\"POST\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"embed\",\"input\":\"hello world\"}}\n");
+            text.Append("{\"custom_id\":\"e-").Append(i).Append("\",\"method\":\"POST\",\"url\":\"/v1/embeddings\",\"body\":{\"model\":\"batch-embed\",\"input\":\"hello world\"}}\n");
         }
 
         var file = Id(await UploadAsync(_sim, text.ToString(), "batch"));
@@ -110,8 +111,8 @@ public sealed class BatchesTests : IAsyncLifetime
     public async Task Batch_BadFile_FailsWithLineErrors()
     {
         var text = new StringBuilder(ChatLines(2));
-        text.Append(Line("req-0", "chat")); // line 3: duplicate custom_id
-        text.Append(Line("req-9", "gpt4")); // line 4: another deployment
+        text.Append(Line("req-0", "batch")); // line 3: duplicate custom_id
+        text.Append(Line("req-9", "dz-batch")); // line 4: another deployment
         var file = Id(await UploadAsync(_sim, text.ToString(), "batch"));
         var id = Id(await OkAsync(_sim, HttpMethod.Post, V1 + "/batches", JsonSerializer.Serialize(new { input_file_id = file, endpoint = "/chat/completions", completion_window = "24h" })));
 
@@ -124,7 +125,7 @@ public sealed class BatchesTests : IAsyncLifetime
         var errors = failed.GetProperty("errors").GetProperty("data").EnumerateArray()
             .Select(e => (e.GetProperty("code").GetString(), e.GetProperty("line").GetInt32())).ToList();
         Assert.Contains(("duplicate_custom_id", 3), errors);
-        Assert.Contains(("mismatched_model", 4), errors);
+        Assert.Contains(("model_mismatch", 4), errors);
 
         // A deployment this resource does not have, and a line whose url is not the batch's endpoint.
         var unknown = Id(await UploadAsync(_sim, Line("a", "nope") + "{\"custom_id\":\"b\",\"method\":\"POST\",\"url\":\"/embeddings\",\"body\":{\"model\":\"nope\"}}\n", "batch"));
@@ -132,7 +133,7 @@ public sealed class BatchesTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(2));
         var codes = (await GetAsync(id2)).GetProperty("errors").GetProperty("data").EnumerateArray().Select(e => e.GetProperty("code").GetString()).ToList();
         Assert.Contains("model_not_found", codes);
-        Assert.Contains("invalid_url", codes);
+        Assert.Contains("url_mismatch", codes);
     }
 
     [Fact]
@@ -182,7 +183,7 @@ public sealed class BatchesTests : IAsyncLifetime
     [Fact]
     public async Task Batch_RunLongerThanTheWindow_Expires()
     {
-        await using var slow = await SimulatorHarness.StartAsync(o => o.Batches.InProgressMs = (int)TimeSpan.FromHours(48).TotalMilliseconds, _time);
+        await using var slow = await StartAsync(o => o.Batches.InProgressMs = (int)TimeSpan.FromHours(48).TotalMilliseconds);
         var file = Id(await UploadAsync(slow, ChatLines(4), "batch"));
         var id = Id(await OkAsync(slow, HttpMethod.Post, V1 + "/batches", JsonSerializer.Serialize(new { input_file_id = file, endpoint = "/chat/completions", completion_window = "24h" })));
         _time.Advance(TimeSpan.FromHours(24));
@@ -237,6 +238,16 @@ public sealed class BatchesTests : IAsyncLifetime
         Assert.Empty((await OkAsync(_sim, HttpMethod.Get, V1 + "/batches")).GetProperty("data").EnumerateArray());
     }
 
+    /// <summary>The shared harness plus batch deployments: gpt-4o and an embeddings model on Global-Batch, gpt-4o on Data Zone Batch.</summary>
+    private Task<SimulatorHarness> StartAsync(Action<SimulatorOptions>? configure = null) =>
+        SimulatorHarness.StartAsync(o =>
+        {
+            o.Deployments["batch"] = new SimulatedDeploymentOptions { Model = "gpt-4o-2024-08-06", Type = SimulatedDeploymentType.GlobalBatch };
+            o.Deployments["batch-embed"] = new SimulatedDeploymentOptions { Model = "text-embedding-3-small", Type = SimulatedDeploymentType.GlobalBatch };
+            o.Deployments["dz-batch"] = new SimulatedDeploymentOptions { Model = "gpt-4o-mini-2024-07-18", Type = SimulatedDeploymentType.DataZoneBatch };
+            configure?.Invoke(o);
+        }, _time);
+
     private static string Line(string customId, string model, int n = 0) =>
         $"{{\"custom_id\":\"{customId}\",\"method\":\"POST\",\"url\":\"/chat/completions\",\"body\":{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Question number {n}?\"}}]}}}}\n";
 
@@ -245,7 +256,7 @@ public sealed class BatchesTests : IAsyncLifetime
         var text = new StringBuilder();
         for (var i = 0; i < count; i++)
         {
-            text.Append(Line($"req-{i}", "chat", i));
+            text.Append(Line($"req-{i}", "batch", i));
         }
 
         return text.ToString();
