@@ -12,4 +12,14 @@ internal static class Poll
             await Task.Delay(10);
         }
     }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not become true before the deadline.");
+            await Task.Delay(10);
+        }
+    }
 }
