@@ -55,6 +55,9 @@ internal sealed class UsageMigrations : IMigrationSource
         ALTER TABLE usage_ledger ADD COLUMN characters BIGINT NOT NULL DEFAULT 0;
         """;
 
+    // The service_tier that served each request (priority, default, flex), as the backend's answer said.
+    private const string ServiceTier = "ALTER TABLE usage_ledger ADD COLUMN service_tier TEXT NULL;";
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -67,5 +70,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0402_usage_ledger_media",
             Sqlite: Media,
             PostgreSql: Media),
+        new("0403_usage_ledger_service_tier",
+            Sqlite: ServiceTier,
+            PostgreSql: ServiceTier),
     ];
 }
