@@ -25,6 +25,11 @@ internal static class DeploymentOptionsValidator
             return "ProvisionedThroughputUnits and TokensPerPtuPerMinute must be at least 1, OutputTokenWeight not negative.";
         }
 
+        if (o.ServiceTier is not ("default" or "priority"))
+        {
+            return "ServiceTier must be 'default' or 'priority'.";
+        }
+
         if (o.ContextWindow < 1)
         {
             return "ContextWindow must be at least 1.";
