@@ -55,6 +55,22 @@ public sealed class SimulatedDeploymentOptions
     /// <summary>Context window in tokens; larger prompts get 400 <c>context_length_exceeded</c>. Default 128,000.</summary>
     public int ContextWindow { get; set; } = 128_000;
 
+    /// <summary>
+    /// The deployment's own service tier, which serves requests that ask for <c>auto</c> or name none: <c>default</c>
+    /// or <c>priority</c> (Azure's per-deployment priority processing). Chat and Responses answers report the tier
+    /// that served them in <c>service_tier</c>. Default <c>default</c>.
+    /// </summary>
+    public string ServiceTier { get; set; } = "default";
+
+    /// <summary>
+    /// Serve requests for <c>priority</c> (and <c>auto</c> on a priority deployment) as <c>default</c>, answering
+    /// <c>service_tier: "default"</c>, as Azure does past its priority ramp limit. Default false.
+    /// </summary>
+    public bool PriorityDowngrade { get; set; }
+
+    /// <summary>Whether <c>service_tier: "flex"</c> is served; when false such a request gets 400 <c>invalid_request_error</c>, with no fallback. Default true.</summary>
+    public bool SupportsFlex { get; set; } = true;
+
     /// <summary>Latency model. Default all zero (answers at once).</summary>
     public SimulatedLatencyOptions Latency { get; set; } = new();
 

@@ -32,7 +32,10 @@ internal sealed partial class SettleStep(
         if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
             await RecordChainAsync(feature, usage).ConfigureAwait(false);
         var model = feature.Outcome.Backend?.Model ?? feature.Pool?.Backends[0].Model;
-        var cost = PriceTable.For(feature.Pool?.Name, model, feature.Snapshot.Options.Accounting).Cost(usage);
+        // Priced at the tier that served it, as the answer says: a priority request downgraded to default costs 1×.
+        var servedTier = feature.Outcome.ServedServiceTier;
+        var accounting = feature.Snapshot.Options.Accounting;
+        var cost = PriceTable.For(feature.Pool?.Name, model, accounting).Cost(usage) * accounting.ServiceTierMultiplier(servedTier);
         // Batch work is priced as the service prices batches (a share of the standard price).
         if (feature.BatchLine is not null) cost *= feature.Snapshot.Options.Batches.PriceMultiplier;
 
@@ -72,6 +75,8 @@ internal sealed partial class SettleStep(
         {
             Media = usage.Media,
             OperationName = feature.Route.Operation.Name,
+            ServiceTier = servedTier,
+            SentServiceTier = feature.Outcome.SentServiceTier,
         };
         if (feature.BatchLine is { } line)
         {

@@ -11,4 +11,7 @@ internal readonly record struct UsageCounts(long PromptTokens, long CachedTokens
 
     /// <summary>Audio and image tokens within the totals, and the units media models are billed in.</summary>
     public MediaUsage Media { get; init; }
+
+    /// <summary>The <c>service_tier</c> the answer says served the request (null: it named none).</summary>
+    public string? ServiceTier { get; init; }
 }

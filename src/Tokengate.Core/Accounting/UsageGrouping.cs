@@ -21,6 +21,9 @@ public enum UsageGrouping
     /// <summary>Per priority class.</summary>
     Priority,
 
+    /// <summary>Per <c>service_tier</c> that served the request (<c>priority</c>, <c>default</c>, <c>flex</c>); <c>service_tier</c> on the command line and the admin API.</summary>
+    ServiceTier,
+
     /// <summary>Per operation (<c>chat.completions</c>, <c>images.generations</c>, <c>realtime</c>, ...).</summary>
     Operation,
 

@@ -55,6 +55,9 @@ internal sealed class UsageMigrations : IMigrationSource
         ALTER TABLE usage_ledger ADD COLUMN characters BIGINT NOT NULL DEFAULT 0;
         """;
 
+    // The service_tier that served each request (priority, default, flex), as the backend's answer said.
+    private const string ServiceTier = "ALTER TABLE usage_ledger ADD COLUMN service_tier TEXT NULL;";
+
     // The batch a row belongs to (a line of a gateway-run batch, or an Azure batch's usage).
     private const string Batch = """
         ALTER TABLE usage_ledger ADD COLUMN batch_id TEXT NULL;
@@ -73,6 +76,9 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0402_usage_ledger_media",
             Sqlite: Media,
             PostgreSql: Media),
+        new("0403_usage_ledger_service_tier",
+            Sqlite: ServiceTier,
+            PostgreSql: ServiceTier),
         new("0406_usage_ledger_batch",
             Sqlite: Batch,
             PostgreSql: Batch),

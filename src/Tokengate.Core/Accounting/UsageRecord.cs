@@ -41,6 +41,13 @@ internal sealed record UsageRecord(
     /// <summary>The batch whose line this request was (column <c>batch_id</c>); null for requests of live calls.</summary>
     public string? BatchId { get; init; }
 
+    /// <summary>The <c>service_tier</c> that served the request, as the backend's answer said (null: none named); column <c>service_tier</c>.</summary>
+    public string? ServiceTier { get; init; }
+
+    /// <summary>The <c>service_tier</c> the request carried to that backend (null: none named); for metrics only.</summary>
+    [JsonIgnore]
+    public string? SentServiceTier { get; init; }
+
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 }

@@ -2,9 +2,13 @@ using Tokengate.Storage;
 
 namespace Tokengate.Accounting;
 
-/// <summary>Sums of the usage ledger by consumer, group, deployment, model, backend, priority, operation or modality, per hour, day, month or in total.</summary>
+/// <summary>Sums of the usage ledger by consumer, group, deployment, model, backend, priority, service tier, operation or modality, per hour, day, month or in total.</summary>
 internal static class UsageReport
 {
+    /// <summary>A grouping by name, case-insensitive, underscores ignored (so <c>service_tier</c> names <see cref="UsageGrouping.ServiceTier"/>).</summary>
+    public static bool TryParseGrouping(string text, out UsageGrouping grouping) =>
+        Enum.TryParse(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out grouping) && Enum.IsDefined(grouping);
+
     public static async Task<IReadOnlyList<UsageRow>> QueryAsync(IDatabase database, UsageQuery query, CancellationToken cancellationToken)
     {
         var sqlite = database.Provider == DatabaseProvider.Sqlite;
@@ -16,6 +20,7 @@ internal static class UsageReport
             UsageGrouping.Backend => "backend",
             UsageGrouping.Operation => "operation",
             UsageGrouping.Priority => "priority",
+            UsageGrouping.ServiceTier => "service_tier",
             UsageGrouping.Modality => "NULL",
             _ => "consumer",
         };

@@ -10,6 +10,23 @@ public sealed class AccountingOptions
     /// </summary>
     public Dictionary<string, ModelPriceOptions> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A multiplier on the whole cost of a request, by the <c>service_tier</c> that served it (as the response says,
+    /// so a <c>priority</c> request downgraded to <c>default</c> costs 1×). Defaults <c>flex</c> 0.5, <c>priority</c>
+    /// 1.75, <c>default</c> 1: set them to your price sheet. Entries given here replace or add to the defaults; a tier
+    /// not listed (or a response naming none) costs 1×.
+    /// </summary>
+    public Dictionary<string, decimal> ServiceTierMultipliers { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["flex"] = 0.5m,
+        ["priority"] = 1.75m,
+        ["default"] = 1m,
+    };
+
+    /// <summary>The multiplier for the tier that served a request (1 when none is configured or named).</summary>
+    internal decimal ServiceTierMultiplier(string? servedTier) =>
+        servedTier is not null && ServiceTierMultipliers.TryGetValue(servedTier, out var multiplier) ? multiplier : 1m;
+
     /// <summary>Usage records waiting to be written, at most; past it requests wait for room (counted in metrics). Default 10000.</summary>
     public int LedgerQueueCapacity { get; set; } = 10_000;
 

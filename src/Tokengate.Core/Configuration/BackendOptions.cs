@@ -67,4 +67,15 @@ public sealed class BackendOptions
     /// Azure.Identity default credential chain.
     /// </summary>
     public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>
+    /// The <c>service_tier</c> written into chat completions and Responses requests sent to this backend, by priority
+    /// class name (e.g. <c>{ "high": "priority", "low": "flex" }</c>); values <c>priority</c>, <c>default</c>,
+    /// <c>flex</c> or <c>auto</c>. A consumer's own tier is kept when it may ask for it
+    /// (<see cref="ConsumerOptions.AllowedServiceTiers"/>) and replaced by this one otherwise. Only map <c>flex</c> to
+    /// a deployment whose model supports it (Azure answers 400 otherwise), and <c>priority</c> to one with priority
+    /// processing. Default empty: the body's tier is left as the consumer sent it, or removed when the consumer may
+    /// not ask for it.
+    /// </summary>
+    public Dictionary<string, string> ServiceTiers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -20,4 +20,13 @@ public sealed class ConsumerOptions
     /// <see cref="NetworkOptions.AllowedIpRanges"/>. Default empty: wherever the gateway admits.
     /// </summary>
     public List<string> AllowedIpRanges { get; set; } = [];
+
+    /// <summary>
+    /// The <c>service_tier</c> values this consumer may ask for itself (<c>priority</c>, <c>default</c>, <c>flex</c>,
+    /// <c>auto</c>): such a request goes to the backend with the consumer's tier. A tier not listed is replaced by the
+    /// backend's tier for the request's priority class (<see cref="BackendOptions.ServiceTiers"/>), or removed when the
+    /// backend maps none, so a consumer cannot buy <c>priority</c> processing it was not granted. Default empty: the
+    /// gateway's mapping decides every request.
+    /// </summary>
+    public List<string> AllowedServiceTiers { get; set; } = [];
 }

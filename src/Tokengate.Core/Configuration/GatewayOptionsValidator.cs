@@ -26,6 +26,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         ValidateSecrets(options.Secrets, errors);
         ValidateAccess(options, errors);
         ValidatePriority(options.Priority, errors);
+        ValidateServiceTiers(options, errors);
         UsageOptionsValidation.Validate(options, errors);
         Batches.BatchesOptionsValidation.Validate(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -221,6 +222,35 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             if (!Known(value)) errors.Add($"{P}:Groups:{name}: '{value}' is not one of the classes ({string.Join(", ", classes)}).");
         }
         if (string.IsNullOrWhiteSpace(priority.Header)) errors.Add($"{P}:Header: must name a header.");
+    }
+
+    /// <summary>Backends map known priority classes to known tiers; consumers may ask only for known tiers.</summary>
+    private static void ValidateServiceTiers(GatewayOptions options, List<string> errors)
+    {
+        var classes = options.Priority.EffectiveClasses;
+        var known = string.Join(", ", Priority.ServiceTierNames.Known);
+        foreach (var (poolName, pool) in options.Pools)
+        {
+            for (var i = 0; i < pool.Backends.Count; i++)
+            {
+                foreach (var (className, tier) in pool.Backends[i].ServiceTiers)
+                {
+                    var p = $"{Root}:Pools:{poolName}:Backends:{i}:ServiceTiers:{className}";
+                    if (!classes.Contains(className, StringComparer.OrdinalIgnoreCase))
+                        errors.Add($"{p}: '{className}' is not a priority class ({string.Join(", ", classes)}).");
+                    if (!Priority.ServiceTierNames.IsKnown(tier))
+                        errors.Add($"{p}: '{tier}' is not a service tier ({known}).");
+                }
+            }
+        }
+        foreach (var (name, consumer) in options.Consumers)
+        {
+            foreach (var tier in consumer.AllowedServiceTiers)
+            {
+                if (!Priority.ServiceTierNames.IsKnown(tier))
+                    errors.Add($"{Root}:Consumers:{name}:AllowedServiceTiers: '{tier}' is not a service tier ({known}).");
+            }
+        }
     }
 
     private void ValidateAccess(GatewayOptions options, List<string> errors)

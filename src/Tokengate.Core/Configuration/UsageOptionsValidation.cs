@@ -33,6 +33,11 @@ internal static class UsageOptionsValidation
             errors.Add($"{Root}:Accounting:LedgerFlushInterval: must be between 00:00:00 and 00:00:10 (was {a.LedgerFlushInterval}).");
         if (a.LedgerRetention != TimeSpan.Zero && a.LedgerRetention < TimeSpan.FromDays(1))
             errors.Add($"{Root}:Accounting:LedgerRetention: must be 00:00:00 (keep forever) or at least 1.00:00:00 (was {a.LedgerRetention}).");
+        foreach (var (tier, multiplier) in a.ServiceTierMultipliers)
+        {
+            if (string.IsNullOrWhiteSpace(tier) || multiplier < 0)
+                errors.Add($"{Root}:Accounting:ServiceTierMultipliers:{tier}: must name a tier and not be negative (was {multiplier}).");
+        }
         foreach (var (model, price) in a.Prices)
         {
             decimal?[] all = [price.Input, price.CachedInput, price.Output, price.AudioInput, price.CachedAudioInput, price.AudioOutput,

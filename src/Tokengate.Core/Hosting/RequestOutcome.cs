@@ -29,6 +29,12 @@ internal struct RequestOutcome
     /// <summary>The id of the stored object this request created (a response), once the backend's answer named it.</summary>
     public string? CreatedId;
 
+    /// <summary>The <c>service_tier</c> the request carried to the backend that answered (null: none named).</summary>
+    public string? SentServiceTier;
+
+    /// <summary>The <c>service_tier</c> that served the request, as the answer said (null: it said none).</summary>
+    public readonly string? ServedServiceTier => ReportedUsage?.ServiceTier ?? StreamTap?.ServiceTier;
+
     /// <summary>The usage the backend reported, in the body or the stream.</summary>
     public readonly UsageCounts? Usage => ReportedUsage ?? StreamTap?.Usage;
 }

@@ -41,6 +41,17 @@ internal struct ParsedRequest
     public int FileStart;
     public int FileLength;
 
+    /// <summary>The <c>service_tier</c> the consumer asked for (null: none, or JSON null).</summary>
+    public string? ServiceTier;
+
+    /// <summary>
+    /// Where the <c>service_tier</c> member starts (its name's opening quote), and its value's offset and length
+    /// (length 0: absent); a per-backend edit replaces the value or removes the member.
+    /// </summary>
+    public int ServiceTierMemberStart;
+    public int ServiceTierStart;
+    public int ServiceTierLength;
+
     /// <summary>Just after the top-level <c>{</c>: where the gateway inserts a member the body lacks.</summary>
     public int InsertAt;
 

@@ -138,6 +138,17 @@ internal static class RequestBodyParser
                     if (isSize) request.ImageSize = value;
                     else request.ImageQuality = value;
                 }
+                else if (reader.ValueTextEquals("service_tier"u8))
+                {
+                    // A tier the gateway may replace per backend; anything but a string (or null) is refused here, as the service would.
+                    var member = (int)reader.TokenStartIndex;
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null)) throw InvalidType("service_tier", "a string");
+                    request.ServiceTierMemberStart = member;
+                    request.ServiceTierStart = (int)reader.TokenStartIndex;
+                    request.ServiceTier = Priority.ServiceTierNames.Read(ref reader);
+                    request.ServiceTierLength = (int)reader.BytesConsumed - request.ServiceTierStart;
+                }
                 else if (reader.ValueTextEquals("n"u8))
                 {
                     reader.Read();

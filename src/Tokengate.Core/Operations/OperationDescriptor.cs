@@ -39,6 +39,12 @@ internal sealed class OperationDescriptor
     /// <summary>Chat-style streams report usage only when asked: the gateway asks on the consumer's behalf and strips it again.</summary>
     public bool AsksForStreamUsage { get; init; }
 
+    /// <summary>
+    /// Its body takes <c>service_tier</c> (chat completions, Responses): the gateway writes the backend's tier for the
+    /// request's priority class into it, and reads the tier that served it from the answer.
+    /// </summary>
+    public bool TakesServiceTier { get; init; }
+
     /// <summary>How its usage is reported and its streams end (<see cref="UsageShape.None"/>: relayed as they are).</summary>
     public UsageShape Usage { get; init; } = UsageShape.None;
 

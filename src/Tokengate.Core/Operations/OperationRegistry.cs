@@ -26,6 +26,7 @@ internal static class OperationRegistry
         Prompt = PromptShape.Messages,
         OutputBoundFields = ["max_completion_tokens", "max_tokens"],
         AsksForStreamUsage = true,
+        TakesServiceTier = true,
         Usage = UsageShape.Completions,
         Upstream = new("chat/completions", AzureDeploymentInPath: true, "chat/completions"),
     };
@@ -66,6 +67,7 @@ internal static class OperationRegistry
         Deployment = DeploymentSource.Model,
         Prompt = PromptShape.ResponseItems,
         OutputBoundFields = ["max_output_tokens"],
+        TakesServiceTier = true,
         Usage = UsageShape.Responses,
         Affinity = AffinityRole.Creates,
         Upstream = new("openai/v1/responses", AzureDeploymentInPath: false, "responses"),

@@ -36,7 +36,21 @@ internal static class BodyRewriter
         parsed.InstructionsStart = Shift(parsed.InstructionsStart, edits);
         parsed.StreamOptionsStart = Shift(parsed.StreamOptionsStart, edits);
         parsed.IncludeUsageStart = Shift(parsed.IncludeUsageStart, edits);
+        parsed.ServiceTierMemberStart = Shift(parsed.ServiceTierMemberStart, edits);
+        parsed.ServiceTierStart = Shift(parsed.ServiceTierStart, edits);
         return (result, length);
+    }
+
+    /// <summary>One edit applied into a new array of the exact size (a per-backend body, which the request message keeps), the offsets moved along.</summary>
+    public static byte[] Applied(ReadOnlySpan<byte> source, BodyEdit edit, ref ParsedRequest parsed)
+    {
+        var result = new byte[source.Length + edit.Delta];
+        source[..edit.Offset].CopyTo(result);
+        edit.Replacement.CopyTo(result.AsSpan(edit.Offset));
+        source[(edit.Offset + edit.Length)..].CopyTo(result.AsSpan(edit.Offset + edit.Replacement.Length));
+        List<BodyEdit> edits = [edit];
+        parsed.ModelTokenStart = Shift(parsed.ModelTokenStart, edits);
+        return result;
     }
 
     /// <summary>A value that starts after an edit moves by the edit's change in length; one that an edit replaces stays.</summary>

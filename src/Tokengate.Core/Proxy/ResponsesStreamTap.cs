@@ -101,12 +101,15 @@ internal sealed class ResponsesStreamTap : StreamTap
             case EventKind.Created when ResponseId is null && ReadId(response) is { } id:
                 ResponseId = id;
                 _announced = id;
+                ServiceTier = Priority.ServiceTierNames.Find(response);
                 break;
             case EventKind.Delta when delta is not null:
                 (_completion ??= new StringBuilder()).Append(delta);
                 break;
             case EventKind.Terminal:
                 _ended = true;
+                // The terminal response's tier is the one billed; it wins over what response.created announced.
+                ServiceTier = Priority.ServiceTierNames.Find(response) ?? ServiceTier;
                 if (UsageReader.TryRead(response, out var usage)) Usage = usage;
                 break;
             case EventKind.Error:

@@ -12,6 +12,9 @@ internal abstract class StreamTap
 {
     public UsageCounts? Usage { get; protected set; }
 
+    /// <summary>The <c>service_tier</c> the stream says served the request, once an event named it.</summary>
+    public string? ServiceTier { get; protected set; }
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first event reached the consumer (0: none yet).</summary>
     public long FirstEventTimestamp { get; set; }
 

@@ -33,6 +33,8 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
             return true;
         }
         if (data.IsEmpty || data[0] != (byte)'{') return true;
+        // Every chunk names the tier (Azure's prompt-annotation chunk aside); the first that does is enough.
+        ServiceTier ??= Priority.ServiceTierNames.Find(data);
 
         if (data.IndexOf("\"usage\":{"u8) >= 0 && UsageReader.TryRead(data, out var usage))
         {

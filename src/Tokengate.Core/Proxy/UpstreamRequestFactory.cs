@@ -7,6 +7,8 @@ using Tokengate.Hosting;
 using Tokengate.Media;
 using Microsoft.AspNetCore.Http.Extensions;
 using Tokengate.Operations;
+using Tokengate.OpenAI;
+using Tokengate.Priority;
 using Tokengate.Routing;
 
 namespace Tokengate.Proxy;
@@ -14,7 +16,8 @@ namespace Tokengate.Proxy;
 /// <summary>
 /// Builds the request to one backend: the operation's URL on it (<see cref="Backend.TargetUri"/>), its deployment
 /// name, the gateway's credential instead of the consumer's, the consumer's other headers, and the body bytes as
-/// received (rewritten only where the backend takes the deployment as the body's <c>model</c>).
+/// received (rewritten only where the backend takes the deployment as the body's <c>model</c>, or where its
+/// <c>service_tier</c> must change for this backend).
 /// </summary>
 internal static class UpstreamRequestFactory
 {
@@ -68,12 +71,28 @@ internal static class UpstreamRequestFactory
             message.Content = raw;
             return message;
         }
+        var body = feature.Body;
+        var fields = feature.Parsed;
+        if (operation.TakesServiceTier) body = WithServiceTier(feature, backend, body, ref fields);
         var content = backend.TakesModelInBody(operation)
-            ? new ReadOnlyMemoryContent(BodyRewriter.WithModel(feature.Body, feature.Parsed, backend.DeploymentUtf8JsonString))
-            : new ReadOnlyMemoryContent(feature.Body);
+            ? new ReadOnlyMemoryContent(BodyRewriter.WithModel(body, fields, backend.DeploymentUtf8JsonString))
+            : new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = JsonContentType;
         message.Content = content;
         return message;
+    }
+
+    /// <summary>
+    /// The body with the <c>service_tier</c> this backend gets for the request (<see cref="ServiceTierPolicy"/>), noted
+    /// on the outcome; the body itself when it already carries the right one (the common case: nothing mapped, nothing asked).
+    /// </summary>
+    private static ReadOnlyMemory<byte> WithServiceTier(GatewayRequestFeature feature, Backend backend, ReadOnlyMemory<byte> body, ref ParsedRequest parsed)
+    {
+        var asked = parsed.ServiceTier;
+        var allowed = asked is not null && ServiceTierPolicy.Allows(feature.Snapshot.Options, feature.Consumer!, asked);
+        var (edit, sent) = ServiceTierPolicy.ForBackend(body.Span, parsed, allowed, backend.ServiceTierFor(feature.Priority));
+        feature.Outcome.SentServiceTier = sent;
+        return edit is { } e ? BodyRewriter.Applied(body.Span, e, ref parsed) : body;
     }
 
     /// <summary>The consumer's query (<c>stream</c>, <c>starting_after</c>, <c>limit</c>, ...) without the <c>api-version</c> of the route it used.</summary>

@@ -7,7 +7,8 @@ namespace Tokengate.Proxy;
 /// Reads the <c>usage</c> object of a response body, stream event or realtime event, in every shape the APIs use:
 /// chat's <c>prompt_tokens</c> / <c>completion_tokens</c>, Responses' and images' <c>input_tokens</c> /
 /// <c>output_tokens</c>, the modality details (<c>text_tokens</c>, <c>audio_tokens</c>, <c>image_tokens</c>, cached
-/// ones included) under any of their names, and transcription's <c>{type: "duration", seconds}</c>.
+/// ones included) under any of their names, and transcription's <c>{type: "duration", seconds}</c>; and next to a
+/// body's usage, the <c>service_tier</c> that served it.
 /// </summary>
 internal static class UsageReader
 {
@@ -27,7 +28,7 @@ internal static class UsageReader
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
             var found = false;
             var images = 0;
-            string? size = null, quality = null;
+            string? size = null, quality = null, tier = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("usage"u8))
@@ -35,6 +36,12 @@ internal static class UsageReader
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject) found = ReadObject(ref reader, out usage);
                     else reader.Skip();
+                }
+                else if (reader.ValueTextEquals("service_tier"u8))
+                {
+                    reader.Read();
+                    tier = Priority.ServiceTierNames.Read(ref reader);
+                    reader.Skip();
                 }
                 else if (countImages && reader.ValueTextEquals("data"u8))
                 {
@@ -64,9 +71,10 @@ internal static class UsageReader
                     reader.Skip();
                 }
             }
+            if (found && tier is not null) usage = usage with { ServiceTier = tier };
             if (images == 0) return found;
             var source = found ? usage.Source : UsageSource.Measured;
-            usage = usage with { Source = source, Media = usage.Media with { Images = images, ImageSize = size, ImageQuality = quality } };
+            usage = usage with { Source = source, Media = usage.Media with { Images = images, ImageSize = size, ImageQuality = quality }, ServiceTier = tier };
             return true;
         }
         catch (JsonException)

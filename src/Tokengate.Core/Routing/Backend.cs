@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using Tokengate.Configuration;
 using Tokengate.Operations;
 using Tokengate.Proxy;
@@ -30,7 +31,17 @@ internal sealed class Backend
             ? $"openai/deployments/{Uri.EscapeDataString(Deployment)}/"
             : "";
         DeploymentUtf8JsonString = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Deployment));
+        ServiceTiers = options.ServiceTiers.Count == 0
+            ? FrozenDictionary<string, string>.Empty
+            : options.ServiceTiers.ToFrozenDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The <c>service_tier</c> this backend is sent per priority class (validated known values).</summary>
+    public FrozenDictionary<string, string> ServiceTiers { get; }
+
+    /// <summary>The tier mapped for <paramref name="priority"/>; null when none is.</summary>
+    public string? ServiceTierFor(Priority.PriorityClass? priority) =>
+        priority is not null && ServiceTiers.Count > 0 && ServiceTiers.TryGetValue(priority.Name, out var tier) ? tier : null;
 
     public string Name { get; }
 

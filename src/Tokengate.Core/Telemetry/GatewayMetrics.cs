@@ -35,6 +35,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _consumerTokens;
     private readonly Counter<long> _consumerMediaTokens;
     private readonly Counter<long> _priorityRequests;
+    private readonly Counter<long> _serviceTierRequests;
     private readonly Counter<double> _consumerMediaUnits;
     private readonly Counter<double> _consumerCost;
     private readonly Counter<long> _rejections;
@@ -64,6 +65,8 @@ internal sealed class GatewayMetrics : IDisposable
         _consumerTokens = Meter.CreateCounter<long>("tokengate.consumer.tokens", "{token}", "Tokens per consumer, by gen_ai.token.type.");
         _priorityRequests = Meter.CreateCounter<long>("tokengate.priority.requests", "{request}",
             "Requests per priority class, by tokengate.priority and tokengate.status_class.");
+        _serviceTierRequests = Meter.CreateCounter<long>("tokengate.service_tier.requests", "{request}",
+            "Requests answered by a backend, by the service_tier they carried (tokengate.service_tier.requested) and the one that served them (tokengate.service_tier.served).");
         _consumerMediaTokens = Meter.CreateCounter<long>("tokengate.consumer.media_tokens", "{token}",
             "Audio and image tokens per consumer (part of tokengate.consumer.tokens), by gen_ai.token.type and tokengate.modality.");
         _consumerMediaUnits = Meter.CreateCounter<double>("tokengate.consumer.media_units", "{unit}",
@@ -137,6 +140,14 @@ internal sealed class GatewayMetrics : IDisposable
         _consumerRequests.Add(1, withStatus);
         if (r.Priority is { } priority)
             _priorityRequests.Add(1, new TagList { { TelemetryTags.Priority, priority }, { TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status) } });
+        if (r.Backend is not null && r.Operation is { TakesServiceTier: true } && (r.SentServiceTier ?? r.ServiceTier) is not null)
+        {
+            _serviceTierRequests.Add(1, new TagList
+            {
+                { TelemetryTags.ServiceTierRequested, r.SentServiceTier ?? TelemetryTags.NoServiceTier },
+                { TelemetryTags.ServiceTierServed, r.ServiceTier ?? TelemetryTags.NoServiceTier },
+            });
+        }
         if (r.Rejected) _rejections.Add(1, consumer);
         if (r.CostUsd != 0) _consumerCost.Add((double)r.CostUsd, consumer);
         AddTokens(_consumerTokens, consumer, r.PromptTokens, r.CompletionTokens);

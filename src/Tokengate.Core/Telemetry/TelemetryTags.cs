@@ -25,6 +25,11 @@ internal static class TelemetryTags
     public const string Budget = "tokengate.budget";
     public const string Modality = "tokengate.modality";
     public const string Priority = "tokengate.priority";
+    public const string ServiceTierRequested = "tokengate.service_tier.requested";
+    public const string ServiceTierServed = "tokengate.service_tier.served";
+
+    /// <summary>The tier tag of a request that named none (the deployment's own tier), or whose answer named none.</summary>
+    public const string NoServiceTier = "none";
     public const string MediaUnit = "tokengate.media.unit";
     public const string AuditAction = "tokengate.audit.action";
 

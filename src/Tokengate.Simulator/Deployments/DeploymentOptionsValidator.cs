@@ -35,6 +35,11 @@ internal static class DeploymentOptionsValidator
             return "EnqueuedTokenQuota must be at least 1.";
         }
 
+        if (o.ServiceTier is not ("default" or "priority"))
+        {
+            return "ServiceTier must be 'default' or 'priority'.";
+        }
+
         if (o.ContextWindow < 1)
         {
             return "ContextWindow must be at least 1.";

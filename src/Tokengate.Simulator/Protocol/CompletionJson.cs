@@ -16,6 +16,10 @@ internal static class CompletionJson
         if (r.Chat)
         {
             w.WriteString("system_fingerprint"u8, r.Fingerprint);
+            if (r.ServiceTier is { } tier)
+            {
+                w.WriteString("service_tier"u8, tier);
+            }
         }
 
         ContentFilterJson.WritePromptFilterResults(w, r.PromptCount);
@@ -246,6 +250,10 @@ internal static class CompletionJson
         if (r.Chat)
         {
             w.WriteString("system_fingerprint"u8, r.Fingerprint);
+            if (r.ServiceTier is { } tier)
+            {
+                w.WriteString("service_tier"u8, tier);
+            }
         }
     }
 

@@ -2,7 +2,7 @@ using Tokengate.Simulator.Generation;
 
 namespace Tokengate.Simulator.Protocol;
 
-/// <summary>A generated chat or legacy completion, ready to be written whole or streamed.</summary>
+/// <summary>A generated chat or legacy completion, ready to be written whole or streamed; chat carries the tier that served it.</summary>
 internal sealed record CompletionResult(
     bool Chat,
     string Id,
@@ -12,7 +12,8 @@ internal sealed record CompletionResult(
     int PromptCount,
     GeneratedChoice[] Choices,
     int PromptTokens,
-    int CompletionTokens)
+    int CompletionTokens,
+    string? ServiceTier = null)
 {
     /// <summary>Streamed pieces of the longest choice: what the per-token latency scales with.</summary>
     public int LongestChoice

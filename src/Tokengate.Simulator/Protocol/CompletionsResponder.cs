@@ -31,6 +31,14 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
             return;
         }
 
+        string? tier = null;
+        if (chat && (tier = ServiceTierRule.Resolve(root, call.Snapshot.Options, out error)) is null)
+        {
+            call.Deployment.RecordFailed();
+            await AzureErrors.WriteInvalidRequestAsync(call.Context, error.Message, error.Param, error.Code);
+            return;
+        }
+
         // The service checks the bound against the model's output limit before it counts a single prompt token.
         if (OutputLimitError(request, call.Snapshot.Model.MaxOutputTokens) is { } outputError)
         {
@@ -80,7 +88,7 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
             return;
         }
 
-        var result = Generate(call, request, seeds, promptTokens, chat);
+        var result = Generate(call, request, seeds, promptTokens, chat) with { ServiceTier = tier };
         if (request.Stream)
         {
             await StreamAsync(call, request, result);

@@ -52,8 +52,7 @@ internal static class ResponseJson
         Echo(w, settings, "prompt_cache_key", null);
         Echo(w, settings, "reasoning", """{"effort":null,"summary":null}""");
         Echo(w, settings, "safety_identifier", null);
-        w.WritePropertyName("service_tier"u8);
-        WriteServiceTier(w, settings);
+        w.WriteString("service_tier"u8, r.ServiceTier);
         w.WriteBoolean("store"u8, r.Store);
         Echo(w, settings, "temperature", "1.0");
         Echo(w, settings, "text", """{"format":{"type":"text"}}""");
@@ -251,19 +250,6 @@ internal static class ResponseJson
         w.WriteEndObject();
         w.WriteNumber("total_tokens"u8, r.InputTokens + output);
         w.WriteEndObject();
-    }
-
-    /// <summary>The tier that served the request: <c>auto</c> (or nothing) is served by <c>default</c> (reference part 2, §E).</summary>
-    private static void WriteServiceTier(Utf8JsonWriter w, JsonElement settings)
-    {
-        if (settings.TryGetProperty("service_tier", out var tier) && tier.ValueKind == JsonValueKind.String && !tier.ValueEquals("auto"))
-        {
-            tier.WriteTo(w);
-        }
-        else
-        {
-            w.WriteStringValue("default"u8);
-        }
     }
 
     /// <summary>The request's value when it sent one, else the service's default (raw JSON; null for a field without one).</summary>

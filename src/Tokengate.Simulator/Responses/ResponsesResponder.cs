@@ -34,6 +34,12 @@ internal sealed class ResponsesResponder(
             return;
         }
 
+        if (ServiceTierRule.Resolve(root, call.Snapshot.Options, out error) is not { } tier)
+        {
+            await FailAsync(call, error);
+            return;
+        }
+
         var maxOutput = call.Snapshot.Model.MaxOutputTokens;
         if (request.MaxOutputTokens is int bound && bound > maxOutput)
         {
@@ -83,7 +89,7 @@ internal sealed class ResponsesResponder(
 
         var spec = new AnswerSpec(request.MaxOutputTokens, null, request.Tools.Forced, request.Format, request.IncludeLogprobs ? request.TopLogprobs : null);
         var output = answers.Generate(call.Snapshot.Model.Encoding, hash, spec);
-        var response = Create(call, request, items, output, inputTokens, chainBefore + itemTokens + output.TokenCount);
+        var response = Create(call, request, items, output, inputTokens, chainBefore + itemTokens + output.TokenCount, tier);
         if (request.Store)
         {
             runtime.Responses.Add(response);
@@ -170,7 +176,7 @@ internal sealed class ResponsesResponder(
         await http.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
-    private StoredResponse Create(SimulatedCall call, ResponsesRequest request, List<InputItem> items, GeneratedChoice output, int inputTokens, int chainTokens)
+    private StoredResponse Create(SimulatedCall call, ResponsesRequest request, List<InputItem> items, GeneratedChoice output, int inputTokens, int chainTokens, string tier)
     {
         // The whole timeline is drawn now, so every later view (poll, stream, resume) reads the same schedule.
         var latency = call.Snapshot.Options.Latency;
@@ -191,7 +197,10 @@ internal sealed class ResponsesResponder(
         return new StoredResponse(
             ResponseIds.NewResponseId(), now, snapshot.Options.Model, request.Background, request.Store, request.Settings, items, output,
             request.IncludeLogprobs, inputTokens, chainTokens, inProgressAt, firstOutputAt, due,
-            (outputTokens, succeeded) => gate.Settle(deployment, snapshot, estimate, inputTokens, outputTokens, succeeded));
+            (outputTokens, succeeded) => gate.Settle(deployment, snapshot, estimate, inputTokens, outputTokens, succeeded))
+        {
+            ServiceTier = tier,
+        };
     }
 
     private long Delay(double milliseconds, double jitter) => Latency.Of(milliseconds, jitter, runtime.Random).Ticks;

@@ -58,6 +58,9 @@ internal sealed class StoredResponse
 
     public string Id { get; }
 
+    /// <summary>The tier that served it (<see cref="Protocol.ServiceTierRule"/>), reported as <c>service_tier</c>.</summary>
+    public string ServiceTier { get; init; } = "default";
+
     public long CreatedTicks { get; }
 
     public long CreatedAt => new DateTimeOffset(CreatedTicks, TimeSpan.Zero).ToUnixTimeSeconds();

@@ -310,4 +310,23 @@ public sealed class SettleMiddlewareTests : IDisposable
         Assert.Equal(120, a.PromptTokens + b.PromptTokens);
         Assert.Equal(30, a.CompletionTokens + b.CompletionTokens);
     }
+
+    [Theory]
+    [InlineData("flex", 0.5)]
+    [InlineData("priority", 1.75)]
+    [InlineData("default", 1.0)]
+    [InlineData(null, 1.0)]
+    public async Task InvokeAsync_ServedTier_PricedAtItsMultiplierAndRecorded(string? served, double multiplier)
+    {
+        using var context = ResponsesCreate("""{"model":"chat","input":"Hi","max_output_tokens":600}""");
+        context.Feature.Outcome.SentServiceTier = "priority";
+        var usage = new UsageCounts(40, 10, 25, UsageSource.Reported) { ServiceTier = served };
+
+        await Settle(AdmittedAndAnswered(estimate: 700, usage)).InvokeAsync(context.Http);
+
+        var record = Recorded();
+        Assert.Equal(Gpt4o.Cost(40, 10, 25) * (decimal)multiplier, record.CostUsd);
+        Assert.Equal(served, record.ServiceTier);
+        Assert.Equal("priority", record.SentServiceTier);
+    }
 }

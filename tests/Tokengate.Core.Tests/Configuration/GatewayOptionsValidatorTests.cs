@@ -374,4 +374,51 @@ public sealed class GatewayOptionsValidatorTests : IDisposable
         Assert.DoesNotContain(_secret, result.FailureMessage, StringComparison.Ordinal);
         foreach (var failure in result.Failures!) Assert.DoesNotContain(_secret, failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_ServiceTiersForKnownClassesAndTiers_Succeeds()
+    {
+        var options = ValidOptions();
+        options.Pools["chat"].Backends[0].ServiceTiers["low"] = "flex";
+        options.Pools["chat"].Backends[0].ServiceTiers["HIGH"] = "priority";
+        options.Consumers["alice"].AllowedServiceTiers = ["priority", "auto"];
+
+        Assert.True(_validator.Validate(Options.DefaultName, options).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_ServiceTierForUnknownClass_FailsAtTheMapping()
+    {
+        var options = ValidOptions();
+        options.Pools["chat"].Backends[0].ServiceTiers["urgent"] = "priority";
+
+        AssertSingleFailureAt(options, "Tokengate:Pools:chat:Backends:0:ServiceTiers:urgent");
+    }
+
+    [Fact]
+    public void Validate_UnknownServiceTierValue_FailsAtTheMapping()
+    {
+        var options = ValidOptions();
+        options.Pools["chat"].Backends[0].ServiceTiers["low"] = "cheap";
+
+        AssertSingleFailureAt(options, "Tokengate:Pools:chat:Backends:0:ServiceTiers:low");
+    }
+
+    [Fact]
+    public void Validate_ConsumerAllowedUnknownTier_FailsAtTheConsumer()
+    {
+        var options = ValidOptions();
+        options.Consumers["bob"].AllowedServiceTiers = ["scale"];
+
+        AssertSingleFailureAt(options, "Tokengate:Consumers:bob:AllowedServiceTiers");
+    }
+
+    [Fact]
+    public void Validate_NegativeServiceTierMultiplier_FailsAtTheMultiplier()
+    {
+        var options = ValidOptions();
+        options.Accounting.ServiceTierMultipliers["flex"] = -1;
+
+        AssertSingleFailureAt(options, "Tokengate:Accounting:ServiceTierMultipliers:flex");
+    }
 }

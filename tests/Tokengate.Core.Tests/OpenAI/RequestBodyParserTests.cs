@@ -21,6 +21,26 @@ public class RequestBodyParserTests
     }
 
     [Fact]
+    public void TryParse_ServiceTier_ValueAndMemberRangesRead()
+    {
+        const string json = "{\"messages\":[], \"service_tier\" : \"flex\"}";
+        var request = Parse(json);
+
+        Assert.Equal("flex", request.ServiceTier);
+        Assert.Equal(json.IndexOf("\"service_tier\"", StringComparison.Ordinal), request.ServiceTierMemberStart);
+        Assert.Equal("\"flex\"", json.Substring(request.ServiceTierStart, request.ServiceTierLength));
+    }
+
+    [Theory]
+    [InlineData("{\"service_tier\":1}")]
+    [InlineData("{\"service_tier\":[\"priority\"]}")]
+    [InlineData("{\"service_tier\":true}")]
+    public void TryParse_NonStringServiceTier_Rejected(string json)
+    {
+        Assert.Equal("Invalid type for 'service_tier': expected a string.", Reject(json));
+    }
+
+    [Fact]
     public void TryParse_Model_ReadWithExactByteRange()
     {
         var body = Encoding.UTF8.GetBytes("{ \"messages\": [], \"model\" :  \"gpt-4o\" , \"n\": 2 }");

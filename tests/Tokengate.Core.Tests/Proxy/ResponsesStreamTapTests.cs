@@ -226,4 +226,17 @@ public sealed class ResponsesStreamTapTests
 
         Assert.Null(read);
     }
+
+    [Fact]
+    public void Inspect_CreatedThenTerminalNamingTiers_TerminalTierWins()
+    {
+        var tap = new ResponsesStreamTap();
+
+        tap.Inspect(Event("response.created", 0, "\"response\":{\"id\":\"resp_t\",\"service_tier\":\"priority\",\"usage\":null}"));
+        Assert.Equal("priority", tap.ServiceTier);
+        tap.Inspect(Event("response.completed", 1, $"\"response\":{{\"id\":\"resp_t\",\"service_tier\":\"default\",\"usage\":{Usage}}}"));
+
+        Assert.Equal("default", tap.ServiceTier);
+        Assert.Equal("default", tap.Usage!.Value.ServiceTier);
+    }
 }

@@ -25,4 +25,18 @@ public sealed class StreamUsageTapTests
         Assert.True(tap.Inspect(Encoding.UTF8.GetBytes(UsageChunk)));
         Assert.Equal(22, tap.Usage!.Value.TotalTokens);
     }
+
+    [Fact]
+    public void Inspect_ChunksNamingTheTier_TierAfterThePromptAnnotationChunkKept()
+    {
+        var tap = new StreamUsageTap(stripUsageChunk: false);
+
+        Assert.True(tap.Inspect("data: {\"id\":\"\",\"choices\":[],\"prompt_filter_results\":[]}\n\n"u8));
+        Assert.Null(tap.ServiceTier);
+        Assert.True(tap.Inspect("data: {\"id\":\"c\",\"service_tier\":\"flex\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"u8));
+        Assert.True(tap.Inspect("data: {\"id\":\"c\",\"service_tier\":\"default\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n"u8));
+
+        Assert.Equal("flex", tap.ServiceTier);
+        Assert.Equal("default", tap.Usage!.Value.ServiceTier);
+    }
 }
