@@ -182,8 +182,10 @@ internal sealed partial class BatchRunner(
             var claimed = await store.ClaimLinesAsync(batch.Id, _owner, free, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             foreach (var line in claimed)
             {
-                var key = (batch.Id, line.Line);
-                _running[key] = RunLineAsync(batch, line, provisionedOnly, options.MaxLineAttempts, cancellationToken);
+                // The line is listed as running before it starts, so its end (which unlists it) always comes after.
+                var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _running[(batch.Id, line.Line)] = RunLineAsync(batch, line, provisionedOnly, options.MaxLineAttempts, start.Task, cancellationToken);
+                start.SetResult();
             }
             if (claimed.Count > 0) return;
         }
@@ -192,9 +194,10 @@ internal sealed partial class BatchRunner(
         if (progress.Remaining == 0) await FinishAsync(batch, BatchStatus.InProgress, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RunLineAsync(BatchRecord batch, (int Line, string CustomId, int Attempts, byte[] SealedBody) line, bool provisionedOnly, int maxAttempts, CancellationToken cancellationToken)
+    private async Task RunLineAsync(BatchRecord batch, (int Line, string CustomId, int Attempts, byte[] SealedBody) line, bool provisionedOnly, int maxAttempts,
+        Task start, CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        await start.ConfigureAwait(false);
         var release = true;
         var counts = false;
         try
