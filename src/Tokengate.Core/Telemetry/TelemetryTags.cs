@@ -26,6 +26,7 @@ internal static class TelemetryTags
     public const string Modality = "tokengate.modality";
     public const string Priority = "tokengate.priority";
     public const string MediaUnit = "tokengate.media.unit";
+    public const string WaitOutcome = "tokengate.wait.outcome";
     public const string AuditAction = "tokengate.audit.action";
 
     public const string AzureProvider = "azure.ai.openai";
@@ -35,6 +36,13 @@ internal static class TelemetryTags
 
     /// <summary>The operation tag of a record that does not say (a record replayed from the ledger spool).</summary>
     public const string UnknownOperation = "unknown";
+
+    public static string WaitOutcomeName(Tokengate.Priority.WaitOutcome outcome) => outcome switch
+    {
+        Tokengate.Priority.WaitOutcome.Served => "served",
+        Tokengate.Priority.WaitOutcome.Abandoned => "abandoned",
+        _ => "timed_out",
+    };
 
     public static string OutcomeName(AttemptOutcome outcome) => outcome switch
     {
