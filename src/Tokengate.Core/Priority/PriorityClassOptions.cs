@@ -17,9 +17,12 @@ public sealed class PriorityClassOptions
     public double? ProvisionedUtilizationPercent { get; set; }
 
     /// <summary>
-    /// What a request does when no backend has room for its class: <see cref="Priority.WhenFull.Spill"/> (to
-    /// pay-as-you-go; the default for every class but the lowest) or <see cref="Priority.WhenFull.Wait"/> (the default
-    /// for the lowest class). The highest class always falls back to the provisioned backend when nothing else is left.
+    /// What a request does when the provisioned backends are at or above its class's threshold:
+    /// <see cref="Priority.WhenFull.Spill"/> (to pay-as-you-go, else the provisioned backend anyway; the default for every
+    /// class but the lowest) or <see cref="Priority.WhenFull.Wait"/> (the default for the lowest class: in a pool with
+    /// provisioned backends it uses only those, and waits up to <c>MaxWait</c> for room on them rather than pay for
+    /// pay-as-you-go; in a pool without, it uses the pay-as-you-go backends and waits only when all of them rest).
+    /// The highest class always spills.
     /// </summary>
     public WhenFull? WhenFull { get; set; }
 

@@ -31,7 +31,7 @@ namespace Tokengate.Proxy;
 /// <remarks>
 /// Headroom: a request uses a provisioned backend only below its priority class's utilization threshold in the pool.
 /// A class that spills (and the highest class) then takes pay-as-you-go, or the provisioned backend anyway when nothing
-/// else is left; a class that waits does not. A request that may wait (<see cref="GatewayRequestFeature.WaitUntil"/>)
+/// else is left; a class that waits uses neither: in a pool with provisioned backends it waits for room on them. A request that may wait (<see cref="GatewayRequestFeature.WaitUntil"/>)
 /// and finds no backend for its class waits in the <see cref="WaitQueue"/> and retries when woken; its deadline
 /// passed, it gets the answer it would have got at once. A class whose threshold is the pool's spillover threshold and
 /// that may not wait takes exactly the path it took before classes had thresholds.
@@ -58,8 +58,10 @@ internal sealed partial class Forwarder(
         var cannotServe = tried;
         var priority = feature.Priority;
         var limit = pool.UtilizationLimitBasisPoints(priority);
-        var view = limit == pool.SpilloverBasisPoints ? health : health.WithUtilizationLimit(limit);
         var fallsBack = priority?.FallsBackToProvisioned ?? true;
+        // A class that waits does so for provisioned capacity rather than pay for pay-as-you-go.
+        var provisionedOnly = !fallsBack && pool.HasProvisioned;
+        var view = limit == pool.SpilloverBasisPoints && !provisionedOnly ? health : health.WithUtilizationLimit(limit, provisionedOnly);
 
         try
         {

@@ -15,15 +15,16 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     {
         _time = time;
         _options = options;
-        IgnoringSpillover = new LimitView(this, 0);
+        IgnoringSpillover = new LimitView(this, 0, provisionedOnly: false);
     }
 
     public IBackendAvailability IgnoringSpillover { get; }
 
     public bool IsAvailable(Backend backend, Pool pool) => IsAvailable(backend, pool, pool.SpilloverBasisPoints);
 
-    public IBackendAvailability WithUtilizationLimit(long basisPoints) =>
-        basisPoints <= 0 ? IgnoringSpillover : _limitViews.GetOrAdd(basisPoints, static (limit, health) => new LimitView(health, limit), this);
+    public IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false) =>
+        basisPoints <= 0 && !provisionedOnly ? IgnoringSpillover
+        : _limitViews.GetOrAdd(Math.Max(0, basisPoints) * 2 + (provisionedOnly ? 1 : 0), static (key, health) => new LimitView(health, key / 2, (key & 1) == 1), this);
 
     public BackendQuota Quota(Backend backend)
     {
@@ -253,10 +254,11 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
 
     private long NowTicks => _time.GetUtcNow().UtcTicks;
 
-    /// <summary>Availability with a fixed utilization threshold instead of the pool's (0: spillover ignored).</summary>
-    private sealed class LimitView(InMemoryBackendHealth health, long limitBasisPoints) : IBackendAvailability
+    /// <summary>Availability with a fixed utilization threshold instead of the pool's (0: spillover ignored), and optionally of provisioned backends only.</summary>
+    private sealed class LimitView(InMemoryBackendHealth health, long limitBasisPoints, bool provisionedOnly) : IBackendAvailability
     {
-        public bool IsAvailable(Backend backend, Pool pool) => health.IsAvailable(backend, pool, limitBasisPoints);
+        public bool IsAvailable(Backend backend, Pool pool) =>
+            (!provisionedOnly || backend.Type == BackendType.Provisioned) && health.IsAvailable(backend, pool, limitBasisPoints);
 
         public BackendQuota Quota(Backend backend) => health.Quota(backend);
     }

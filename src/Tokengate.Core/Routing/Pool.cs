@@ -23,6 +23,7 @@ internal sealed class Pool
         Policy = policy;
         SpilloverUtilizationPercent = spilloverUtilizationPercent;
         SpilloverBasisPoints = BasisPoints(spilloverUtilizationPercent);
+        HasProvisioned = backends.Any(b => b.Type == Configuration.BackendType.Provisioned);
         _classLimits = classUtilizationPercent is null ? [] : [.. classUtilizationPercent.Select(BasisPoints)];
     }
 
@@ -35,6 +36,9 @@ internal sealed class Pool
 
     /// <summary>0 disables spillover before the 429.</summary>
     public double SpilloverUtilizationPercent { get; }
+
+    /// <summary>True when a backend of the pool is provisioned (a class that waits waits for it rather than pay-as-you-go).</summary>
+    public bool HasProvisioned { get; }
 
     /// <summary><see cref="SpilloverUtilizationPercent"/> × 100.</summary>
     public long SpilloverBasisPoints { get; }

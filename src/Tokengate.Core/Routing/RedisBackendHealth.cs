@@ -51,8 +51,10 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
 
     public IBackendAvailability IgnoringSpillover { get; }
 
-    public IBackendAvailability WithUtilizationLimit(long basisPoints) =>
-        basisPoints <= 0 ? IgnoringSpillover : _limitViews.GetOrAdd(basisPoints, static (limit, health) => new SharedView(health, health._local.WithUtilizationLimit(limit)), this);
+    public IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false) =>
+        basisPoints <= 0 && !provisionedOnly ? IgnoringSpillover
+        : _limitViews.GetOrAdd(Math.Max(0, basisPoints) * 2 + (provisionedOnly ? 1 : 0),
+            static (key, health) => new SharedView(health, health._local.WithUtilizationLimit(key / 2, (key & 1) == 1)), this);
 
     public bool IsAvailable(Backend backend, Pool pool) => !SharedBlocks(backend) && _local.IsAvailable(backend, pool);
 
