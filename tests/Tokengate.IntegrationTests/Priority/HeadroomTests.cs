@@ -20,6 +20,7 @@ public sealed class HeadroomTests : IAsyncLifetime
     private const string Deployment = "gpt-4o";
     private const string AppKey = "key-app";
     private const string BatchKey = "key-batch";
+    private const string ReaderKey = "key-reader";
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
     private readonly List<IAsyncDisposable> _owned = [];
     private SimulatorServer _ptu = null!;
@@ -43,6 +44,8 @@ public sealed class HeadroomTests : IAsyncLifetime
         {
             ["Tokengate:Consumers:app:KeyHashes:0"] = KeyHash.Format(AppKey),
             ["Tokengate:Consumers:batch:KeyHashes:0"] = KeyHash.Format(BatchKey),
+            ["Tokengate:Consumers:watcher:KeyHashes:0"] = KeyHash.Format(ReaderKey),
+            ["Tokengate:Consumers:watcher:Roles:0"] = "reader",
             ["Tokengate:Priority:Consumers:app"] = "high",
             ["Tokengate:Limits:Consumers:batch:ConcurrentRequests"] = "1",
             [$"Tokengate:Pools:{Pool}:Backends:0:Model"] = "gpt-4o",
@@ -110,6 +113,16 @@ public sealed class HeadroomTests : IAsyncLifetime
         var low = _gateway.Client.SendAsync(Chat(AppKey, "low"));
         await Until(() => Queue.Count == 1, "the low request queues");
         Assert.Equal(before, PtuReceived);
+
+        // The dashboard's data shows it waiting.
+        using (var metrics = new HttpRequestMessage(HttpMethod.Get, "admin/metrics/backends?minutes=1"))
+        {
+            metrics.Headers.Add("api-key", ReaderKey);
+            using var answer = await _gateway.Client.SendAsync(metrics);
+            using var json = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            var queue = Assert.Single(json.RootElement.GetProperty("queues").EnumerateArray());
+            Assert.Equal((Pool, "low", 1), (queue.GetProperty("pool").GetString(), queue.GetProperty("priority").GetString(), queue.GetProperty("depth").GetInt32()));
+        }
 
         // High priority still gets the provisioned deployment while low waits.
         Assert.Equal(HttpStatusCode.OK, await SendAsync(AppKey));
