@@ -115,4 +115,16 @@ public sealed class HeadroomSelectionTests
         Assert.Same(_health.WithUtilizationLimit(7_000), _health.WithUtilizationLimit(7_000));
         Assert.Same(_health.IgnoringSpillover, _health.WithUtilizationLimit(0));
     }
+
+    [Fact]
+    public void Select_ProvisionedOnlyView_ClassThatWaits_NeverPicksPaygo()
+    {
+        var pool = PoolOf(Ptu());
+        _health.ReportUtilization(pool.Backends[0], 80);
+        var view = _health.WithUtilizationLimit(7_000, provisionedOnly: true);
+
+        Assert.Null(pool.Policy.Select(pool, view, tried: 0, estimatedTokens: 0, _random));
+        _health.ReportUtilization(pool.Backends[0], 20);
+        Assert.Equal("ptu", pool.Policy.Select(pool, view, tried: 0, estimatedTokens: 0, _random)?.Name);
+    }
 }
