@@ -19,7 +19,7 @@ namespace Tokengate.Accounting;
 /// </summary>
 internal sealed partial class SettleStep(
     ILimitStore limits, IBudgetStore budgets, IBackendHealth health, UsageLedger ledger, TokenCounter counter, ResponseAffinity affinity,
-    TimeProvider time, ILogger<SettleStep> logger)
+    TimeProvider time, ILogger<SettleStep> logger, Priority.WaitQueue? queue = null)
 {
     /// <summary>
     /// Settles a finished request that was answered with <paramref name="status"/>: usage, cost, the reservation and
@@ -49,6 +49,8 @@ internal sealed partial class SettleStep(
             await budgets.SettleAsync(admission.Budget, cost, usage.TotalTokens, CancellationToken.None).ConfigureAwait(false);
             if (feature.Outcome.Backend is { } backend && usage.Source != UsageSource.None)
                 health.ReportSettled(backend, admission.EstimatedTokens, usage.TotalTokens);
+            // A reservation released or corrected, a backend's count settled: a waiter may fit now.
+            queue?.WakeAll();
         }
 
         // Requests refused before admission (bad key, unknown deployment) have no consumer or pool to record.

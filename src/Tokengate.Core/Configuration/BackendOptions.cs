@@ -27,6 +27,14 @@ public sealed class BackendOptions
     /// <summary>Provisioned (PTU) or standard (pay-as-you-go). Default <see cref="BackendType.Standard"/>.</summary>
     public BackendType Type { get; set; } = BackendType.Standard;
 
+    /// <summary>
+    /// Provisioned only, optional: the tokens per minute the deployment absorbs at 100% utilization. When given, the
+    /// gateway's own per-minute token count for the backend divided by it is a second utilization estimate, and the
+    /// higher of it and the last utilization header decides (a header reading is stale while the gateway keeps
+    /// sending). Default: none (the header alone).
+    /// </summary>
+    public long? ProvisionedTokensPerMinute { get; set; }
+
     /// <summary>Priority tier: lower is tried first. Default 1.</summary>
     public int Priority { get; set; } = 1;
 

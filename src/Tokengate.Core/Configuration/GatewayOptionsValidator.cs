@@ -75,6 +75,14 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
                 errors.Add($"{p}:SelectionPolicy: unknown policy '{pool.SelectionPolicy}' (known: priority-weighted).");
             if (pool.SpilloverUtilizationPercent is < 0 or > 1000)
                 errors.Add($"{p}:SpilloverUtilizationPercent: must be between 0 and 1000 (was {pool.SpilloverUtilizationPercent}).");
+            var classes = options.Priority.EffectiveClasses;
+            foreach (var (className, percent) in pool.ClassUtilizationPercent)
+            {
+                if (!classes.Contains(className, StringComparer.OrdinalIgnoreCase))
+                    errors.Add($"{p}:ClassUtilizationPercent:{className}: '{className}' is not one of the priority classes ({string.Join(", ", classes)}).");
+                if (percent is < 0 or > 1000 || double.IsNaN(percent))
+                    errors.Add($"{p}:ClassUtilizationPercent:{className}: must be between 0 and 1000 (was {percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+            }
             if (pool.Backends.Count is 0 or > 64)
                 errors.Add($"{p}:Backends: a pool needs 1 to 64 backends (has {pool.Backends.Count}).");
 
@@ -94,6 +102,11 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             errors.Add($"{p}:Endpoint: must not have a query or fragment.");
 
         if (b.Deployment is not null && string.IsNullOrWhiteSpace(b.Deployment)) errors.Add($"{p}:Deployment: must not be empty when given.");
+        if (b.ProvisionedTokensPerMinute is { } capacity)
+        {
+            if (b.Type != BackendType.Provisioned) errors.Add($"{p}:ProvisionedTokensPerMinute: only used for Provisioned backends (Type is {b.Type}).");
+            else if (capacity < 1) errors.Add($"{p}:ProvisionedTokensPerMinute: must be at least 1 when given (was {capacity}).");
+        }
         if (b.Priority is < 0 or > 100) errors.Add($"{p}:Priority: must be between 0 and 100 (was {b.Priority}).");
         if (b.Weight is < 1 or > 1000) errors.Add($"{p}:Weight: must be between 1 and 1000 (was {b.Weight}).");
         if (b.Protocol == BackendProtocol.AzureOpenAI && string.IsNullOrWhiteSpace(b.ApiVersion)) errors.Add($"{p}:ApiVersion: required for Azure OpenAI backends.");
@@ -222,6 +235,19 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             if (!Known(value)) errors.Add($"{P}:Groups:{name}: '{value}' is not one of the classes ({string.Join(", ", classes)}).");
         }
         if (string.IsNullOrWhiteSpace(priority.Header)) errors.Add($"{P}:Header: must name a header.");
+        if (string.IsNullOrWhiteSpace(priority.MaxWaitHeader)) errors.Add($"{P}:MaxWaitHeader: must name a header.");
+        foreach (var (name, policy) in priority.Policies)
+        {
+            var p = $"{P}:Policies:{name}";
+            if (!Known(name)) errors.Add($"{p}: '{name}' is not one of the classes ({string.Join(", ", classes)}).");
+            if (policy.ProvisionedUtilizationPercent is { } percent && (percent is < 0 or > 1000 || double.IsNaN(percent)))
+                errors.Add($"{p}:ProvisionedUtilizationPercent: must be between 0 and 1000 (was {percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+            if (policy.MaxWait is { } wait && (wait < TimeSpan.Zero || wait > TimeSpan.FromMinutes(10)))
+                errors.Add($"{p}:MaxWait: must be between 0 and 00:10:00 (was {wait}).");
+            if (policy.MaxQueuedPerConsumer is { } queued && queued is < 1 or > 10_000)
+                errors.Add($"{p}:MaxQueuedPerConsumer: must be between 1 and 10000 (was {queued}).");
+            if (policy.WhenFull is { } whenFull && !Enum.IsDefined(whenFull)) errors.Add($"{p}:WhenFull: must be Spill or Wait.");
+        }
     }
 
     /// <summary>Backends map known priority classes to known tiers; consumers may ask only for known tiers.</summary>

@@ -24,6 +24,7 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
         // Every secret is read before any live credential changes, so a failed build leaves the running one intact.
         var keys = ReadKeys(options);
 
+        var priorities = Priority.PriorityPolicy.Compile(options.Priority);
         var byName = new Dictionary<string, Pool>(StringComparer.OrdinalIgnoreCase);
         var pools = new List<Pool>(options.Pools.Count);
         lock (_credentialsLock)
@@ -37,7 +38,11 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
                     backends[i] = new Backend(b, name, i, CreateCredential(b, keys));
                 }
 
-                var pool = new Pool(name, backends, PriorityWeightedSelectionPolicy.Instance, poolOptions.SpilloverUtilizationPercent);
+                // Each class's threshold in this pool: the pool's override, else the class's own, else the spillover threshold.
+                var classLimits = priorities.Ordered
+                    .Select(c => poolOptions.ClassUtilizationPercent.TryGetValue(c.Name, out var own) ? own : c.ProvisionedUtilizationPercent ?? poolOptions.SpilloverUtilizationPercent)
+                    .ToArray();
+                var pool = new Pool(name, backends, PriorityWeightedSelectionPolicy.Instance, poolOptions.SpilloverUtilizationPercent, classLimits);
                 pools.Add(pool);
                 byName[name] = pool;
                 foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
@@ -47,7 +52,7 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
         }
 
         return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options,
-            NetworkRules.From(options), OutboundAllowlist.From(options), AccessPolicy.Compile(options.Access, byName));
+            NetworkRules.From(options), OutboundAllowlist.From(options), AccessPolicy.Compile(options.Access, byName), priorities);
     }
 
     private Dictionary<string, (SecretValue Primary, SecretValue? Secondary)> ReadKeys(GatewayOptions options)

@@ -19,6 +19,13 @@ public sealed class PoolOptions
     /// </summary>
     public double SpilloverUtilizationPercent { get; set; } = 90;
 
+    /// <summary>
+    /// Per priority class name, the provisioned utilization (percent) below which that class uses this pool's
+    /// provisioned backends, overriding the class's <c>Tokengate:Priority:Policies:{class}:ProvisionedUtilizationPercent</c>.
+    /// Default: none (the class's setting). 0 never skips a provisioned backend for the class.
+    /// </summary>
+    public Dictionary<string, double> ClassUtilizationPercent { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The backends, 1 to 64.</summary>
     public List<BackendOptions> Backends { get; set; } = [];
 }

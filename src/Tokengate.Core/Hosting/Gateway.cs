@@ -80,6 +80,7 @@ public static class Gateway
         // Backend key rotation: BackendKeyRotation.RotateAsync is the hook for operators; the schedule runs in the background.
         services.AddSingleton<BackendKeyRotation>();
         services.AddHostedService<ScheduledKeyRotation>();
+        services.AddSingleton<Priority.WaitQueue>();  // low-priority requests waiting for capacity or their rate-limit window
         services.AddSingleton<Forwarder>();
         services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);

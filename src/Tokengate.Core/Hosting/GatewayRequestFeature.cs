@@ -61,6 +61,12 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>The line of a gateway-run batch this request is; null for live calls.</summary>
     public Batches.BatchLineRun? BatchLine { get; set; }
 
+    /// <summary>
+    /// Until when the request may wait in the queue (its class's <c>MaxWait</c>, shortened by the client's header,
+    /// from admission); null when it may not wait. One budget for the whole request: admission and forwarding share it.
+    /// </summary>
+    public DateTimeOffset? WaitUntil { get; set; }
+
     /// <summary>The <c>api-version</c> the consumer sent, on classic routes.</summary>
     public string? ApiVersion { get; set; }
 

@@ -8,6 +8,7 @@ using Tokengate.Hosting;
 using Tokengate.Media;
 using Tokengate.Operations;
 using Tokengate.OpenAI;
+using Tokengate.Priority;
 using Tokengate.Proxy;
 using Tokengate.Tokens;
 
@@ -19,7 +20,12 @@ namespace Tokengate.Limits;
 /// only to clamp the output bound or to ask upstream for stream usage the consumer did not ask for. The result is the
 /// refusal to answer with, or null when the request is admitted (its <see cref="AdmissionState"/> then set).
 /// </summary>
-internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IBudgetStore budgets, TimeProvider time)
+/// <remarks>
+/// A class that may wait (<see cref="Priority.PriorityClass.MaxWait"/>) gets its wait budget here
+/// (<see cref="GatewayRequestFeature.WaitUntil"/>); when its consumer's own rate limit refuses it, it waits in the
+/// <see cref="WaitQueue"/> for the window, holding no reservation, and reserves again each time it is woken.
+/// </remarks>
+internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IBudgetStore budgets, TimeProvider time, WaitQueue? queue = null)
 {
     private static ReadOnlySpan<byte> IncludeUsageMember => "\"stream_options\":{\"include_usage\":true},"u8;
 
@@ -29,6 +35,12 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         var (priority, badPriority) = feature.Snapshot.Priorities.Resolve(feature.Consumer!, feature.Request.Headers[feature.Snapshot.Priorities.Header]);
         if (badPriority is not null) return badPriority;
         feature.Priority = priority;
+        if (priority.MaxWait > TimeSpan.Zero && queue is not null)
+        {
+            var (maxWait, badWait) = feature.Snapshot.Priorities.MaxWait(priority, feature.Request.Headers[feature.Snapshot.Priorities.MaxWaitHeader]);
+            if (badWait is not null) return badWait;
+            feature.WaitUntil = maxWait > TimeSpan.Zero ? time.GetUtcNow() + maxWait : null;
+        }
         // Lifecycle calls and counts generate nothing: no tokens to reserve or budget to hold.
         if (!operation.Metered) return null;
         var options = feature.Snapshot.Options;
@@ -115,6 +127,21 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
                 // The size-based estimate is high on purpose; before refusing, count exactly.
                 admission.Prompt = new PromptEstimate(counter.Count(feature, profile), Exact: true);
                 decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
+            }
+            if (!decision.Admitted && decision.RetryAfter is not null && feature.WaitUntil is { } until)
+            {
+                // Its own window is full: wait for it, holding no reservation (the budget hold stays until the answer).
+                var refused = decision;
+                LimitDecision? granted = null;
+                await queue!.WaitAsync(pool.Name, priority, consumer.Name, until, async () =>
+                {
+                    var retried = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, CancellationToken.None).ConfigureAwait(false);
+                    if (retried.Admitted) granted = retried;
+                    else refused = retried;
+                    return retried.Admitted;
+                }, cancellationToken).ConfigureAwait(false);
+                decision = granted ?? refused;
+                feature.WaitUntil = null;  // one wait per request
             }
             if (!decision.Admitted)
             {

@@ -18,6 +18,18 @@ public sealed class PriorityOptions
     /// <summary>The request header a client lowers its class with (never raises it). Default <c>x-tokengate-priority</c>.</summary>
     public string Header { get; set; } = "x-tokengate-priority";
 
+    /// <summary>
+    /// Headroom and waiting per class name (see <see cref="PriorityClassOptions"/>); a class not named here keeps its
+    /// defaults.
+    /// </summary>
+    public Dictionary<string, PriorityClassOptions> Policies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The request header (milliseconds) a client shortens its wait in the queue with; it never lengthens it past the
+    /// class's <c>MaxWait</c>, and 0 asks for no waiting. Default <c>x-tokengate-max-wait</c>.
+    /// </summary>
+    public string MaxWaitHeader { get; set; } = "x-tokengate-max-wait";
+
     /// <summary>The classes in force: the configured list, or the three defaults.</summary>
     internal IReadOnlyList<string> EffectiveClasses => Classes.Count > 0 ? Classes : ["high", "normal", "low"];
 

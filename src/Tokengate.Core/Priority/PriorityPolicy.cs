@@ -17,30 +17,81 @@ internal sealed class PriorityPolicy
     private readonly FrozenDictionary<string, PriorityClass> _groups;
     private readonly PriorityClass _default;
 
+    /// <summary>Default of <see cref="PriorityClassOptions.MaxQueuedPerConsumer"/>.</summary>
+    public const int DefaultMaxQueuedPerConsumer = 16;
+
+    /// <summary>Default of <see cref="PriorityClassOptions.ProvisionedUtilizationPercent"/> for the lowest class.</summary>
+    public const double LowestClassUtilizationPercent = 70;
+
+    /// <summary>Default of <see cref="PriorityClassOptions.MaxWait"/> for the lowest class.</summary>
+    public static readonly TimeSpan LowestClassMaxWait = TimeSpan.FromSeconds(30);
+
     private PriorityPolicy(FrozenDictionary<string, PriorityClass> byName, FrozenDictionary<string, PriorityClass> consumers,
-        FrozenDictionary<string, PriorityClass> groups, PriorityClass fallback, string header)
+        FrozenDictionary<string, PriorityClass> groups, PriorityClass fallback, string header, string maxWaitHeader)
     {
         _byName = byName;
         _consumers = consumers;
         _groups = groups;
         _default = fallback;
         Header = header;
+        MaxWaitHeader = maxWaitHeader;
+        Ordered = [.. byName.Values.OrderBy(c => c.Rank)];
     }
 
     public string Header { get; }
 
+    /// <summary>The header a client shortens its wait with (milliseconds).</summary>
+    public string MaxWaitHeader { get; }
+
+    /// <summary>Every class, highest first (index = rank).</summary>
+    public IReadOnlyList<PriorityClass> Ordered { get; }
+
     /// <summary>Every class, highest first.</summary>
-    public IReadOnlyList<PriorityClass> Classes => [.. _byName.Values.OrderBy(c => c.Rank)];
+    public IReadOnlyList<PriorityClass> Classes => Ordered;
 
     /// <summary>Compiles validated options (names not among the classes are skipped: validation reports them).</summary>
     public static PriorityPolicy Compile(PriorityOptions options)
     {
         var classes = options.EffectiveClasses;
-        var byName = classes.Select((name, rank) => new PriorityClass(name, rank)).ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        var byName = classes.Select((name, rank) => Class(name, rank, classes.Count, options.Policies.GetValueOrDefault(name)))
+            .ToFrozenDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
         FrozenDictionary<string, PriorityClass> Map(Dictionary<string, string> names) =>
             names.Where(p => byName.ContainsKey(p.Value)).ToFrozenDictionary(p => p.Key, p => byName[p.Value], StringComparer.OrdinalIgnoreCase);
         var fallback = byName.GetValueOrDefault(options.EffectiveDefault) ?? byName[classes[0]];
-        return new PriorityPolicy(byName, Map(options.Consumers), Map(options.Groups), fallback, options.Header);
+        return new PriorityPolicy(byName, Map(options.Consumers), Map(options.Groups), fallback, options.Header, options.MaxWaitHeader);
+    }
+
+    /// <summary>
+    /// One class with its headroom defaults: the highest uses provisioned capacity up to 100% and spills; the lowest
+    /// keeps below 70% and waits up to 30 s; those between keep to the pool's spillover threshold and spill.
+    /// </summary>
+    private static PriorityClass Class(string name, int rank, int count, PriorityClassOptions? options)
+    {
+        var highest = rank == 0;
+        var lowest = !highest && rank == count - 1;
+        return new PriorityClass(name, rank)
+        {
+            ProvisionedUtilizationPercent = options?.ProvisionedUtilizationPercent ?? (highest ? 100 : lowest ? LowestClassUtilizationPercent : null),
+            WhenFull = options?.WhenFull ?? (lowest ? WhenFull.Wait : WhenFull.Spill),
+            MaxWait = options?.MaxWait ?? (lowest ? LowestClassMaxWait : TimeSpan.Zero),
+            MaxQueuedPerConsumer = options?.MaxQueuedPerConsumer ?? DefaultMaxQueuedPerConsumer,
+        };
+    }
+
+    /// <summary>
+    /// How long a request of <paramref name="priority"/> may wait: the class's <c>MaxWait</c>, shortened by the
+    /// client's header (milliseconds); zero when it may not wait; the refusal for a header that is no number.
+    /// </summary>
+    public (TimeSpan MaxWait, GatewayError? Error) MaxWait(PriorityClass priority, StringValues header)
+    {
+        if (priority.MaxWait <= TimeSpan.Zero || StringValues.IsNullOrEmpty(header)) return (priority.MaxWait, null);
+        if (!long.TryParse(header.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        {
+            return (TimeSpan.Zero, new GatewayError(400, "invalid_max_wait",
+                $"The header '{MaxWaitHeader}' must be a whole number of milliseconds.", "invalid_request_error", MaxWaitHeader));
+        }
+        var asked = TimeSpan.FromMilliseconds(Math.Min(ms, (long)TimeSpan.MaxValue.TotalMilliseconds / 2));
+        return (asked < priority.MaxWait ? asked : priority.MaxWait, null);
     }
 
     /// <summary>The class the consumer was granted.</summary>

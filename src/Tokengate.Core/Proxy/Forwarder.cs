@@ -5,6 +5,7 @@ using Tokengate.Configuration;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 using Tokengate.Operations;
+using Tokengate.Priority;
 using Tokengate.Routing;
 using Tokengate.Telemetry;
 
@@ -27,8 +28,17 @@ namespace Tokengate.Proxy;
 /// only: when it rests, the consumer gets 429 or 503 with the time it is back, never another backend that would not
 /// know the response.
 /// </remarks>
+/// <remarks>
+/// Headroom: a request uses a provisioned backend only below its priority class's utilization threshold in the pool.
+/// A class that spills (and the highest class) then takes pay-as-you-go, or the provisioned backend anyway when nothing
+/// else is left; a class that waits uses neither: in a pool with provisioned backends it waits for room on them. A request that may wait (<see cref="GatewayRequestFeature.WaitUntil"/>)
+/// and finds no backend for its class waits in the <see cref="WaitQueue"/> and retries when woken; its deadline
+/// passed, it gets the answer it would have got at once. A class whose threshold is the pool's spillover threshold and
+/// that may not wait takes exactly the path it took before classes had thresholds.
+/// </remarks>
 internal sealed partial class Forwarder(
-    OutboundHttpClient client, IBackendHealth health, ResponseAffinity affinity, TimeProvider time, Random random, GatewayMetrics metrics, ILogger<Forwarder> logger)
+    OutboundHttpClient client, IBackendHealth health, ResponseAffinity affinity, TimeProvider time, Random random, GatewayMetrics metrics, WaitQueue queue,
+    ILogger<Forwarder> logger)
 {
     /// <summary>Forwards the admitted request and writes its answer (or the gateway's error) to <paramref name="response"/>.</summary>
     public async Task ForwardAsync(GatewayRequestFeature feature, IResponseSink response)
@@ -48,6 +58,14 @@ internal sealed partial class Forwarder(
             if (!candidate.CanServe(feature.Route.Operation) || (feature.BatchLine is { ProvisionedOnly: true } && candidate.Type != BackendType.Provisioned))
                 tried |= 1UL << i;
         }
+        var cannotServe = tried;
+        var priority = feature.Priority;
+        var limit = pool.UtilizationLimitBasisPoints(priority);
+        // A batch line past its pay-as-you-go point may use any backend, whatever its class would do.
+        var fallsBack = feature.BatchLine is { ProvisionedOnly: false } || (priority?.FallsBackToProvisioned ?? true);
+        // A class that waits does so for provisioned capacity rather than pay for pay-as-you-go.
+        var provisionedOnly = !fallsBack && pool.HasProvisioned;
+        var view = limit == pool.SpilloverBasisPoints && !provisionedOnly ? health : health.WithUtilizationLimit(limit, provisionedOnly);
 
         try
         {
@@ -55,7 +73,25 @@ internal sealed partial class Forwarder(
             {
                 var backend = feature.PinnedBackend is { } pinned
                     ? (tried & (1UL << pinned.Index)) == 0 && health.IgnoringSpillover.IsAvailable(pinned, pool) ? pinned : null
-                    : pool.Policy.Select(pool, health, tried, estimate, random) ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
+                    : Select(pool, view, fallsBack, tried, estimate);
+                if (backend is null && feature.PinnedBackend is null && feature.WaitUntil is not null)
+                {
+                    // Nothing has room for this class now: wait for it rather than refuse. A held server error has no
+                    // second backend to judge it now, so it is the first backend's, as when the loop ends.
+                    Blame(ref held);
+                    var waitStarted = time.GetTimestamp();
+                    var (chosen, outcome) = await WaitForBackendAsync(feature, pool, view, fallsBack, cannotServe, estimate, response.Aborted).ConfigureAwait(false);
+                    deadline += time.GetElapsedTime(waitStarted);
+                    feature.WaitUntil = null;  // one wait per request
+                    if (outcome == WaitOutcome.Abandoned) return;  // nobody is left to answer
+                    if (chosen is null)
+                    {
+                        await Refusal(feature, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
+                        return;
+                    }
+                    backend = chosen;
+                    tried = cannotServe;
+                }
                 if (backend is null) break;
                 tried |= 1UL << backend.Index;
                 if (!health.TryBeginAttempt(backend)) continue;
@@ -101,12 +137,47 @@ internal sealed partial class Forwarder(
             }
 
             Blame(ref held);
-            await Exhausted(feature, last, deadline, health, time.GetUtcNow()).WriteAsync(response).ConfigureAwait(false);
+            await Refusal(feature, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
         }
         finally
         {
             if (held is { } unresolved) health.ReportAbandoned(unresolved.Backend);
         }
+    }
+
+    /// <summary>The class's pick: a backend below the class's threshold, else (for a class that falls back) any available one.</summary>
+    private Backend? Select(Pool pool, IBackendAvailability view, bool fallsBack, ulong tried, long estimate) =>
+        pool.Policy.Select(pool, view, tried, estimate, random) ?? (fallsBack ? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random) : null);
+
+    /// <summary>Waits in the pool's queue; each wake retries the class's pick (every backend may be tried again after a wait).</summary>
+    private async Task<(Backend? Backend, WaitOutcome Outcome)> WaitForBackendAsync(
+        GatewayRequestFeature feature, Pool pool, IBackendAvailability view, bool fallsBack, ulong cannotServe, long estimate, CancellationToken aborted)
+    {
+        Backend? chosen = null;
+        var outcome = await queue.WaitAsync(pool.Name, feature.Priority!, feature.Consumer!.Name, feature.WaitUntil!.Value, () =>
+        {
+            chosen = Select(pool, view, fallsBack, cannotServe, estimate);
+            return ValueTask.FromResult(chosen is not null);
+        }, aborted).ConfigureAwait(false);
+        if (outcome != WaitOutcome.Served) LogWaitEnded(logger, pool.Name, feature.Priority!.Name, TelemetryTags.WaitOutcomeName(outcome));
+        return (outcome == WaitOutcome.Served ? chosen : null, outcome);
+    }
+
+    /// <summary>
+    /// The answer when no backend produced one: a class that does not fall back and finds the provisioned backend
+    /// below its own limit but above its class's threshold is told the capacity is reserved (429); otherwise as
+    /// <see cref="Exhausted"/>.
+    /// </summary>
+    private GatewayError Refusal(GatewayRequestFeature feature, IBackendAvailability view, bool fallsBack, AttemptOutcome last, DateTimeOffset deadline)
+    {
+        var pool = feature.Pool!;
+        var now = time.GetUtcNow();
+        if (!fallsBack && feature.PinnedBackend is null && last != AttemptOutcome.TimedOut && now < deadline
+            && pool.Policy.Select(pool, view, 0, 0, random) is null && pool.Policy.Select(pool, health.IgnoringSpillover, 0, 0, random) is not null)
+        {
+            return PriorityErrors.CapacityReserved(pool.Name, feature.Priority!.Name, PriorityErrors.RetryAfter);
+        }
+        return Exhausted(feature, last, deadline, health, now);
     }
 
     /// <summary>One attempt on one backend; reports what it proves to the health state and relays an answer.</summary>
@@ -176,6 +247,7 @@ internal sealed partial class Forwarder(
             // The request works: a server error it met before was the other backend's.
             if (held is not null) Blame(ref held);
             health.ReportSuccess(backend);
+            queue.Wake(pool.Name);  // a fresh reading, and a backend that answers: waiters may find room
             metrics.AttemptAnswered(span, backend, pool, status, response.Headers);
             await RelayAsync(sink, feature, backend, response).ConfigureAwait(false);
             return new AttemptResult(AttemptOutcome.Answered);
@@ -279,6 +351,9 @@ internal sealed partial class Forwarder(
 
     [LoggerMessage(2, LogLevel.Warning, "Stream from backend {Backend} of pool {Pool} broke; the consumer got an error event")]
     private static partial void LogStreamBroken(ILogger logger, string backend, string pool);
+
+    [LoggerMessage(4, LogLevel.Information, "A request of class {Priority} to pool {Pool} left the wait queue without a backend: {Outcome}")]
+    private static partial void LogWaitEnded(ILogger logger, string pool, string priority, string outcome);
 
     [LoggerMessage(3, LogLevel.Information, "A request to pool {Pool} failed with a server error on {FirstBackend} and then {Status} on {SecondBackend}: answered, backends' health unchanged")]
     private static partial void LogRequestFailedTwice(ILogger logger, string pool, string firstBackend, string secondBackend, int status);

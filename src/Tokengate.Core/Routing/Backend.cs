@@ -17,6 +17,7 @@ internal sealed class Backend
         Name = options.Name;
         Index = index;
         Type = options.Type;
+        ProvisionedTokensPerMinute = options.Type == BackendType.Provisioned ? options.ProvisionedTokensPerMinute : null;
         Priority = options.Priority;
         Weight = options.Weight;
         Region = options.Region;
@@ -49,6 +50,9 @@ internal sealed class Backend
     public int Index { get; }
 
     public BackendType Type { get; }
+
+    /// <summary>Provisioned: the declared tokens per minute at 100% utilization, for the gateway's own estimate; null when not declared.</summary>
+    public long? ProvisionedTokensPerMinute { get; }
     public int Priority { get; }
     public int Weight { get; }
     public string? Region { get; }

@@ -11,6 +11,14 @@ internal interface IBackendHealth : IBackendAvailability
     IBackendAvailability IgnoringSpillover { get; }
 
     /// <summary>
+    /// The same view, but a provisioned backend is skipped at or above <paramref name="basisPoints"/> (utilization
+    /// percent × 100; 0: never) instead of its pool's spillover threshold: a priority class's headroom. With
+    /// <paramref name="provisionedOnly"/>, only provisioned backends count as available (a class that waits for
+    /// provisioned capacity rather than pay for pay-as-you-go). The views are kept, so asking again allocates nothing.
+    /// </summary>
+    IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false);
+
+    /// <summary>
     /// Claims the backend for one attempt. False only when its circuit is half-open and another request already
     /// holds the single probe; the caller then picks another backend.
     /// </summary>

@@ -7,6 +7,7 @@ namespace Tokengate.Routing;
 internal sealed class InMemoryBackendHealth : IBackendHealth
 {
     private readonly ConcurrentDictionary<string, BackendHealthState> _states = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<long, IBackendAvailability> _limitViews = new();
     private readonly TimeProvider _time;
     private readonly Func<ForwardingOptions> _options;
 
@@ -14,12 +15,16 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     {
         _time = time;
         _options = options;
-        IgnoringSpillover = new SpilloverBlindView(this);
+        IgnoringSpillover = new LimitView(this, 0, provisionedOnly: false);
     }
 
     public IBackendAvailability IgnoringSpillover { get; }
 
-    public bool IsAvailable(Backend backend, Pool pool) => IsAvailable(backend, pool, honourSpillover: true);
+    public bool IsAvailable(Backend backend, Pool pool) => IsAvailable(backend, pool, pool.SpilloverBasisPoints);
+
+    public IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false) =>
+        basisPoints <= 0 && !provisionedOnly ? IgnoringSpillover
+        : _limitViews.GetOrAdd(Math.Max(0, basisPoints) * 2 + (provisionedOnly ? 1 : 0), static (key, health) => new LimitView(health, key / 2, (key & 1) == 1), this);
 
     public BackendQuota Quota(Backend backend)
     {
@@ -141,10 +146,8 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         {
             readAt = s.QuotaReadAtTicks;
             quota = readAt == 0 ? BackendQuota.Unknown : QuotaRecord(s).ProjectAt(new DateTimeOffset(now, TimeSpan.Zero));
-            RollMinute(s, now);
-            // A sliding minute from two fixed ones: the last minute's count weighted by how much of it is still inside.
+            tokensPerMinute = SlidingTokensPerMinute(s, now);
             var lastShare = 1 - ((double)(now - s.MinuteStartTicks) / TimeSpan.TicksPerMinute);
-            tokensPerMinute = s.TokensThisMinute + (long)Math.Round(s.TokensLastMinute * lastShare);
             requestsPerMinute = s.RequestsThisMinute + (long)Math.Round(s.RequestsLastMinute * lastShare);
         }
         return new BackendHealthRecord(
@@ -159,7 +162,8 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
             requestsPerMinute);
     }
 
-    private bool IsAvailable(Backend backend, Pool pool, bool honourSpillover)
+    /// <summary>Available now, with a provisioned backend skipped at or above <paramref name="limitBasisPoints"/> (0: never).</summary>
+    private bool IsAvailable(Backend backend, Pool pool, long limitBasisPoints)
     {
         var s = State(backend);
         var now = NowTicks;
@@ -168,13 +172,37 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         var openUntil = Interlocked.Read(ref s.CircuitOpenUntilTicks);
         if (openUntil != 0 && (now < openUntil || Volatile.Read(ref s.ProbeInFlight) == 1)) return false;
 
-        if (honourSpillover && backend.Type == BackendType.Provisioned && pool.SpilloverUtilizationPercent > 0)
+        return limitBasisPoints <= 0 || backend.Type != BackendType.Provisioned || UtilizationBasisPoints(s, backend, now) < limitBasisPoints;
+    }
+
+    /// <summary>
+    /// The utilization (percent × 100) a decision uses: the last header reading while it is fresh, and, for a backend
+    /// that declares its capacity, the gateway's own per-minute count against it; the higher of the two (a reading
+    /// goes stale between responses while the gateway keeps sending). -1 when neither is known.
+    /// </summary>
+    private long UtilizationBasisPoints(BackendHealthState s, Backend backend, long now)
+    {
+        var basisPoints = -1L;
+        if (now - Interlocked.Read(ref s.UtilizationAtTicks) < _options().UtilizationReadingLifetime.Ticks)
+            basisPoints = Interlocked.Read(ref s.UtilizationBasisPoints);
+        if (backend.ProvisionedTokensPerMinute is { } capacity)
         {
-            var basisPoints = Interlocked.Read(ref s.UtilizationBasisPoints);
-            var fresh = now - Interlocked.Read(ref s.UtilizationAtTicks) < _options().UtilizationReadingLifetime.Ticks;
-            if (fresh && basisPoints >= pool.SpilloverUtilizationPercent * 100) return false;
+            long tokens;
+            lock (s.QuotaLock)
+            {
+                tokens = SlidingTokensPerMinute(s, now);
+            }
+            basisPoints = Math.Max(basisPoints, tokens * 10_000 / capacity);
         }
-        return true;
+        return basisPoints;
+    }
+
+    /// <summary>A sliding minute from two fixed ones: the last minute's count weighted by how much of it is still inside. The caller holds the quota lock.</summary>
+    private static long SlidingTokensPerMinute(BackendHealthState s, long now)
+    {
+        RollMinute(s, now);
+        var lastShare = 1 - ((double)(now - s.MinuteStartTicks) / TimeSpan.TicksPerMinute);
+        return s.TokensThisMinute + (long)Math.Round(s.TokensLastMinute * lastShare);
     }
 
     private static BackendQuotaRecord QuotaRecord(BackendHealthState s) =>
@@ -226,9 +254,11 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
 
     private long NowTicks => _time.GetUtcNow().UtcTicks;
 
-    private sealed class SpilloverBlindView(InMemoryBackendHealth health) : IBackendAvailability
+    /// <summary>Availability with a fixed utilization threshold instead of the pool's (0: spillover ignored), and optionally of provisioned backends only.</summary>
+    private sealed class LimitView(InMemoryBackendHealth health, long limitBasisPoints, bool provisionedOnly) : IBackendAvailability
     {
-        public bool IsAvailable(Backend backend, Pool pool) => health.IsAvailable(backend, pool, honourSpillover: false);
+        public bool IsAvailable(Backend backend, Pool pool) =>
+            (!provisionedOnly || backend.Type == BackendType.Provisioned) && health.IsAvailable(backend, pool, limitBasisPoints);
 
         public BackendQuota Quota(Backend backend) => health.Quota(backend);
     }

@@ -28,6 +28,7 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
     private const string Channel = "health";
     private readonly InMemoryBackendHealth _local;
     private readonly ConcurrentDictionary<string, SharedBackendHealthState> _shared = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<long, IBackendAvailability> _limitViews = new();
     private readonly Channel<string> _reports = System.Threading.Channels.Channel.CreateBounded<string>(
         new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
     private readonly RedisConnection _redis;
@@ -49,6 +50,11 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
     }
 
     public IBackendAvailability IgnoringSpillover { get; }
+
+    public IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false) =>
+        basisPoints <= 0 && !provisionedOnly ? IgnoringSpillover
+        : _limitViews.GetOrAdd(Math.Max(0, basisPoints) * 2 + (provisionedOnly ? 1 : 0),
+            static (key, health) => new SharedView(health, health._local.WithUtilizationLimit(key / 2, (key & 1) == 1)), this);
 
     public bool IsAvailable(Backend backend, Pool pool) => !SharedBlocks(backend) && _local.IsAvailable(backend, pool);
 

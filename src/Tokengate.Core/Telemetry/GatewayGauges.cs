@@ -7,7 +7,7 @@ namespace Tokengate.Telemetry;
 /// The observable gauges of the <c>Tokengate</c> meter: read when a scrape or an export asks, never on the
 /// request path. Created once at start (<see cref="Register"/>).
 /// </summary>
-internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings readings, UsageLedger ledger)
+internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings readings, UsageLedger ledger, Priority.WaitQueue queue)
 {
     private const string Tokens = "tokens";
     private const string Requests = "requests";
@@ -30,6 +30,8 @@ internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings rea
         meter.CreateObservableGauge("tokengate.backend.circuit_state", () => Backends(r => r.CircuitState switch { "open" => 1, "half_open" => 2, _ => 0 }), "1",
             "Circuit breaker: 0 closed, 1 open, 2 half-open.");
         meter.CreateObservableGauge("tokengate.budget.consumed", BudgetRatios, "1", "Share of each budget spent in its current period (1 = the amount).");
+        meter.CreateObservableGauge("tokengate.queue.depth", QueueDepths, "{request}",
+            "Requests waiting in the wait queue for capacity of their priority class or their rate-limit window, by tokengate.pool and tokengate.priority.");
         meter.CreateObservableGauge("tokengate.ledger.queue_length", () => ledger.Reader.Count, "{record}", "Usage records waiting for the ledger writer.");
     }
 
@@ -53,6 +55,12 @@ internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings rea
         {
             if (r.UtilizationPercent is { } u) yield return new Measurement<double>(u, Tags(r));
         }
+    }
+
+    private IEnumerable<Measurement<int>> QueueDepths()
+    {
+        foreach (var (pool, priority, depth) in queue.Depths())
+            yield return new Measurement<int>(depth, new KeyValuePair<string, object?>(TelemetryTags.Pool, pool), new KeyValuePair<string, object?>(TelemetryTags.Priority, priority));
     }
 
     private IEnumerable<Measurement<double>> BudgetRatios()

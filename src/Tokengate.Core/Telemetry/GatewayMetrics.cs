@@ -40,6 +40,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<double> _consumerCost;
     private readonly Counter<long> _rejections;
     private readonly Histogram<double> _ledgerLag;
+    private readonly Histogram<double> _queueWait;
     private readonly MetricsTimeline _timeline;
     private readonly BackendQuotaBook _quotas;
 
@@ -73,6 +74,9 @@ internal sealed class GatewayMetrics : IDisposable
             "Units media models bill in per consumer, by tokengate.media.unit: image, audio_second, character.");
         _consumerCost = Meter.CreateCounter<double>("tokengate.consumer.cost", "{USD}", "Cost in USD per consumer, from the price table.");
         _rejections = Meter.CreateCounter<long>("tokengate.consumer.rejections", "{request}", "Requests refused by the consumer's rate limits or budgets (429 before any backend).");
+        _queueWait = Meter.CreateHistogram("tokengate.queue.wait", "s",
+            "Time requests spent in the wait queue, by tokengate.priority and tokengate.wait.outcome (served, timed_out, abandoned).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _ledgerLag = Meter.CreateHistogram("tokengate.ledger.lag", "s", "Time from a request's end to its usage record being handed to the ledger writer.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
@@ -127,6 +131,10 @@ internal sealed class GatewayMetrics : IDisposable
         span.SetTag("tokengate.retry_after_ms", (long)rest.TotalMilliseconds);
         span.SetStatus(ActivityStatusCode.Error, outcomeName);
     }
+
+    /// <summary>A request left the wait queue after <paramref name="waited"/>.</summary>
+    public void QueueWaited(string priority, Priority.WaitOutcome outcome, TimeSpan waited) =>
+        _queueWait.Record(waited.TotalSeconds, new TagList { { TelemetryTags.Priority, priority }, { TelemetryTags.WaitOutcome, TelemetryTags.WaitOutcomeName(outcome) } });
 
     /// <summary>Everything a finished request's usage record says, recorded off the request path.</summary>
     public void Record(UsageRecord r, DateTimeOffset now)

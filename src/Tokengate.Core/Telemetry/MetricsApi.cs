@@ -33,7 +33,7 @@ internal static class MetricsApi
         return admin;
     }
 
-    private static IResult Backends(MetricsTimeline timeline, CapacityReadings readings, int? minutes)
+    private static IResult Backends(MetricsTimeline timeline, CapacityReadings readings, Priority.WaitQueue queue, int? minutes)
     {
         var times = new List<DateTimeOffset>();
         var series = new Dictionary<string, BackendSeries>(StringComparer.OrdinalIgnoreCase);
@@ -75,6 +75,8 @@ internal static class MetricsApi
                 },
                 series = series[p.Reading.Backend],
             }),
+            // Requests waiting now for capacity of their class or their rate-limit window (tokengate.queue.depth).
+            queues = queue.Depths().Select(d => new { pool = d.Pool, priority = d.Priority, depth = d.Depth }),
         });
     }
 

@@ -31,6 +31,7 @@ internal static class TelemetryTags
     /// <summary>The tier tag of a request that named none (the deployment's own tier), or whose answer named none.</summary>
     public const string NoServiceTier = "none";
     public const string MediaUnit = "tokengate.media.unit";
+    public const string WaitOutcome = "tokengate.wait.outcome";
     public const string AuditAction = "tokengate.audit.action";
 
     public const string AzureProvider = "azure.ai.openai";
@@ -40,6 +41,13 @@ internal static class TelemetryTags
 
     /// <summary>The operation tag of a record that does not say (a record replayed from the ledger spool).</summary>
     public const string UnknownOperation = "unknown";
+
+    public static string WaitOutcomeName(Tokengate.Priority.WaitOutcome outcome) => outcome switch
+    {
+        Tokengate.Priority.WaitOutcome.Served => "served",
+        Tokengate.Priority.WaitOutcome.Abandoned => "abandoned",
+        _ => "timed_out",
+    };
 
     public static string OutcomeName(AttemptOutcome outcome) => outcome switch
     {

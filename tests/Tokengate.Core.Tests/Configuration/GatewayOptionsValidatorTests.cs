@@ -421,4 +421,41 @@ public sealed class GatewayOptionsValidatorTests : IDisposable
 
         AssertSingleFailureAt(options, "Tokengate:Accounting:ServiceTierMultipliers:flex");
     }
+
+    [Fact]
+    public void Validate_PolicyForUnknownClass_FailsAtPolicies()
+    {
+        var options = ValidOptions();
+        options.Priority.Policies["urgent"] = new Priority.PriorityClassOptions { MaxWait = TimeSpan.FromSeconds(5) };
+
+        AssertSingleFailureAt(options, "Tokengate:Priority:Policies:urgent:");
+    }
+
+    [Fact]
+    public void Validate_NegativeMaxWait_FailsAtMaxWait()
+    {
+        var options = ValidOptions();
+        options.Priority.Policies["low"] = new Priority.PriorityClassOptions { MaxWait = TimeSpan.FromSeconds(-1) };
+
+        AssertSingleFailureAt(options, "Tokengate:Priority:Policies:low:MaxWait:");
+    }
+
+    [Fact]
+    public void Validate_PoolClassThresholdForUnknownClass_FailsAtClassUtilizationPercent()
+    {
+        var options = ValidOptions();
+        options.Pools["chat"].ClassUtilizationPercent["urgent"] = 50;
+
+        AssertSingleFailureAt(options, "Tokengate:Pools:chat:ClassUtilizationPercent:urgent:");
+    }
+
+    [Fact]
+    public void Validate_ProvisionedTokensPerMinuteOnStandardBackend_FailsAtIt()
+    {
+        var options = ValidOptions();
+        options.Pools["chat"].Backends[0].Type = BackendType.Standard;
+        options.Pools["chat"].Backends[0].ProvisionedTokensPerMinute = 10_000;
+
+        AssertSingleFailureAt(options, "Tokengate:Pools:chat:Backends:0:ProvisionedTokensPerMinute:");
+    }
 }

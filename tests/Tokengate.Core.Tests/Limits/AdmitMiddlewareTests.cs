@@ -4,6 +4,7 @@ using Tokengate.Configuration;
 using Tokengate.Hosting;
 using Tokengate.OpenAI;
 using Tokengate.Operations;
+using Tokengate.Priority;
 using Tokengate.Tokens;
 
 namespace Tokengate.Limits;
@@ -17,16 +18,22 @@ public sealed class AdmitMiddlewareTests : IDisposable
     private readonly RecordingNext _next = new();
     private readonly InMemoryLimitStore _limits;
     private readonly InMemoryBudgetStore _budgets;
+    private readonly WaitQueue _queue;
 
     public AdmitMiddlewareTests()
     {
         _limits = new InMemoryLimitStore(_services.Time);
         _budgets = new InMemoryBudgetStore(_services.Time, alerts: null);
+        _queue = new WaitQueue(_services.Time);
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _queue.Dispose();
+        _services.Dispose();
+    }
 
-    private AdmitMiddleware Admit() => new(_next.InvokeAsync, Counter, _limits, _budgets, _services.Time);
+    private AdmitMiddleware Admit() => new(_next.InvokeAsync, Counter, _limits, _budgets, _services.Time, _queue);
 
     private StepContext Responses(GatewaySnapshot snapshot, string body) =>
         StepContext.For(snapshot, OperationRegistry.ResponsesCreate, RouteFamily.AzureV1, _services.Time)

@@ -57,6 +57,7 @@ public sealed class DashboardTests
         Assert.Contains("app", await page.Locator("#chart-consumers").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("daily budget of consumer 'app'", await page.Locator("#budgets").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("sim", await page.Locator("#utilization").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("No requests waiting", await page.Locator("#queue").InnerTextAsync(), StringComparison.Ordinal);
         // The key stays in the tab's session storage and out of the URL.
         Assert.DoesNotContain(LimitsHarness.ReaderKey, page.Url, StringComparison.Ordinal);
         Assert.Equal(LimitsHarness.ReaderKey, await page.EvaluateAsync<string>("sessionStorage.getItem('tokengate.dashboard.key')"));

@@ -230,6 +230,9 @@
         label: (b.now.utilizationPercent === null ? "–" : b.now.utilizationPercent.toFixed(1) + "%") +
           (b.now.remainingTokens === null ? "" : " · " + fmt(b.now.remainingTokens) + " left") + (b.now.circuit !== "closed" ? " · " + b.now.circuit : ""),
       })), "No backends");
+      const queues = pools.queues || [];
+      const deepest = Math.max(1, ...queues.map((q) => q.depth));
+      bars($("queue"), queues.map((q) => ({ name: q.pool + " · " + q.priority, percent: (100 * q.depth) / deepest, label: q.depth + " waiting" })), "No requests waiting");
       bars($("budgets"), budgets.budgets.map((b) => ({ name: b.label, percent: b.consumedPercent, label: b.consumedPercent.toFixed(1) + "%" })), "No budgets configured");
       renderAlerts(alerts);
       $("status").textContent = "updated " + new Date().toLocaleTimeString();
