@@ -31,8 +31,10 @@ internal sealed partial class SettleStep(
         var usage = Usage(feature, admission, status);
         if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
             await RecordChainAsync(feature, usage).ConfigureAwait(false);
-        var model = feature.Outcome.Backend?.Model ?? feature.Pool?.Backends[0].Model;
-        var cost = PriceTable.For(feature.Pool?.Name, model, feature.Snapshot.Options.Accounting).Cost(usage);
+        // The pool that served: a dedicated pool's request may have overflowed to the shared pool.
+        var served = feature.Outcome.Pool ?? feature.Pool;
+        var model = feature.Outcome.Backend?.Model ?? served?.Backends[0].Model;
+        var cost = PriceTable.For(served?.Name, model, feature.Snapshot.Options.Accounting).Cost(usage);
 
         if (admission is not null)
         {
@@ -52,7 +54,7 @@ internal sealed partial class SettleStep(
             time.GetUtcNow(),
             consumer.Name,
             consumer.Group,
-            pool.Name,
+            pool.Deployment.Name,
             feature.Outcome.Backend?.Name,
             model,
             usage.PromptTokens,
@@ -70,6 +72,7 @@ internal sealed partial class SettleStep(
         {
             Media = usage.Media,
             OperationName = feature.Route.Operation.Name,
+            Pool = (served ?? pool).Name,
         };
         try
         {

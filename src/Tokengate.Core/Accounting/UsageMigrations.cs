@@ -55,6 +55,12 @@ internal sealed class UsageMigrations : IMigrationSource
         ALTER TABLE usage_ledger ADD COLUMN characters BIGINT NOT NULL DEFAULT 0;
         """;
 
+    // The pool that served a request, beside the deployment it called: they differ for a consumer group's dedicated
+    // pool and for a request that overflowed from it to the shared pool. Older rows keep NULL (read: the deployment).
+    private const string Pool = """
+        ALTER TABLE usage_ledger ADD COLUMN pool TEXT NULL;
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -67,5 +73,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0402_usage_ledger_media",
             Sqlite: Media,
             PostgreSql: Media),
+        new("0403_usage_ledger_pool",
+            Sqlite: Pool,
+            PostgreSql: Pool),
     ];
 }

@@ -2,7 +2,7 @@ using Tokengate.Storage;
 
 namespace Tokengate.Accounting;
 
-/// <summary>Sums of the usage ledger by consumer, group, deployment, model, backend, priority, operation or modality, per hour, day, month or in total.</summary>
+/// <summary>Sums of the usage ledger by consumer, group, deployment, pool, model, backend, priority, operation or modality, per hour, day, month or in total.</summary>
 internal static class UsageReport
 {
     public static async Task<IReadOnlyList<UsageRow>> QueryAsync(IDatabase database, UsageQuery query, CancellationToken cancellationToken)
@@ -16,6 +16,7 @@ internal static class UsageReport
             UsageGrouping.Backend => "backend",
             UsageGrouping.Operation => "operation",
             UsageGrouping.Priority => "priority",
+            UsageGrouping.Pool => "COALESCE(pool, deployment)",
             UsageGrouping.Modality => "NULL",
             _ => "consumer",
         };

@@ -25,9 +25,16 @@ internal sealed class PriorityPolicy
         _groups = groups;
         _default = fallback;
         Header = header;
+        Lowest = byName.Values.MaxBy(c => c.Rank)!;
     }
 
     public string Header { get; }
+
+    /// <summary>The lowest class (the highest rank).</summary>
+    public PriorityClass Lowest { get; }
+
+    /// <summary>The class of that name (case-insensitive); null when there is none.</summary>
+    public PriorityClass? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Every class, highest first.</summary>
     public IReadOnlyList<PriorityClass> Classes => [.. _byName.Values.OrderBy(c => c.Rank)];

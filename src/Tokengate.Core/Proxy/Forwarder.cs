@@ -37,14 +37,13 @@ internal sealed partial class Forwarder(
         var options = feature.Snapshot.Forwarding;
         var deadline = time.GetUtcNow() + options.Deadline - time.GetElapsedTime(feature.StartTimestamp);
         var last = AttemptOutcome.None;
-        ulong tried = 0;
+        var operation = feature.Route.Operation;
+        var tried = Unservable(pool, operation);
         var estimate = feature.Admission?.EstimatedTokens ?? 0;
         HeldFailure? held = null;
-        for (var i = 0; i < pool.Backends.Count; i++)
-        {
-            // A mixed pool: a backend whose protocol lacks the operation is never picked for it.
-            if (!pool.Backends[i].CanServe(feature.Route.Operation)) tried |= 1UL << i;
-        }
+        // A dedicated pool that overflows: once it has no backend left to try, the shared pool's backends are next
+        // (a pinned request stays where its stored response lives).
+        var overflow = feature.PinnedBackend is null && pool.Dedication is { Overflow: true } dedication ? dedication : null;
 
         try
         {
@@ -53,7 +52,18 @@ internal sealed partial class Forwarder(
                 var backend = feature.PinnedBackend is { } pinned
                     ? (tried & (1UL << pinned.Index)) == 0 && health.IgnoringSpillover.IsAvailable(pinned, pool) ? pinned : null
                     : pool.Policy.Select(pool, health, tried, estimate, random) ?? pool.Policy.Select(pool, health.IgnoringSpillover, tried, estimate, random);
-                if (backend is null) break;
+                if (backend is null)
+                {
+                    if (overflow is null) break;
+                    // Nothing was relayed yet: go on in the shared pool, at the overflow class, within the same attempt budget.
+                    metrics.PoolOverflowed(pool, overflow.Shared);
+                    LogOverflowed(logger, pool.Name, overflow.Shared.Name, overflow.OverflowPriority.Name);
+                    if (feature.Priority is null || feature.Priority.Rank < overflow.OverflowPriority.Rank) feature.Priority = overflow.OverflowPriority;
+                    pool = overflow.Shared;
+                    overflow = null;
+                    tried = Unservable(pool, operation);
+                    continue;
+                }
                 tried |= 1UL << backend.Index;
                 if (!health.TryBeginAttempt(backend)) continue;
 
@@ -67,6 +77,7 @@ internal sealed partial class Forwarder(
 
                 feature.Outcome.Attempts++;
                 feature.Outcome.Backend = backend;
+                feature.Outcome.Pool = pool;
                 var verdict = false;
                 try
                 {
@@ -98,7 +109,8 @@ internal sealed partial class Forwarder(
             }
 
             Blame(ref held);
-            await Exhausted(feature, last, deadline, health, time.GetUtcNow()).WriteAsync(response).ConfigureAwait(false);
+            var overflowedTo = ReferenceEquals(pool, feature.Pool) ? null : pool;
+            await Exhausted(feature, last, deadline, health, time.GetUtcNow(), overflowedTo).WriteAsync(response).ConfigureAwait(false);
         }
         finally
         {
@@ -106,11 +118,22 @@ internal sealed partial class Forwarder(
         }
     }
 
+    /// <summary>Backends of <paramref name="pool"/> whose protocol lacks the operation, as tried bits: never picked for it (a mixed pool).</summary>
+    private static ulong Unservable(Pool pool, OperationDescriptor operation)
+    {
+        ulong mask = 0;
+        for (var i = 0; i < pool.Backends.Count; i++)
+        {
+            if (!pool.Backends[i].CanServe(operation)) mask |= 1UL << i;
+        }
+        return mask;
+    }
+
     /// <summary>One attempt on one backend; reports what it proves to the health state and relays an answer.</summary>
     private async Task<AttemptResult> AttemptAsync(IResponseSink sink, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining, HeldFailure? held)
     {
         var aborted = sink.Aborted;
-        var pool = feature.Pool!;
+        var pool = feature.Outcome.Pool!;
         using var span = metrics.StartAttempt(backend, pool, feature.Outcome.Attempts);
         HttpResponseMessage response;
         using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
@@ -191,7 +214,7 @@ internal sealed partial class Forwarder(
         {
             feature.Outcome.StreamTap = StreamTap.For(operation, feature.Admission?.StripUsageChunk ?? false);
             if (!await ResponseRelay.RelayEventsAsync(sink, response, feature.Outcome.StreamTap, time, records ? RecordsAnnounced(feature, backend) : null).ConfigureAwait(false))
-                LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
+                LogStreamBroken(logger, backend.Name, feature.Outcome.Pool!.Name);
         }
         else
         {
@@ -221,8 +244,12 @@ internal sealed partial class Forwarder(
         health.ReportFailure(failure.Backend, failure.RestUntil);
     }
 
-    /// <summary>The answer when no backend produced a response to relay (or, for a realtime session, accepted the handshake).</summary>
-    internal static GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline, IBackendHealth health, DateTimeOffset now)
+    /// <summary>
+    /// The answer when no backend produced a response to relay (or, for a realtime session, accepted the handshake).
+    /// A request that overflowed to <paramref name="overflowedTo"/> waits for whichever pool is back first.
+    /// </summary>
+    internal static GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline, IBackendHealth health, DateTimeOffset now,
+        Pool? overflowedTo = null)
     {
         var pool = feature.Pool!;
         if (last == AttemptOutcome.TimedOut || now >= deadline) return GatewayError.Timeout(pool.Name);
@@ -236,6 +263,7 @@ internal sealed partial class Forwarder(
         }
 
         var recovery = health.EarliestRecovery(pool);
+        if (overflowedTo is not null && health.EarliestRecovery(overflowedTo) is var shared && shared.At < recovery.At) recovery = shared;
         var wait = recovery.At - now;
         if (wait > TimeSpan.Zero)
         {
@@ -276,6 +304,9 @@ internal sealed partial class Forwarder(
 
     [LoggerMessage(2, LogLevel.Warning, "Stream from backend {Backend} of pool {Pool} broke; the consumer got an error event")]
     private static partial void LogStreamBroken(ILogger logger, string backend, string pool);
+
+    [LoggerMessage(4, LogLevel.Information, "Dedicated pool {Pool} has no backend left for a request: it overflows to the shared pool {SharedPool} at priority {Priority}")]
+    private static partial void LogOverflowed(ILogger logger, string pool, string sharedPool, string priority);
 
     [LoggerMessage(3, LogLevel.Information, "A request to pool {Pool} failed with a server error on {FirstBackend} and then {Status} on {SecondBackend}: answered, backends' health unchanged")]
     private static partial void LogRequestFailedTwice(ILogger logger, string pool, string firstBackend, string secondBackend, int status);

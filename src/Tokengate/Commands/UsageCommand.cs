@@ -13,7 +13,7 @@ internal static class UsageCommand
     public static Command Create()
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "The gateway's data folder (holding tokengate.db).", DefaultValueFactory = _ => new DirectoryInfo("tokengate-data") };
-        var by = new Option<UsageGrouping>("--by") { Description = "Sum by consumer, group, deployment, model, backend, priority, operation or modality.", DefaultValueFactory = _ => UsageGrouping.Consumer };
+        var by = new Option<UsageGrouping>("--by") { Description = "Sum by consumer, group, deployment, pool, model, backend, priority, operation or modality.", DefaultValueFactory = _ => UsageGrouping.Consumer };
         var period = new Option<UsagePeriod>("--period") { Description = "Buckets: total, hour, day or month (UTC).", DefaultValueFactory = _ => UsagePeriod.Total };
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only usage at or after this time (e.g. 2026-11-01)." };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only usage before this time." };
