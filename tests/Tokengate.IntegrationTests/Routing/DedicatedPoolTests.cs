@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
+using Tokengate.Telemetry;
 
 namespace Tokengate.IntegrationTests.Routing;
 
@@ -99,6 +102,20 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
             new LedgerRow("bob", Deployment, PoolB, "b", "normal", 200),
             new LedgerRow("carol", Deployment, Deployment, "shared", "normal", 200),
         ], rows);
+
+        // Usage by deployment sums every group's use of the name; by pool shows where it ran.
+        Assert.Equal([(Deployment, 3L)], await UsageAsync("deployment"));
+        Assert.Equal([(Deployment, 1L), (PoolA, 1L), (PoolB, 1L)], await UsageAsync("pool"));
+    }
+
+    private async Task<List<(string? Key, long Requests)>> UsageAsync(string by)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"admin/usage?by={by}");
+        request.Headers.Add("api-key", ReaderKey);
+        using var response = await _gateway.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. doc.RootElement.GetProperty("data").EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("requests").GetInt64()))];
     }
 
     [Fact]
@@ -121,6 +138,24 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
     public async Task Chat_DedicatedPoolThrottledWithOverflow_SharedPoolServesAtTheOverflowClassNeverRaised()
     {
         _backend.Control.ThrottleFor("dep-a", TimeSpan.FromMinutes(1), retryAfter: TimeSpan.FromSeconds(30));
+        var overflows = new List<(string? From, string? To)>();
+        var meter = _gateway.Services.GetRequiredService<GatewayMetrics>().Meter;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == meter && instrument.Name == "tokengate.pool.overflows") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? from = null, to = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "tokengate.pool.from") from = tag.Value as string;
+                if (tag.Key == "tokengate.pool.to") to = tag.Value as string;
+            }
+            lock (overflows) overflows.Add((from, to));
+        });
+        listener.Start();
 
         using (var first = await ChatAsync(Deployment, AliceKey))
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -131,6 +166,7 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
 
         Assert.Equal(1, _backend.Control.GetStats("dep-a").Throttled);
         Assert.Equal(2, Received("dep-shared"));
+        lock (overflows) Assert.Equal([(PoolA, Deployment), (PoolA, Deployment)], overflows);
         var rows = await LedgerAsync(2);
         Assert.Equal(
         [
