@@ -35,7 +35,11 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
         foreach (var d in new[] { "dep-a", "dep-b", "dep-shared" })
             options.Deployments[d] = new SimulatedDeploymentOptions { TokensPerMinute = 10_000_000 };
         _backend = await SimulatorServer.StartAsync(options);
+        _gateway = await TestGateway.StartAsync(Config());
+    }
 
+    private Dictionary<string, string?> Config()
+    {
         var config = new Dictionary<string, string?>
         {
             ["Tokengate:Consumers:alice:KeyHashes:0"] = KeyHash.Format(AliceKey),
@@ -57,7 +61,7 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
         };
         foreach (var (k, v) in Backend(Deployment, "shared", "dep-shared").Concat(Backend(PoolA, "a", "dep-a")).Concat(Backend(PoolB, "b", "dep-b")))
             config[k] = v;
-        _gateway = await TestGateway.StartAsync(config);
+        return config;
     }
 
     public async Task DisposeAsync()
@@ -191,6 +195,31 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chat_OverflowWithOneAttempt_TheAttemptBudgetSpansBothPools()
+    {
+        var config = Config();
+        config["Tokengate:Forwarding:MaxAttempts"] = "1";
+        await using var gateway = await TestGateway.StartAsync(config);
+        _backend.Control.ThrottleFor("dep-a", TimeSpan.FromMinutes(1), retryAfter: TimeSpan.FromSeconds(30));
+
+        // The one attempt went to pool A and met its 429: none is left for the shared pool.
+        using (var first = await gateway.Client.SendAsync(GatewayRequests.Chat(Deployment, AliceKey)))
+            await AzureErrorAssert.IsErrorAsync(first, HttpStatusCode.TooManyRequests, "429");
+        Assert.Equal(0, Received("dep-shared"));
+
+        // Pool A now rests, so the next request spends its attempt in the shared pool.
+        using (var second = await gateway.Client.SendAsync(GatewayRequests.Chat(Deployment, AliceKey)))
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal((1L, 1L), (_backend.Control.GetStats("dep-a").Throttled, Received("dep-shared")));
+        var rows = await LedgerAsync(2, gateway);
+        Assert.Equal(
+        [
+            new LedgerRow("alice", Deployment, PoolA, "a", "high", 429),
+            new LedgerRow("alice", Deployment, Deployment, "shared", "normal", 200),
+        ], rows);
+    }
+
+    [Fact]
     public async Task AdminPools_DedicatedPools_ShowTheirBinding()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "admin/pools");
@@ -215,12 +244,13 @@ public sealed class DedicatedPoolTests : IAsyncLifetime
     private sealed record LedgerRow(string Consumer, string Deployment, string? Pool, string? Backend, string? Priority, int Status);
 
     /// <summary>Waits (polling, with a deadline) until the ledger holds <paramref name="count"/> rows.</summary>
-    private async Task<List<LedgerRow>> LedgerAsync(int count)
+    private async Task<List<LedgerRow>> LedgerAsync(int count, TestGateway? gateway = null)
     {
+        gateway ??= _gateway;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            await using var connection = new SqliteConnection($"Data Source={Path.Combine(_gateway.Data.FullName, "tokengate.db")};Pooling=false");
+            await using var connection = new SqliteConnection($"Data Source={Path.Combine(gateway.Data.FullName, "tokengate.db")};Pooling=false");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT consumer, deployment, pool, backend, priority, status FROM usage_ledger ORDER BY id";
