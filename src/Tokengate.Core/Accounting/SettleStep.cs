@@ -31,11 +31,13 @@ internal sealed partial class SettleStep(
         var usage = Usage(feature, admission, status);
         if (usage.Source != UsageSource.None && feature.Route.Operation.Usage == Operations.UsageShape.Responses)
             await RecordChainAsync(feature, usage).ConfigureAwait(false);
-        var model = feature.Outcome.Backend?.Model ?? feature.Pool?.Backends[0].Model;
+        // The pool that served: a dedicated pool's request may have overflowed to the shared pool.
+        var served = feature.Outcome.Pool ?? feature.Pool;
+        var model = feature.Outcome.Backend?.Model ?? served?.Backends[0].Model;
         // Priced at the tier that served it, as the answer says: a priority request downgraded to default costs 1×.
         var servedTier = feature.Outcome.ServedServiceTier;
         var accounting = feature.Snapshot.Options.Accounting;
-        var cost = PriceTable.For(feature.Pool?.Name, model, accounting).Cost(usage) * accounting.ServiceTierMultiplier(servedTier);
+        var cost = PriceTable.For(served?.Name, model, accounting).Cost(usage) * accounting.ServiceTierMultiplier(servedTier);
         // Batch work is priced as the service prices batches (a share of the standard price).
         if (feature.BatchLine is not null) cost *= feature.Snapshot.Options.Batches.PriceMultiplier;
 
@@ -59,7 +61,7 @@ internal sealed partial class SettleStep(
             time.GetUtcNow(),
             consumer.Name,
             consumer.Group,
-            pool.Name,
+            pool.Deployment.Name,
             feature.Outcome.Backend?.Name,
             model,
             usage.PromptTokens,
@@ -79,6 +81,7 @@ internal sealed partial class SettleStep(
             OperationName = feature.Route.Operation.Name,
             ServiceTier = servedTier,
             SentServiceTier = feature.Outcome.SentServiceTier,
+            Pool = (served ?? pool).Name,
         };
         if (feature.BatchLine is { } line)
         {

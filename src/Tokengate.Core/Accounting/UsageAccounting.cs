@@ -33,7 +33,7 @@ internal static class UsageAccounting
     }
 
     /// <summary>
-    /// <c>GET /admin/usage?by=consumer|group|deployment|model|backend|priority|service_tier|operation|modality&amp;period=total|hour|day|month&amp;since=&amp;until=&amp;consumer=&amp;group=&amp;deployment=&amp;model=</c>
+    /// <c>GET /admin/usage?by=consumer|group|deployment|pool|model|backend|priority|service_tier|operation|modality&amp;period=total|hour|day|month&amp;since=&amp;until=&amp;consumer=&amp;group=&amp;deployment=&amp;model=</c>
     /// for readers and above.
     /// </summary>
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder admin)
@@ -45,7 +45,7 @@ internal static class UsageAccounting
             var buckets = UsagePeriod.Total;
             if ((by is not null && !UsageReport.TryParseGrouping(by, out grouping)) || (period is not null && !Enum.TryParse(period, ignoreCase: true, out buckets)))
             {
-                return Results.Json(new { error = new { code = "invalid_value", message = "'by' is consumer, group, deployment, model, backend, priority, service_tier, operation or modality; 'period' is total, hour, day or month." } },
+                return Results.Json(new { error = new { code = "invalid_value", message = "'by' is consumer, group, deployment, pool, model, backend, priority, service_tier, operation or modality; 'period' is total, hour, day or month." } },
                     statusCode: StatusCodes.Status400BadRequest);
             }
             var query = new UsageQuery(grouping, buckets, since, until, consumer, group, deployment, model);

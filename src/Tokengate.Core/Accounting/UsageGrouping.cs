@@ -32,4 +32,10 @@ public enum UsageGrouping
     /// units (images; audio seconds and speech characters). Cost is not split by modality: it is 0 on these rows.
     /// </summary>
     Modality,
+
+    /// <summary>
+    /// Per pool that served: a deployment's own pool, a consumer group's dedicated pool, or the shared pool a
+    /// dedicated one overflowed to (rows from before the ledger recorded the pool count as their deployment).
+    /// </summary>
+    Pool,
 }

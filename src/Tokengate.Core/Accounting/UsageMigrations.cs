@@ -64,6 +64,12 @@ internal sealed class UsageMigrations : IMigrationSource
         CREATE INDEX ix_usage_ledger_batch ON usage_ledger (batch_id);
         """;
 
+    // The pool that served a request, beside the deployment it called: they differ for a consumer group's dedicated
+    // pool and for a request that overflowed from it to the shared pool. Older rows keep NULL (read: the deployment).
+    private const string Pool = """
+        ALTER TABLE usage_ledger ADD COLUMN pool TEXT NULL;
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -79,7 +85,10 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0403_usage_ledger_service_tier",
             Sqlite: ServiceTier,
             PostgreSql: ServiceTier),
-        new("0406_usage_ledger_batch",
+        new("0404_usage_ledger_pool",
+            Sqlite: Pool,
+            PostgreSql: Pool),
+        new("0405_usage_ledger_batch",
             Sqlite: Batch,
             PostgreSql: Batch),
     ];

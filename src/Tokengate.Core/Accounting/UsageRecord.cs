@@ -11,6 +11,9 @@ namespace Tokengate.Accounting;
 /// <remarks>
 /// <see cref="TimeToFirstTokenMs"/> (column <c>ttfb_ms</c>) runs to the first SSE event relayed for streams and to the
 /// response headers otherwise. <see cref="Priority"/> is the request's priority class (null for requests refused before admission).
+/// <see cref="Deployment"/> is the logical deployment the consumer called, by its pool's name (aliases resolved; for a
+/// group's dedicated pool, the shared pool's name), so usage by deployment sums every group's use of one name;
+/// <see cref="Pool"/> is the pool that served it.
 /// </remarks>
 internal sealed record UsageRecord(
     DateTimeOffset At,
@@ -34,6 +37,12 @@ internal sealed record UsageRecord(
 {
     /// <summary>Audio and image tokens within the totals, and the images, seconds and characters billed.</summary>
     public MediaUsage Media { get; init; }
+
+    /// <summary>
+    /// The pool whose backend served the request (or was tried last): the deployment's own pool, a group's dedicated
+    /// pool, or the shared pool a dedicated pool overflowed to. Null on records that predate the column (read: the deployment).
+    /// </summary>
+    public string? Pool { get; init; }
 
     /// <summary>The operation's name (<c>chat.completions</c>, <c>audio.speech</c>, ...); kept in the ledger and the spool.</summary>
     public string? OperationName { get; init; }

@@ -2,7 +2,7 @@ using Tokengate.Storage;
 
 namespace Tokengate.Accounting;
 
-/// <summary>Sums of the usage ledger by consumer, group, deployment, model, backend, priority, service tier, operation or modality, per hour, day, month or in total.</summary>
+/// <summary>Sums of the usage ledger by consumer, group, deployment, pool, model, backend, priority, service tier, operation or modality, per hour, day, month or in total.</summary>
 internal static class UsageReport
 {
     /// <summary>A grouping by name, case-insensitive, underscores ignored (so <c>service_tier</c> names <see cref="UsageGrouping.ServiceTier"/>).</summary>
@@ -21,6 +21,7 @@ internal static class UsageReport
             UsageGrouping.Operation => "operation",
             UsageGrouping.Priority => "priority",
             UsageGrouping.ServiceTier => "service_tier",
+            UsageGrouping.Pool => "COALESCE(pool, deployment)",
             UsageGrouping.Modality => "NULL",
             _ => "consumer",
         };

@@ -37,7 +37,7 @@ internal sealed class ResponseAffinity(IAffinityStore store, IOptions<AffinityOp
         // holds its admission estimate, and a background one 0: "not metered yet", which lets the first lifecycle
         // call that sees it finished meter it, once.
         var chain = feature.Parsed.Background ? 0 : Math.Max(1, feature.ContinuedChainTokens + (feature.Admission?.Prompt.Tokens ?? 0));
-        return store.RecordAsync(new AffinityRecord(id, AffinityKinds.Response, feature.Pool!.Name, backend.Name, feature.Consumer!.Name, now, now + _lifetime, chain), CancellationToken.None);
+        return store.RecordAsync(new AffinityRecord(id, AffinityKinds.Response, (feature.Outcome.Pool ?? feature.Pool)!.Name, backend.Name, feature.Consumer!.Name, now, now + _lifetime, chain), CancellationToken.None);
     }
 
     /// <summary>The tokens a response's chain holds once its own usage is known: what a turn continuing it is billed as input.</summary>

@@ -18,7 +18,10 @@ internal sealed class AuthorizationStep(FailureAudit failures)
     public GatewayError? Authorize(GatewayRequestFeature feature)
     {
         var consumer = feature.Consumer!;
-        var pool = feature.Pool!;
+        // Scopes name deployments: a group's dedicated pool is its share of the deployment it is dedicated to, so a
+        // scope on either name grants it.
+        var dedicated = feature.Pool!;
+        var pool = dedicated.Deployment;
         var operation = feature.Route.Operation.Scope;
 
         if (!consumer.HasRole(Roles.Consumer))
@@ -26,7 +29,8 @@ internal sealed class AuthorizationStep(FailureAudit failures)
             return Deny(feature, pool.Name,
                 $"The principal '{consumer.Name}' does not have the role 'consumer' needed to call models.");
         }
-        if (!feature.Snapshot.Access.Allows(consumer, pool, operation))
+        if (!feature.Snapshot.Access.Allows(consumer, pool, operation)
+            && (dedicated.Dedication is null || !feature.Snapshot.Access.Allows(consumer, dedicated, operation)))
         {
             var name = ScopeOperationNames.NameOf(operation);
             return Deny(feature, pool.Name,

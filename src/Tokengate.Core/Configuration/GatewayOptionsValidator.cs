@@ -89,6 +89,57 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
             for (var i = 0; i < pool.Backends.Count; i++)
                 ValidateBackend(pool.Backends[i], $"{p}:Backends:{i}", backendNames, errors);
         }
+        ValidateDedications(options, errors);
+    }
+
+    /// <summary>
+    /// A dedicated pool names a shared pool that exists and is not dedicated itself, at least one group, no group
+    /// already bound to another pool for the same shared pool, and an overflow class that exists.
+    /// </summary>
+    private static void ValidateDedications(GatewayOptions options, List<string> errors)
+    {
+        var byAlias = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (poolName, pool) in options.Pools)
+        {
+            byAlias.TryAdd(poolName, poolName);
+            foreach (var alias in pool.Aliases) byAlias.TryAdd(alias, poolName);
+        }
+
+        var classes = options.Priority.EffectiveClasses;
+        var bound = new Dictionary<(string Shared, string Group), string>();
+        foreach (var (poolName, pool) in options.Pools)
+        {
+            if (pool.DedicatedTo is not { } d) continue;
+            var p = $"{Root}:Pools:{poolName}:DedicatedTo";
+            string? shared = null;
+            if (string.IsNullOrWhiteSpace(d.Deployment))
+                errors.Add($"{p}:Deployment: required: the name or alias of the shared pool whose deployment name this pool serves.");
+            else if (!byAlias.TryGetValue(d.Deployment, out shared))
+                errors.Add($"{p}:Deployment: '{d.Deployment}' is not a pool name or alias.");
+            else if (string.Equals(shared, poolName, StringComparison.OrdinalIgnoreCase))
+                errors.Add($"{p}:Deployment: '{d.Deployment}' is this pool; name the shared pool.");
+            else if (options.Pools[shared].DedicatedTo is not null)
+                errors.Add($"{p}:Deployment: '{d.Deployment}' is a dedicated pool itself; name the shared pool.");
+
+            if (d.Groups.Count == 0) errors.Add($"{p}:Groups: name at least one consumer group.");
+            foreach (var group in d.Groups)
+            {
+                if (string.IsNullOrWhiteSpace(group))
+                {
+                    errors.Add($"{p}:Groups: a group is empty.");
+                    continue;
+                }
+                if (shared is null) continue;
+                var key = (shared.ToUpperInvariant(), group.ToUpperInvariant());
+                if (bound.TryGetValue(key, out var other))
+                    errors.Add($"{p}:Groups: the group '{group}' is already bound to the pool '{other}' for the deployment '{shared}'.");
+                else
+                    bound[key] = poolName;
+            }
+
+            if (d.OverflowPriority is { } overflowClass && !classes.Contains(overflowClass, StringComparer.OrdinalIgnoreCase))
+                errors.Add($"{p}:OverflowPriority: '{overflowClass}' is not one of the classes ({string.Join(", ", classes)}).");
+        }
     }
 
     private void ValidateBackend(BackendOptions b, string p, HashSet<string> names, List<string> errors)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Azure.Core;
 using Azure.Identity;
 using Tokengate.Authorization;
@@ -26,34 +27,49 @@ internal sealed class GatewaySnapshotBuilder(ISecretResolver secrets, TimeProvid
 
         var priorities = Priority.PriorityPolicy.Compile(options.Priority);
         var byName = new Dictionary<string, Pool>(StringComparer.OrdinalIgnoreCase);
-        var pools = new List<Pool>(options.Pools.Count);
+        var ordered = new Pool[options.Pools.Count];
         lock (_credentialsLock)
         {
-            foreach (var (name, poolOptions) in options.Pools)
+            // Shared pools first, so a dedicated pool can hold the pool it overflows to (validation saw to it that
+            // a dedicated pool's deployment is a pool that is not dedicated itself).
+            foreach (var dedicated in (ReadOnlySpan<bool>)[false, true])
             {
-                var backends = new Backend[poolOptions.Backends.Count];
-                for (var i = 0; i < backends.Length; i++)
+                var position = 0;
+                foreach (var (name, poolOptions) in options.Pools)
                 {
-                    var b = poolOptions.Backends[i];
-                    backends[i] = new Backend(b, name, i, CreateCredential(b, keys));
-                }
+                    var at = position++;
+                    if (poolOptions.DedicatedTo is not null != dedicated) continue;
+                    var backends = new Backend[poolOptions.Backends.Count];
+                    for (var i = 0; i < backends.Length; i++)
+                    {
+                        var b = poolOptions.Backends[i];
+                        backends[i] = new Backend(b, name, i, CreateCredential(b, keys));
+                    }
 
-                // Each class's threshold in this pool: the pool's override, else the class's own, else the spillover threshold.
-                var classLimits = priorities.Ordered
-                    .Select(c => poolOptions.ClassUtilizationPercent.TryGetValue(c.Name, out var own) ? own : c.ProvisionedUtilizationPercent ?? poolOptions.SpilloverUtilizationPercent)
-                    .ToArray();
-                var pool = new Pool(name, backends, PriorityWeightedSelectionPolicy.Instance, poolOptions.SpilloverUtilizationPercent, classLimits);
-                pools.Add(pool);
-                byName[name] = pool;
-                foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
+                    var dedication = poolOptions.DedicatedTo is { } d ? Dedication(d, byName, priorities) : null;
+                    // Each class's threshold in this pool: the pool's override, else the class's own, else the spillover threshold.
+                    var classLimits = priorities.Ordered
+                        .Select(c => poolOptions.ClassUtilizationPercent.TryGetValue(c.Name, out var own) ? own : c.ProvisionedUtilizationPercent ?? poolOptions.SpilloverUtilizationPercent)
+                        .ToArray();
+                    var pool = new Pool(name, backends, PriorityWeightedSelectionPolicy.Instance, poolOptions.SpilloverUtilizationPercent, classLimits, dedication);
+                    ordered[at] = pool;
+                    byName[name] = pool;
+                    foreach (var alias in poolOptions.Aliases) byName[alias] = pool;
+                }
             }
 
             foreach (var stale in _apiKeyCredentials.Keys.Where(n => !keys.ContainsKey(n)).ToList()) _apiKeyCredentials.Remove(stale);
         }
 
-        return new GatewaySnapshot(byName, pools, new ConfiguredConsumerKeyStore(options.Consumers), options,
+        return new GatewaySnapshot(byName, ordered, new ConfiguredConsumerKeyStore(options.Consumers), options,
             NetworkRules.From(options), OutboundAllowlist.From(options), AccessPolicy.Compile(options.Access, byName), priorities);
     }
+
+    private static PoolDedication Dedication(PoolDedicationOptions options, Dictionary<string, Pool> sharedByName, Priority.PriorityPolicy priorities) => new(
+        sharedByName[options.Deployment],
+        options.Groups.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+        options.Overflow,
+        options.OverflowPriority is { } name ? priorities.Find(name)! : priorities.Lowest);
 
     private Dictionary<string, (SecretValue Primary, SecretValue? Secondary)> ReadKeys(GatewayOptions options)
     {

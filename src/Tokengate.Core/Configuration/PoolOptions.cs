@@ -26,6 +26,12 @@ public sealed class PoolOptions
     /// </summary>
     public Dictionary<string, double> ClassUtilizationPercent { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Makes this pool the dedicated capacity of some consumer groups for another pool's deployment name (see
+    /// <see cref="PoolDedicationOptions"/>). Default: none (the pool serves everyone who may call it).
+    /// </summary>
+    public PoolDedicationOptions? DedicatedTo { get; set; }
+
     /// <summary>The backends, 1 to 64.</summary>
     public List<BackendOptions> Backends { get; set; } = [];
 }

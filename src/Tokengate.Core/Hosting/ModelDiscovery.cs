@@ -91,13 +91,16 @@ internal static class ModelDiscovery
     private static bool TryFind(GatewaySnapshot snapshot, Consumer consumer, string? name, out Pool pool)
     {
         pool = null!;
-        if (string.IsNullOrEmpty(name) || !snapshot.TryGetPool(name, out var found) || !Reaches(snapshot, consumer, found)) return false;
+        if (string.IsNullOrEmpty(name) || !snapshot.TryResolvePool(name, consumer.Group, out var found) || !Reaches(snapshot, consumer, found)) return false;
         pool = found;
         return true;
     }
 
+    // A group's dedicated pool is listed for its groups only, under the same scopes as step 4 (its deployment's or its own).
     private static bool Reaches(GatewaySnapshot snapshot, Consumer consumer, Pool pool) =>
-        consumer.HasRole(Roles.Consumer) && snapshot.Access.Reaches(consumer, pool);
+        consumer.HasRole(Roles.Consumer) && (pool.Dedication is not { } dedication
+            ? snapshot.Access.Reaches(consumer, pool)
+            : dedication.Serves(consumer.Group) && (snapshot.Access.Reaches(consumer, pool) || snapshot.Access.Reaches(consumer, dedication.Shared)));
 
     private static string ModelOf(Pool pool) => pool.Backends[0].Model ?? pool.Name;
 

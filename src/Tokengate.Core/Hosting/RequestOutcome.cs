@@ -17,6 +17,12 @@ internal struct RequestOutcome
     /// <summary>The backend whose response is being relayed (the last tried, until one answers).</summary>
     public Backend? Backend;
 
+    /// <summary>
+    /// The pool of <see cref="Backend"/>: the request's pool, or the shared pool a dedicated pool's request overflowed
+    /// to. Null until an attempt is made.
+    /// </summary>
+    public Pool? Pool;
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the relayed response's headers arrived (0: none relayed).</summary>
     public long ResponseStartTimestamp;
 

@@ -56,7 +56,7 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         string? rewriteField = null;
         if (generates)
         {
-            var policy = MaxTokensPolicy.Resolve(options.Limits, consumer, pool.Name);
+            var policy = MaxTokensPolicy.Resolve(options.Limits, consumer, pool.Deployment.Name);
             var (requested, field) = feature.Parsed.RequestedMaxOutput(operation.OutputBoundFields);
             if (requested is null)
             {

@@ -33,7 +33,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, IOptions<Reques
             var usage = feature.Outcome.ReportedUsage ?? feature.Outcome.StreamTap?.Usage;
             var full = policy == RequestLogPolicy.Full;
             queue.Offer(new RequestLogEntry(
-                time.GetUtcNow(), policy, feature.Consumer!.Name, feature.Consumer.Group, feature.Pool!.Name, feature.Outcome.Backend?.Name,
+                time.GetUtcNow(), policy, feature.Consumer!.Name, feature.Consumer.Group, (feature.Outcome.Pool ?? feature.Pool)!.Name, feature.Outcome.Backend?.Name,
                 feature.Route.Operation, context.Response.StatusCode, feature.Parsed.Stream, time.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,
                 feature.Outcome.Attempts, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0,
                 full ? RequestBody(feature) : null,

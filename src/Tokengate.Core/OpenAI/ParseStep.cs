@@ -61,7 +61,9 @@ internal sealed class ParseStep(ResponseAffinity affinity)
         else
             return GatewayError.MissingModel;
 
-        if (!feature.Snapshot.TryGetPool(deployment, out var pool)) return GatewayError.DeploymentNotFound;
+        // A consumer whose group has its own pool for this name gets that pool; a dedicated pool's own name exists
+        // only for its groups.
+        if (!feature.Snapshot.TryResolvePool(deployment, feature.Consumer?.Group, out var pool)) return GatewayError.DeploymentNotFound;
         feature.Pool = pool;
         if (!AnyCanServe(pool, operation)) return GatewayError.OperationNotServed(operation.Name, pool.Name);
         return operation.Affinity == AffinityRole.Creates ? await ResolveContinuedAsync(feature, cancellationToken).ConfigureAwait(false) : null;
@@ -86,7 +88,11 @@ internal sealed class ParseStep(ResponseAffinity affinity)
     {
         if (feature.Parsed.PreviousResponseId is not { } previous) return null;
         var record = await affinity.FindOwnedAsync(previous, feature.Consumer!, cancellationToken).ConfigureAwait(false);
-        if (record is null || !TryPin(feature, record, requiredPool: feature.Pool))
+        // A dedicated pool's request that overflowed stored its response in the shared pool: the chain goes on there.
+        var required = feature.Pool!.Dedication is { } dedication && string.Equals(record?.Pool, dedication.Shared.Name, StringComparison.OrdinalIgnoreCase)
+            ? dedication.Shared
+            : feature.Pool;
+        if (record is null || !TryPin(feature, record, requiredPool: required))
         {
             return record is not null && !string.Equals(record.Pool, feature.Pool!.Name, StringComparison.OrdinalIgnoreCase)
                 ? AffinityErrors.DifferentBackends(previous, record.Pool, feature.Pool!.Name)

@@ -36,6 +36,7 @@ internal sealed class PriorityPolicy
         Header = header;
         MaxWaitHeader = maxWaitHeader;
         Ordered = [.. byName.Values.OrderBy(c => c.Rank)];
+        Lowest = byName.Values.MaxBy(c => c.Rank)!;
     }
 
     public string Header { get; }
@@ -45,6 +46,12 @@ internal sealed class PriorityPolicy
 
     /// <summary>Every class, highest first (index = rank).</summary>
     public IReadOnlyList<PriorityClass> Ordered { get; }
+
+    /// <summary>The lowest class (the highest rank).</summary>
+    public PriorityClass Lowest { get; }
+
+    /// <summary>The class of that name (case-insensitive); null when there is none.</summary>
+    public PriorityClass? Find(string name) => _byName.GetValueOrDefault(name);
 
     /// <summary>Every class, highest first.</summary>
     public IReadOnlyList<PriorityClass> Classes => Ordered;

@@ -47,17 +47,9 @@ internal sealed partial class Forwarder(
         var options = feature.Snapshot.Forwarding;
         var deadline = time.GetUtcNow() + options.Deadline - time.GetElapsedTime(feature.StartTimestamp);
         var last = AttemptOutcome.None;
-        ulong tried = 0;
+        var tried = Unservable(pool, feature);
         var estimate = feature.Admission?.EstimatedTokens ?? 0;
         HeldFailure? held = null;
-        for (var i = 0; i < pool.Backends.Count; i++)
-        {
-            // A mixed pool: a backend whose protocol lacks the operation is never picked for it; a batch line that may
-            // only fill provisioned capacity never goes to a pay-as-you-go backend.
-            var candidate = pool.Backends[i];
-            if (!candidate.CanServe(feature.Route.Operation) || (feature.BatchLine is { ProvisionedOnly: true } && candidate.Type != BackendType.Provisioned))
-                tried |= 1UL << i;
-        }
         var cannotServe = tried;
         var priority = feature.Priority;
         var limit = pool.UtilizationLimitBasisPoints(priority);
@@ -66,6 +58,9 @@ internal sealed partial class Forwarder(
         // A class that waits does so for provisioned capacity rather than pay for pay-as-you-go.
         var provisionedOnly = !fallsBack && pool.HasProvisioned;
         var view = limit == pool.SpilloverBasisPoints && !provisionedOnly ? health : health.WithUtilizationLimit(limit, provisionedOnly);
+        // A dedicated pool that overflows: once it has no backend left to try, the shared pool's backends are next
+        // (a pinned request stays where its stored response lives).
+        var overflow = feature.PinnedBackend is null && pool.Dedication is { Overflow: true } dedication ? dedication : null;
 
         try
         {
@@ -74,7 +69,7 @@ internal sealed partial class Forwarder(
                 var backend = feature.PinnedBackend is { } pinned
                     ? (tried & (1UL << pinned.Index)) == 0 && health.IgnoringSpillover.IsAvailable(pinned, pool) ? pinned : null
                     : Select(pool, view, fallsBack, tried, estimate);
-                if (backend is null && feature.PinnedBackend is null && feature.WaitUntil is not null)
+                if (backend is null && feature.PinnedBackend is null && feature.WaitUntil is not null && overflow is null)
                 {
                     // Nothing has room for this class now: wait for it rather than refuse. A held server error has no
                     // second backend to judge it now, so it is the first backend's, as when the loop ends.
@@ -86,13 +81,29 @@ internal sealed partial class Forwarder(
                     if (outcome == WaitOutcome.Abandoned) return;  // nobody is left to answer
                     if (chosen is null)
                     {
-                        await Refusal(feature, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
+                        await Refusal(feature, pool, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
                         return;
                     }
                     backend = chosen;
                     tried = cannotServe;
                 }
-                if (backend is null) break;
+                if (backend is null)
+                {
+                    if (overflow is null) break;
+                    // Nothing was relayed yet: go on in the shared pool, at the overflow class, within the same attempt budget.
+                    metrics.PoolOverflowed(pool, overflow.Shared);
+                    LogOverflowed(logger, pool.Name, overflow.Shared.Name, overflow.OverflowPriority.Name);
+                    if (feature.Priority is null || feature.Priority.Rank < overflow.OverflowPriority.Rank) feature.Priority = overflow.OverflowPriority;
+                    pool = overflow.Shared;
+                    overflow = null;
+                    tried = cannotServe = Unservable(pool, feature);
+                    priority = feature.Priority;
+                    limit = pool.UtilizationLimitBasisPoints(priority);
+                    fallsBack = feature.BatchLine is { ProvisionedOnly: false } || priority.FallsBackToProvisioned;
+                    provisionedOnly = !fallsBack && pool.HasProvisioned;
+                    view = limit == pool.SpilloverBasisPoints && !provisionedOnly ? health : health.WithUtilizationLimit(limit, provisionedOnly);
+                    continue;
+                }
                 tried |= 1UL << backend.Index;
                 if (!health.TryBeginAttempt(backend)) continue;
 
@@ -106,6 +117,7 @@ internal sealed partial class Forwarder(
 
                 feature.Outcome.Attempts++;
                 feature.Outcome.Backend = backend;
+                feature.Outcome.Pool = pool;
                 var verdict = false;
                 try
                 {
@@ -137,7 +149,7 @@ internal sealed partial class Forwarder(
             }
 
             Blame(ref held);
-            await Refusal(feature, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
+            await Refusal(feature, pool, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
         }
         finally
         {
@@ -168,23 +180,38 @@ internal sealed partial class Forwarder(
     /// below its own limit but above its class's threshold is told the capacity is reserved (429); otherwise as
     /// <see cref="Exhausted"/>.
     /// </summary>
-    private GatewayError Refusal(GatewayRequestFeature feature, IBackendAvailability view, bool fallsBack, AttemptOutcome last, DateTimeOffset deadline)
+    private GatewayError Refusal(GatewayRequestFeature feature, Pool pool, IBackendAvailability view, bool fallsBack, AttemptOutcome last, DateTimeOffset deadline)
     {
-        var pool = feature.Pool!;
         var now = time.GetUtcNow();
         if (!fallsBack && feature.PinnedBackend is null && last != AttemptOutcome.TimedOut && now < deadline
             && pool.Policy.Select(pool, view, 0, 0, random) is null && pool.Policy.Select(pool, health.IgnoringSpillover, 0, 0, random) is not null)
         {
             return PriorityErrors.CapacityReserved(pool.Name, feature.Priority!.Name, PriorityErrors.RetryAfter);
         }
-        return Exhausted(feature, last, deadline, health, now);
+        return Exhausted(feature, last, deadline, health, now, ReferenceEquals(pool, feature.Pool) ? null : pool);
+    }
+
+    /// <summary>
+    /// Backends of <paramref name="pool"/> the request may never go to, as tried bits: those whose protocol lacks the
+    /// operation (a mixed pool), and pay-as-you-go ones for a batch line that may only fill provisioned capacity.
+    /// </summary>
+    private static ulong Unservable(Pool pool, GatewayRequestFeature feature)
+    {
+        var provisionedOnly = feature.BatchLine is { ProvisionedOnly: true };
+        ulong mask = 0;
+        for (var i = 0; i < pool.Backends.Count; i++)
+        {
+            var backend = pool.Backends[i];
+            if (!backend.CanServe(feature.Route.Operation) || (provisionedOnly && backend.Type != BackendType.Provisioned)) mask |= 1UL << i;
+        }
+        return mask;
     }
 
     /// <summary>One attempt on one backend; reports what it proves to the health state and relays an answer.</summary>
     private async Task<AttemptResult> AttemptAsync(IResponseSink sink, GatewayRequestFeature feature, Backend backend, ForwardingOptions options, TimeSpan remaining, HeldFailure? held)
     {
         var aborted = sink.Aborted;
-        var pool = feature.Pool!;
+        var pool = feature.Outcome.Pool!;
         using var span = metrics.StartAttempt(backend, pool, feature.Outcome.Attempts);
         HttpResponseMessage response;
         using (var attemptTimeout = new CancellationTokenSource(Min(options.AttemptTimeout, remaining), time))
@@ -266,7 +293,7 @@ internal sealed partial class Forwarder(
         {
             feature.Outcome.StreamTap = StreamTap.For(operation, feature.Admission?.StripUsageChunk ?? false);
             if (!await ResponseRelay.RelayEventsAsync(sink, response, feature.Outcome.StreamTap, time, records ? RecordsAnnounced(feature, backend) : null).ConfigureAwait(false))
-                LogStreamBroken(logger, backend.Name, feature.Pool!.Name);
+                LogStreamBroken(logger, backend.Name, feature.Outcome.Pool!.Name);
         }
         else
         {
@@ -296,8 +323,12 @@ internal sealed partial class Forwarder(
         health.ReportFailure(failure.Backend, failure.RestUntil);
     }
 
-    /// <summary>The answer when no backend produced a response to relay (or, for a realtime session, accepted the handshake).</summary>
-    internal static GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline, IBackendHealth health, DateTimeOffset now)
+    /// <summary>
+    /// The answer when no backend produced a response to relay (or, for a realtime session, accepted the handshake).
+    /// A request that overflowed to <paramref name="overflowedTo"/> waits for whichever pool is back first.
+    /// </summary>
+    internal static GatewayError Exhausted(GatewayRequestFeature feature, AttemptOutcome last, DateTimeOffset deadline, IBackendHealth health, DateTimeOffset now,
+        Pool? overflowedTo = null)
     {
         var pool = feature.Pool!;
         if (last == AttemptOutcome.TimedOut || now >= deadline) return GatewayError.Timeout(pool.Name);
@@ -311,6 +342,7 @@ internal sealed partial class Forwarder(
         }
 
         var recovery = health.EarliestRecovery(pool);
+        if (overflowedTo is not null && health.EarliestRecovery(overflowedTo) is var shared && shared.At < recovery.At) recovery = shared;
         var wait = recovery.At - now;
         if (wait > TimeSpan.Zero)
         {
@@ -354,6 +386,9 @@ internal sealed partial class Forwarder(
 
     [LoggerMessage(4, LogLevel.Information, "A request of class {Priority} to pool {Pool} left the wait queue without a backend: {Outcome}")]
     private static partial void LogWaitEnded(ILogger logger, string pool, string priority, string outcome);
+
+    [LoggerMessage(5, LogLevel.Information, "Dedicated pool {Pool} has no backend left for a request: it overflows to the shared pool {SharedPool} at priority {Priority}")]
+    private static partial void LogOverflowed(ILogger logger, string pool, string sharedPool, string priority);
 
     [LoggerMessage(3, LogLevel.Information, "A request to pool {Pool} failed with a server error on {FirstBackend} and then {Status} on {SecondBackend}: answered, backends' health unchanged")]
     private static partial void LogRequestFailedTwice(ILogger logger, string pool, string firstBackend, string secondBackend, int status);

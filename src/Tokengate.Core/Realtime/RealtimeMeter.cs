@@ -95,7 +95,7 @@ internal sealed class RealtimeMeter
             time.GetUtcNow(),
             feature.Consumer!.Name,
             feature.Consumer.Group,
-            feature.Pool!.Name,
+            feature.Pool!.Deployment.Name,
             backend?.Name,
             model ?? backend?.Model,
             usage.PromptTokens,
@@ -112,6 +112,7 @@ internal sealed class RealtimeMeter
         {
             Media = usage.Media,
             OperationName = OperationRegistry.Realtime.Name,
+            Pool = feature.Pool.Name,
         };
 
     public static async ValueTask AppendAsync(UsageLedger ledger, UsageRecord record)

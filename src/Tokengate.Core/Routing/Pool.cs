@@ -15,9 +15,11 @@ internal sealed class Pool
     /// Per priority class (index = rank), the provisioned utilization threshold of that class in this pool; null or
     /// shorter than the classes: the spillover threshold for the rest.
     /// </param>
+    /// <param name="dedication">The consumer groups this pool is dedicated to, or null.</param>
     public Pool(string name, IReadOnlyList<Backend> backends, IBackendSelectionPolicy policy, double spilloverUtilizationPercent,
-        IReadOnlyList<double>? classUtilizationPercent = null)
+        IReadOnlyList<double>? classUtilizationPercent = null, PoolDedication? dedication = null)
     {
+        Dedication = dedication;
         Name = name;
         Backends = backends;
         Policy = policy;
@@ -51,4 +53,14 @@ internal sealed class Pool
         priority is not null && priority.Rank < _classLimits.Length ? _classLimits[priority.Rank] : SpilloverBasisPoints;
 
     private static long BasisPoints(double percent) => (long)Math.Round(percent * 100);
+
+    /// <summary>The consumer groups this pool is dedicated to, for the shared pool's deployment name; null for a pool that serves everyone.</summary>
+    public PoolDedication? Dedication { get; }
+
+    /// <summary>
+    /// The logical deployment this pool serves: the shared pool for a dedicated pool, itself otherwise. Scopes, token
+    /// policies and the ledger's <c>deployment</c> are about this one, so a group's own capacity changes where its
+    /// requests run, not what it may call.
+    /// </summary>
+    public Pool Deployment => Dedication?.Shared ?? this;
 }

@@ -3,7 +3,10 @@ using Tokengate.Configuration;
 
 namespace Tokengate.Routing;
 
-/// <summary><c>GET /admin/pools</c>: every pool and backend with its current health and quota, for operators and the dashboard.</summary>
+/// <summary>
+/// <c>GET /admin/pools</c>: every pool and backend with its current health and quota, for operators and the dashboard;
+/// a consumer group's dedicated pool also shows the deployment name it serves, its groups and its overflow.
+/// </summary>
 internal static class PoolStatus
 {
     public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health) =>
@@ -13,6 +16,15 @@ internal static class PoolStatus
             {
                 name = pool.Name,
                 spilloverUtilizationPercent = pool.SpilloverUtilizationPercent,
+                dedicatedTo = pool.Dedication is { } d
+                    ? new
+                    {
+                        deployment = d.Shared.Name,
+                        groups = d.Groups.Order(StringComparer.OrdinalIgnoreCase),
+                        overflow = d.Overflow,
+                        overflowPriority = d.Overflow ? d.OverflowPriority.Name : null,
+                    }
+                    : null,
                 backends = pool.Backends.Select(b =>
                 {
                     var h = health.Describe(b);

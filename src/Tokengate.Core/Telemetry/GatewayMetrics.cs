@@ -30,6 +30,7 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _retries;
     private readonly Counter<long> _spillovers;
     private readonly Counter<long> _cooldowns;
+    private readonly Counter<long> _poolOverflows;
     private readonly Counter<long> _backendTokens;
     private readonly Counter<long> _consumerRequests;
     private readonly Counter<long> _consumerTokens;
@@ -61,6 +62,8 @@ internal sealed class GatewayMetrics : IDisposable
         _retries = Meter.CreateCounter<long>("tokengate.backend.retries", "{attempt}", "Attempts after the first one of a request (failover after a 429, 5xx, timeout or connection failure).");
         _spillovers = Meter.CreateCounter<long>("tokengate.backend.spillovers", "{request}", "Attempts sent to a backend of a lower priority tier than the pool's first one.");
         _cooldowns = Meter.CreateCounter<long>("tokengate.backend.cooldowns", "{cooldown}", "Times a backend was put to rest (429, timeout, connection failure, 401/403/404, a 5xx that named a Retry-After).");
+        _poolOverflows = Meter.CreateCounter<long>("tokengate.pool.overflows", "{request}",
+            "Requests a dedicated pool could not take that went on to its shared pool, by tokengate.pool.from and tokengate.pool.to.");
         _backendTokens = Meter.CreateCounter<long>("tokengate.backend.tokens", "{token}", "Tokens served by a backend, by gen_ai.token.type.");
         _consumerRequests = Meter.CreateCounter<long>("tokengate.consumer.requests", "{request}", "Requests per consumer, by status class.");
         _consumerTokens = Meter.CreateCounter<long>("tokengate.consumer.tokens", "{token}", "Tokens per consumer, by gen_ai.token.type.");
@@ -136,13 +139,19 @@ internal sealed class GatewayMetrics : IDisposable
     public void QueueWaited(string priority, Priority.WaitOutcome outcome, TimeSpan waited) =>
         _queueWait.Record(waited.TotalSeconds, new TagList { { TelemetryTags.Priority, priority }, { TelemetryTags.WaitOutcome, TelemetryTags.WaitOutcomeName(outcome) } });
 
+    /// <summary>A dedicated pool's request overflowed to the shared pool.</summary>
+    public void PoolOverflowed(Pool from, Pool to) =>
+        _poolOverflows.Add(1, new TagList { { TelemetryTags.PoolFrom, from.Name }, { TelemetryTags.PoolTo, to.Name } });
+
     /// <summary>Everything a finished request's usage record says, recorded off the request path.</summary>
     public void Record(UsageRecord r, DateTimeOffset now)
     {
         _timeline.Record(r);
         _ledgerLag.Record(Math.Max(0, (now - r.At).TotalSeconds));
         var group = r.Group ?? TelemetryTags.NoGroup;
-        var consumer = new TagList { { TelemetryTags.Consumer, r.Consumer }, { TelemetryTags.Group, group }, { TelemetryTags.Pool, r.Deployment } };
+        // The pool that served (a dedicated pool, or the shared one it overflowed to); the deployment is the name called.
+        var pool = r.Pool ?? r.Deployment;
+        var consumer = new TagList { { TelemetryTags.Consumer, r.Consumer }, { TelemetryTags.Group, group }, { TelemetryTags.Pool, pool } };
         var withStatus = consumer;
         withStatus.Add(TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status));
         _consumerRequests.Add(1, withStatus);
@@ -162,7 +171,7 @@ internal sealed class GatewayMetrics : IDisposable
         if (!r.Media.IsEmpty) AddMedia(consumer, r.Media);
 
         if (r.Backend is null) return;
-        AddTokens(_backendTokens, new TagList { { TelemetryTags.Backend, r.Backend }, { TelemetryTags.Pool, r.Deployment } }, r.PromptTokens, r.CompletionTokens);
+        AddTokens(_backendTokens, new TagList { { TelemetryTags.Backend, r.Backend }, { TelemetryTags.Pool, pool } }, r.PromptTokens, r.CompletionTokens);
 
         var genAi = new TagList
         {

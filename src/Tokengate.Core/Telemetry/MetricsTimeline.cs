@@ -28,7 +28,7 @@ internal sealed class MetricsTimeline(TimeProvider time)
             c.CostUsd += r.CostUsd;
             if (r.Rejected) c.Rejections++;
             if (r.Backend is null) return;
-            var b = Backend(bucket, r.Backend, r.Deployment);
+            var b = Backend(bucket, r.Backend, r.Pool ?? r.Deployment);
             b.Requests++;
             b.InputTokens += r.PromptTokens;
             b.OutputTokens += r.CompletionTokens;

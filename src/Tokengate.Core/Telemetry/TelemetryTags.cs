@@ -17,6 +17,8 @@ internal static class TelemetryTags
     public const string ErrorType = "error.type";
     public const string Backend = "tokengate.backend";
     public const string Pool = "tokengate.pool";
+    public const string PoolFrom = "tokengate.pool.from";
+    public const string PoolTo = "tokengate.pool.to";
     public const string Consumer = "tokengate.consumer";
     public const string Group = "tokengate.consumer.group";
     public const string Outcome = "tokengate.outcome";

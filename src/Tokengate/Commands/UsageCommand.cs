@@ -15,12 +15,12 @@ internal static class UsageCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "The gateway's data folder (holding tokengate.db).", DefaultValueFactory = _ => new DirectoryInfo("tokengate-data") };
         var by = new Option<UsageGrouping>("--by")
         {
-            Description = "Sum by consumer, group, deployment, model, backend, priority, service_tier, operation or modality.",
+            Description = "Sum by consumer, group, deployment, pool, model, backend, priority, service_tier, operation or modality.",
             DefaultValueFactory = _ => UsageGrouping.Consumer,
             CustomParser = result =>
             {
                 if (UsageReport.TryParseGrouping(result.Tokens[^1].Value, out var grouping)) return grouping;
-                result.AddError($"'{result.Tokens[^1].Value}' is not a grouping: consumer, group, deployment, model, backend, priority, service_tier, operation or modality.");
+                result.AddError($"'{result.Tokens[^1].Value}' is not a grouping: consumer, group, deployment, pool, model, backend, priority, service_tier, operation or modality.");
                 return UsageGrouping.Consumer;
             },
         };

@@ -43,6 +43,28 @@ public sealed class AuthorizeMiddlewareTests : IDisposable
         return list;
     }
 
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("chat-team-a")]
+    public async Task InvokeAsync_DedicatedPoolScopedByTheDeploymentOrItsOwnName_Passes(string scoped)
+    {
+        var snapshot = StepGateway.Snapshot(o =>
+        {
+            o.Consumers["alice"].Group = "team-a";
+            o.Pools["chat-team-a"] = new PoolOptions
+            {
+                DedicatedTo = new PoolDedicationOptions { Deployment = "chat", Groups = ["team-a"] },
+                Backends = [new BackendOptions { Name = "team-a", Endpoint = "https://team-a.example.com", Auth = BackendAuthMode.None }],
+            };
+            o.Access.Consumers["alice"] = new ScopeOptions { Deployments = [scoped], Operations = ["chat"] };
+        });
+        using var context = Request(snapshot, OperationRegistry.ChatCompletions, StepGateway.AliceKey, """{"messages":[]}""", pool: "chat-team-a");
+
+        await Authorize().InvokeAsync(context.Http);
+
+        Assert.True(_next.Called, context.Body);
+    }
+
     [Fact]
     public async Task InvokeAsync_ConsumerWithoutConsumerRole_403AndAudited()
     {

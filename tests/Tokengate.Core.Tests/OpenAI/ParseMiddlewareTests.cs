@@ -59,6 +59,50 @@ public sealed class ParseMiddlewareTests : IDisposable
         Assert.Null(context.Feature.ApiVersion);
     }
 
+    /// <summary>Alice is in group <c>team-a</c>, whose own pool for <c>chat</c> (and its alias) is <c>chat-team-a</c>.</summary>
+    private static Configuration.GatewaySnapshot Dedicated() => StepGateway.Snapshot(o =>
+    {
+        o.Consumers["alice"].Group = "team-a";
+        o.Pools["chat-team-a"] = new Configuration.PoolOptions
+        {
+            DedicatedTo = new Configuration.PoolDedicationOptions { Deployment = "chat", Groups = ["team-a"] },
+            Backends = [new Configuration.BackendOptions { Name = "team-a", Endpoint = "https://team-a.example.com", Auth = Configuration.BackendAuthMode.None }],
+        };
+    });
+
+    private StepContext V1Chat(string model, string key) =>
+        StepContext.For(Dedicated(), OperationRegistry.ChatCompletions, RouteFamily.AzureV1, _services.Time)
+            .WithConsumer(key).WithBody($$"""{"model":"{{model}}","messages":[]}""");
+
+    [Theory]
+    [InlineData("chat", StepGateway.AliceKey, "chat-team-a")]
+    [InlineData("gpt-4o", StepGateway.AliceKey, "chat-team-a")]
+    [InlineData("chat-team-a", StepGateway.AliceKey, "chat-team-a")]
+    [InlineData("chat", StepGateway.BobKey, "chat")]
+    public async Task InvokeAsync_DeploymentWithADedicatedPool_TheGroupsPoolOrTheShared(string model, string key, string expected)
+    {
+        using var context = V1Chat(model, key);
+
+        await Parse().InvokeAsync(context.Http);
+
+        Assert.True(_next.Called);
+        Assert.Equal(expected, context.Feature.Pool!.Name);
+        Assert.Equal("chat", context.Feature.Pool.Deployment.Name);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_AnotherGroupsDedicatedPoolByName_404DeploymentNotFound()
+    {
+        using var context = V1Chat("chat-team-a", StepGateway.BobKey);
+
+        await Parse().InvokeAsync(context.Http);
+
+        Assert.False(_next.Called);
+        Assert.Equal(404, context.Status);
+        Assert.Equal("DeploymentNotFound", context.Error().Code);
+        Assert.Null(context.Feature.Pool);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("?api-version=")]

@@ -72,13 +72,17 @@ public sealed class PostgresLedgerTests : IAsyncLifetime
             var modalities = JsonDocument.Parse(await (await h.Client.SendAsync(byModality)).Content.ReadAsStringAsync()).RootElement.GetProperty("data");
             Assert.Equal(["text", "audio", "image"], modalities.EnumerateArray().Select(m => m.GetProperty("key").GetString()));
             Assert.Equal(prompt, modalities[0].GetProperty("promptTokens").GetInt64());
+            using var byPool = new HttpRequestMessage(HttpMethod.Get, "admin/usage?by=pool");
+            byPool.Headers.Add("api-key", LimitsHarness.ReaderKey);
+            var pools = JsonDocument.Parse(await (await h.Client.SendAsync(byPool)).Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+            Assert.Equal(LimitsHarness.Deployment, Assert.Single(pools.EnumerateArray()).GetProperty("key").GetString());
         }
 
         // The rows themselves, after a graceful shutdown.
         await using var connection = new NpgsqlConnection(_postgres.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), COUNT(*) FILTER (WHERE stream), MIN(consumer_group), MIN(usage_source) FROM usage_ledger", connection);
+            "SELECT COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), COUNT(*) FILTER (WHERE stream), MIN(consumer_group), MIN(usage_source), MIN(pool) FROM usage_ledger", connection);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal(3, reader.GetInt64(0));
@@ -87,5 +91,6 @@ public sealed class PostgresLedgerTests : IAsyncLifetime
         Assert.Equal(1, reader.GetInt64(3));
         Assert.Equal("team", reader.GetString(4));
         Assert.Equal("Reported", reader.GetString(5));
+        Assert.Equal(LimitsHarness.Deployment, reader.GetString(6));
     }
 }
