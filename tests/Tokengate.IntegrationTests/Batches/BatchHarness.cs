@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -75,70 +72,20 @@ internal sealed class BatchHarness : IAsyncDisposable
             body = new { model, messages = new[] { new { role = "user", content = $"Say hello number {i}" } }, max_tokens = maxTokens },
         }) + "\n"));
 
-    public async Task<string> UploadAsync(string jsonl, string key = AppKey)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent("batch"), "purpose");
-        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(jsonl));
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/jsonl");
-        form.Add(file, "file", "input.jsonl");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai/v1/files") { Content = form };
-        request.Headers.Add("api-key", key);
-        using var response = await Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-    }
+    public Task<string> UploadAsync(string jsonl, string key = AppKey) => BatchCalls.UploadAsync(Client, jsonl, key);
 
-    public async Task<HttpResponseMessage> CreateAsync(string fileId, string key = AppKey, string endpoint = "/v1/chat/completions", string? mode = null)
-    {
-        var request = GatewayRequests.Post("/openai/v1/batches", key, JsonSerializer.Serialize(new { input_file_id = fileId, endpoint, completion_window = "24h" }));
-        if (mode is not null) request.Headers.Add("x-tokengate-batch-mode", mode);
-        return await Client.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> CreateAsync(string fileId, string key = AppKey, string endpoint = "/v1/chat/completions", string? mode = null) =>
+        BatchCalls.CreateAsync(Client, fileId, key, endpoint, mode);
 
-    public async Task<string> CreateIdAsync(string fileId)
-    {
-        using var response = await CreateAsync(fileId);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
-    }
+    public Task<string> CreateIdAsync(string fileId) => BatchCalls.CreateIdAsync(Client, fileId, AppKey);
 
-    public async Task<JsonElement> GetAsync(string id, string key = AppKey)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/openai/v1/batches/{id}");
-        request.Headers.Add("api-key", key);
-        using var response = await Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public Task<JsonElement> GetAsync(string id, string key = AppKey) => BatchCalls.GetAsync(Client, id, key);
 
     /// <summary>Polls the batch (with a deadline) until it reaches <paramref name="status"/>.</summary>
-    public async Task<JsonElement> WaitForAsync(string id, string status, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            var batch = await GetAsync(id);
-            var now = batch.GetProperty("status").GetString();
-            if (now == status) return batch;
-            Assert.True(now is not ("failed" or "completed" or "expired" or "cancelled") || now == status, $"batch {id} is {now}, not {status}: {batch}");
-            Assert.True(DateTime.UtcNow < deadline, $"batch {id} still {now}: {batch}");
-            await Task.Delay(20);
-        }
-    }
+    public Task<JsonElement> WaitForAsync(string id, string status, TimeSpan? within = null) =>
+        BatchCalls.WaitForAsync(Client, id, AppKey, status, within ?? TimeSpan.FromSeconds(120));
 
-    public async Task<string> FileContentAsync(string fileId, string key = AppKey)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/openai/v1/files/{fileId}/content");
-        request.Headers.Add("api-key", key);
-        using var response = await Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        return text;
-    }
+    public Task<string> FileContentAsync(string fileId, string key = AppKey) => BatchCalls.FileContentAsync(Client, fileId, key);
 
     /// <summary>The ledger's rows of a batch: record id, status, cost in nano-dollars, priority.</summary>
     public async Task<List<(string RecordId, int Status, long CostNanoUsd, string? Priority, string? Backend)>> LedgerRowsAsync(string batchId)
@@ -163,6 +110,9 @@ internal sealed class BatchHarness : IAsyncDisposable
         try
         {
             Data.Delete(recursive: true);
+            // The default key-encryption key the gateway made beside the data folder.
+            var keys = new DirectoryInfo(Data.FullName + "-keys");
+            if (keys.Exists) keys.Delete(recursive: true);
         }
         catch (IOException)
         {

@@ -58,8 +58,10 @@ internal sealed partial class ProcessFleet : IAsyncDisposable
     /// <param name="backends">The pool's backends as (name, simulator, priority).</param>
     /// <param name="settings">More configuration (flat keys), the same for every instance.</param>
     /// <param name="instances">How many processes; <c>Tokengate:State:InstanceCount</c> says the same.</param>
+    /// <param name="perInstance">Configuration of one instance only (flat keys), over the shared settings: for tests that
+    /// must tell the instances apart upstream (each its own backend name, say).</param>
     public static async Task<ProcessFleet> StartAsync(string redis, string postgres, IEnumerable<(string Name, SimulatorServer Server, int Priority)> backends,
-        Dictionary<string, string?>? settings = null, int instances = 3)
+        Dictionary<string, string?>? settings = null, int instances = 3, Func<int, IEnumerable<KeyValuePair<string, string?>>>? perInstance = null)
     {
         var config = Settings(RedisVariable, PostgresVariable, $"tg-fleet-{Guid.NewGuid():N}:", instances, backends, settings);
         Dictionary<string, string> environment = new()
@@ -78,7 +80,9 @@ internal sealed partial class ProcessFleet : IAsyncDisposable
             {
                 folders[i] = Directory.CreateTempSubdirectory("tokengate-fleet-");
                 var file = Path.Combine(folders[i].FullName, "tokengate.json");
-                await ConfigurationFile.WriteAsync(file, new Dictionary<string, string?>(config) { ["Tokengate:Data:Directory"] = folders[i].FullName });
+                var own = new Dictionary<string, string?>(config) { ["Tokengate:Data:Directory"] = folders[i].FullName };
+                foreach (var (k, v) in perInstance?.Invoke(i) ?? []) own[k] = v;
+                await ConfigurationFile.WriteAsync(file, own);
                 processes[i] = TokengateProcess.Start(folders[i].FullName, environment, "serve", "--urls", "http://127.0.0.1:0", "--config", file);
             }
             var endpoints = await Task.WhenAll(processes.Select(WaitUntilReadyAsync));
@@ -211,8 +215,8 @@ internal sealed partial class ProcessFleet : IAsyncDisposable
         foreach (var folder in _folders) folder.Delete(recursive: true);
     }
 
-    /// <summary>Waits for the address the process prints, then until its <c>/readyz</c> says ready on the shared state.</summary>
-    private static async Task<Uri> WaitUntilReadyAsync(TokengateProcess process)
+    /// <summary>Waits for the address the process prints, then until its <c>/readyz</c> says ready (on the shared state, in a fleet).</summary>
+    internal static async Task<Uri> WaitUntilReadyAsync(TokengateProcess process)
     {
         await process.WaitForOutputAsync("Tokengate listening on ", StartDeadline);
         var endpoint = new Uri(ListeningLine().Match(process.StandardOutput).Groups[1].Value);
