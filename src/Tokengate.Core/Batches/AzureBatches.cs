@@ -165,7 +165,9 @@ internal sealed partial class AzureBatches(
             {
                 var set = state.Columns();
                 set["polled_at"] = now;
-                await store.UpdateActiveAsync(batch.Id, owner, set, null, cancellationToken).ConfigureAwait(false);
+                // A cancel may have changed the state since this poll began: then the next poll tells.
+                if (!await store.UpdateActiveAsync(batch.Id, owner, set, null, cancellationToken, expectedStatus: batch.Status).ConfigureAwait(false))
+                    await ReleaseAsync(batch.Id, owner, null).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
