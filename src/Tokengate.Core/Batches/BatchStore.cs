@@ -187,6 +187,51 @@ internal sealed class BatchStore(IDatabase database)
     }
 
     /// <summary>
+    /// Writes columns of a batch that is not finished (an Azure batch as its backend last described it), only while
+    /// <paramref name="owner"/> holds its lease when one is named (releasing it unless <paramref name="keepLease"/>), with
+    /// <paramref name="record"/> in the ledger in the same transaction: a batch's terminal state and its ledger row
+    /// commit together, once. With <paramref name="expectedStatus"/>, only while the batch is still in that state (a
+    /// poll's answer does not undo a cancel made meanwhile). False, and nothing written, when the batch was finished,
+    /// changed state or its lease was someone else's.
+    /// </summary>
+    public async Task<bool> UpdateActiveAsync(string id, string? owner, IReadOnlyDictionary<string, object?> set, UsageRecord? record, CancellationToken cancellationToken,
+        bool keepLease = false, string? expectedStatus = null)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            var columns = new Dictionary<string, object?>(set);
+            if (owner is not null && !keepLease)
+            {
+                columns["lease_owner"] = null;
+                columns["lease_until"] = null;
+            }
+            var assignments = new List<string>();
+            foreach (var (column, value) in columns)
+            {
+                assignments.Add($"{column} = @set_{column}");
+                command.AddParameter("@set_" + column, value is DateTimeOffset at ? Time(at) : value);
+            }
+            command.CommandText = $"UPDATE batches SET {string.Join(", ", assignments)} WHERE id = @id AND status NOT IN ('completed', 'failed', 'expired', 'cancelled')"
+                + (owner is null ? "" : " AND lease_owner = @owner") + (expectedStatus is null ? "" : " AND status = @expected");
+            command.AddParameter("@id", id);
+            if (expectedStatus is not null) command.AddParameter("@expected", expectedStatus);
+            if (owner is not null) command.AddParameter("@owner", owner);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return false;
+            }
+        }
+        if (record is not null)
+            await UsageLedgerWriter.WriteInTransactionAsync(connection, transaction, Provider, [record], cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
     /// Claims up to <paramref name="count"/> lines of the batch that are pending, or running under a lease that ended
     /// (their instance stopped), for <paramref name="owner"/> until <paramref name="until"/>. Bodies come back sealed.
     /// </summary>

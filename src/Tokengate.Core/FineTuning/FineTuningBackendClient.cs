@@ -27,6 +27,17 @@ internal sealed class FineTuningBackendClient(OutboundHttpClient client, TimePro
         return new BackendReply((int)response.StatusCode, RetryAfter.From(response.Headers, time.GetUtcNow()), body);
     }
 
+    /// <summary>
+    /// A GET whose answer may be large (a batch's output file): the response with its body unread, for the caller to
+    /// stream and dispose; <paramref name="cancellationToken"/> bounds the whole download.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenAsync(Backend backend, Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        await backend.Credential.ApplyAsync(request, cancellationToken).ConfigureAwait(false);
+        return await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A JSON body for a backend.</summary>
     public static HttpContent JsonContent(byte[] body)
     {

@@ -36,6 +36,11 @@ internal sealed partial class FineTuningService(
         var deadline = time.GetUtcNow() + options.Deadline;
         var last = AttemptOutcome.None;
         ulong tried = 0;
+        // A Global or Data Zone Batch deployment beside the pool's others takes batches only.
+        foreach (var candidate in pool.Backends)
+        {
+            if (candidate.IsBatchDeployment) tried |= 1UL << candidate.Index;
+        }
         Backend? answeredBy = null;
         var answer = default(Answer);
         try

@@ -14,7 +14,8 @@ namespace Tokengate.Hosting;
 /// serving on local limits and health, reports <c>"status": "degraded"</c> with <c>state.mode = "local-fallback"</c>
 /// (still 200), and records waiting in the ledger spool are counted in <c>ledger.spooled</c>. Stored keys that could
 /// not be re-read for longer than <see cref="KeyStoreOptions.MaxStaleness"/> show as <c>keys.stored = "stale"</c>
-/// (also degraded: only configured keys work meanwhile).
+/// (also degraded: only configured keys work meanwhile). A pool's <c>backends</c> and <c>available</c> count the
+/// backends that take live requests; its Global and Data Zone Batch deployments are <c>batchBackends</c>.
 /// </summary>
 internal static class Readiness
 {
@@ -24,12 +25,19 @@ internal static class Readiness
         var pools = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
         foreach (var pool in snapshot.Pools)
         {
-            var available = 0;
+            // Batch deployments take no live request: they are counted apart, not as capacity.
+            var (live, available, batch) = (0, 0, 0);
             foreach (var backend in pool.Backends)
             {
+                if (backend.IsBatchDeployment)
+                {
+                    batch++;
+                    continue;
+                }
+                live++;
                 if (health.IsAvailable(backend, pool)) available++;
             }
-            pools[pool.Name] = new { backends = pool.Backends.Count, available };
+            pools[pool.Name] = new { backends = live, available, batchBackends = batch };
         }
         var stale = keys.StoredKeysStale;
         var mode = state.Provider == StateProvider.InMemory ? "local" : state.Fallback ? "local-fallback" : "shared";

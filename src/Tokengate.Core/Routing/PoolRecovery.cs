@@ -8,9 +8,12 @@ namespace Tokengate.Routing;
 /// </param>
 internal readonly record struct PoolRecovery(DateTimeOffset At, bool Throttled)
 {
-    /// <summary>The earliest recovery over the pool's backends, from their health records.</summary>
+    /// <summary>
+    /// The earliest recovery over the pool's backends that take live requests, from their health records (a Global or
+    /// Data Zone Batch deployment never rests, and never takes the request either).
+    /// </summary>
     public static PoolRecovery Earliest(Pool pool, Func<Backend, BackendHealthRecord> describe, DateTimeOffset now) =>
-        Earliest(pool.Backends, describe, now);
+        Earliest(pool.Backends.Where(b => !b.IsBatchDeployment), describe, now);
 
     /// <summary>The earliest recovery over <paramref name="backends"/>.</summary>
     public static PoolRecovery Earliest(IEnumerable<Backend> backends, Func<Backend, BackendHealthRecord> describe, DateTimeOffset now)

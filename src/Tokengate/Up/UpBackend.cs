@@ -8,7 +8,7 @@ internal sealed record UpBackend(UpBackendSpec Spec, SimulatorServer Server)
     public static IReadOnlyList<UpBackendSpec> Specs { get; } =
     [
         new("ptu-eastus", "East US", SimulatedDeploymentType.Provisioned),
-        new("paygo-swedencentral", "Sweden Central", SimulatedDeploymentType.Standard),
+        new("paygo-swedencentral", "Sweden Central", SimulatedDeploymentType.Standard, Batch: true),
         new("paygo-westus3", "West US 3", SimulatedDeploymentType.Standard),
     ];
 }

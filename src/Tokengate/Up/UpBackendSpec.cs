@@ -2,8 +2,11 @@ using Tokengate.Simulator;
 
 namespace Tokengate.Up;
 
-/// <summary>The shape of one simulated resource: a chat deployment of its type, an embeddings deployment, and the media and realtime deployments.</summary>
-internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploymentType Type)
+/// <summary>
+/// The shape of one simulated resource: a chat deployment of its type, an embeddings deployment, the media and realtime
+/// deployments, and with <paramref name="Batch"/> a Global Batch deployment of the chat model.
+/// </summary>
+internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploymentType Type, bool Batch = false)
 {
     public SimulatorOptions CreateOptions(string backendKey, UpSettings settings)
     {
@@ -36,6 +39,8 @@ internal sealed record UpBackendSpec(string Name, string Region, SimulatedDeploy
         }
 
         options.Deployments[UpEnvironment.ChatDeployment] = chat;
+        if (Batch)
+            options.Deployments[UpEnvironment.BatchDeployment] = new SimulatedDeploymentOptions { Model = chat.Model, Type = SimulatedDeploymentType.GlobalBatch };
         options.Deployments[UpEnvironment.EmbeddingsDeployment] = embeddings;
         // Images, audio and realtime: pay-as-you-go deployments on every resource, with room for a demo or a test run.
         foreach (var (deployment, model) in UpEnvironment.MediaDeployments)

@@ -9,14 +9,20 @@ namespace Tokengate.Up;
 
 /// <summary>
 /// What <c>tokengate up</c> runs: three simulated Azure OpenAI resources in different regions (one provisioned,
-/// two pay-as-you-go), a gateway with a chat pool, an embeddings pool and image, audio and realtime pools over them,
-/// and a development consumer <c>dev</c>
+/// two pay-as-you-go), a gateway with a chat pool (with a Global Batch backend beside its live ones), an embeddings pool
+/// and image, audio and realtime pools over them, and a development consumer <c>dev</c>
 /// stored in the gateway's database with its key kept in the data folder.
 /// </summary>
 internal sealed class UpEnvironment : IAsyncDisposable
 {
     public const string ChatDeployment = "gpt-4o";
     public const string ChatAlias = "chat";
+
+    /// <summary>
+    /// The Global Batch deployment beside the chat pool's live backends: batches of <see cref="ChatDeployment"/> run
+    /// there when a request asks for azure mode (header <c>x-tokengate-batch-mode: azure</c>); gateway mode stays the default.
+    /// </summary>
+    public const string BatchDeployment = "gpt-4o-batch";
     public const string EmbeddingsDeployment = "text-embedding-3-small";
     public const string EmbeddingsAlias = "embeddings";
     public const string DevConsumer = "dev";
@@ -128,6 +134,18 @@ internal sealed class UpEnvironment : IAsyncDisposable
             AddBackend(c, ChatDeployment, i, b, b.Spec.Type == SimulatedDeploymentType.Provisioned ? 0 : 1, "gpt-4o");
             AddBackend(c, EmbeddingsDeployment, i, b, 1, "text-embedding-3-small");
             foreach (var (deployment, model) in MediaDeployments) AddBackend(c, deployment, i, b, 1, model);
+        }
+        var index = backends.Count;
+        foreach (var b in backends.Where(b => b.Spec.Batch))
+        {
+            var p = $"Tokengate:Pools:{ChatDeployment}:Backends:{index++}";
+            c[$"{p}:Name"] = $"{b.Spec.Name}-{BatchDeployment}";
+            c[$"{p}:Endpoint"] = b.Server.Endpoint.ToString();
+            c[$"{p}:Deployment"] = BatchDeployment;
+            c[$"{p}:Type"] = nameof(SimulatedDeploymentType.GlobalBatch);
+            c[$"{p}:Region"] = b.Spec.Region;
+            c[$"{p}:Model"] = "gpt-4o";
+            c[$"{p}:ApiKey"] = $"env:{BackendKeyVariable}";
         }
         return c;
     }

@@ -30,6 +30,7 @@ public sealed class HealthTests : IAsyncLifetime
         var pool = body.RootElement.GetProperty("pools").GetProperty(UpEnvironment.ChatDeployment);
         Assert.Equal(3, pool.GetProperty("backends").GetInt32());
         Assert.Equal(3, pool.GetProperty("available").GetInt32());
+        Assert.Equal(1, pool.GetProperty("batchBackends").GetInt32());
     }
 
     [Fact]
