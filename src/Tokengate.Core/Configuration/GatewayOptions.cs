@@ -58,6 +58,9 @@ public sealed class GatewayOptions
     /// <summary>Where stored bytes live (bound here too so an Azure Blob Storage endpoint joins the outbound allowlist).</summary>
     public Files.FilesOptions Files { get; set; } = new();
 
+    /// <summary>Prompt screening: who is screened for jailbreaks and indirect attacks, by which detectors, and what a finding does.</summary>
+    public Screening.ScreeningOptions Screening { get; set; } = new();
+
     /// <summary>The Batch API: modes, and how gateway-run batches use idle capacity.</summary>
     public Batches.BatchesOptions Batches { get; set; } = new();
 
