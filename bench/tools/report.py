@@ -47,7 +47,12 @@ def load(raw):
         with open(path) as f:
             for r in (json.loads(line) for line in f if line.strip()):
                 responses.setdefault(r["measure"], {})[r["target"]] = r["latency"]
-    return machine, runs, ttfe, rss, soak, admission, sequential, responses
+    priority = {}
+    path = os.path.join(raw, "priority.jsonl")
+    if os.path.exists(path):  # results from before the priority row existed have none
+        with open(path) as f:
+            priority = {r["measure"]: r for r in (json.loads(line) for line in f if line.strip())}
+    return machine, runs, ttfe, rss, soak, admission, sequential, responses, priority
 
 
 def aggregate(runs, clk_tck):
@@ -163,7 +168,7 @@ def verdict(ok):
 
 def main():
     raw = sys.argv[1]
-    machine, runs, ttfe, rss, soak, admission, sequential, responses = load(raw)
+    machine, runs, ttfe, rss, soak, admission, sequential, responses, priority = load(raw)
     cells = aggregate(runs, machine["clk_tck"])
     conns = sorted({c for _, c in cells})
     out = []
@@ -298,6 +303,29 @@ def main():
         w("Not measured in this run (the run predates the admission phase of `bench/run`).")
     w("")
 
+    # -- high priority beside a batch -----------------------------------------------------------------------
+    w("## High priority beside a gateway-run batch")
+    w("")
+    priority_ratio = None
+    if priority and "direct" in sequential:
+        alone, beside = priority["alone"]["latency"], priority["with_batch"]["latency"]
+        floor = sequential["direct"]["p50_us"]
+        added_alone, added_beside = (alone["p50_us"] - floor) / 1000, (beside["p50_us"] - floor) / 1000
+        priority_ratio = added_beside / added_alone if added_alone > 0 else None
+        w(f"{alone['count'] if 'count' in alone else ''} chat completions of a consumer of class `high`, one after another "
+          "(`bench/tools/sequential.py`), first alone, then while a gateway-run batch "
+          f"({priority['with_batch']['batch_lines']:,} lines at class `low`) runs on the same pool and backend; "
+          f"{priority['with_batch']['batch_lines_during']:,} batch lines ran during the second measurement. *Added* is over "
+          "the direct backend's p50 from the second generator's table.")
+        w("")
+        w("| Measure | p50 ms | p99 ms | added p50 ms |")
+        w("|---|---:|---:|---:|")
+        w(f"| alone | {alone['p50_us'] / 1000:.3f} | {alone['p99_us'] / 1000:.3f} | {added_alone:+.3f} |")
+        w(f"| beside the batch | {beside['p50_us'] / 1000:.3f} | {beside['p99_us'] / 1000:.3f} | {added_beside:+.3f} |")
+    else:
+        w("Not measured in this run (the run predates the priority phase of `bench/run`).")
+    w("")
+
     # -- targets ---------------------------------------------------------------------------------------------
     t1, y1, d1 = cells[("tokengate", 1)], cells[("yarp", 1)], cells[("direct", 1)]
     tg_added, y_added = t1["p50"] - d1["p50"], y1["p50"] - d1["p50"]
@@ -316,6 +344,9 @@ def main():
         ("Streaming: added time to first event, p50", f"{st_added:+.3f} ms", "≤ 0.2 ms", st_added <= 0.2),
         ("Admission of a 128k-token prompt", f"{admission_cost:+.3f} ms" if admission_cost is not None else "not measured",
          "≤ 1 ms", admission_cost <= 1 if admission_cost is not None else None),
+        ("High priority: added p50 beside a gateway-run batch vs alone",
+         f"{priority_ratio:.2f}×" if priority_ratio is not None else "not measured", "≤ 1.2×",
+         priority_ratio <= 1.2 if priority_ratio is not None else None),
         (f"RSS flat over the soak ({machine['soak_s']} s)", f"{change:+.1f}%", "within ±10%", abs(change) <= 10),
         ("RSS at most", f"{max_mb:.1f} MB", "≤ 200 MB", max_mb <= 200),
     ]
