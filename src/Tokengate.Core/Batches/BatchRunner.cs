@@ -28,6 +28,9 @@ internal sealed partial class BatchRunner(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<(string Batch, int Line), Task> _running = new();
 
+    /// <summary>When the next line may start (lines start at most <see cref="BatchesOptions.MaxLinesPerSecond"/>, evenly).</summary>
+    private DateTimeOffset _nextStart;
+
     /// <summary>The pool as batch work sees it: a provisioned backend counts as full at the batch threshold.</summary>
     private readonly ConditionalWeakTable<Pool, Pool> _batchViews = [];
 
@@ -50,7 +53,11 @@ internal sealed partial class BatchRunner(
             }
             try
             {
-                await Task.WhenAny(woken, Task.Delay(configuration.Current.Options.Batches.PollInterval, time, stoppingToken)).ConfigureAwait(false);
+                // Woken by news, at the next poll, or when the pace lets the next line start, whichever is first.
+                var wait = configuration.Current.Options.Batches.PollInterval;
+                var paced = _nextStart - time.GetUtcNow();
+                if (paced > TimeSpan.Zero && paced < wait) wait = paced;
+                await Task.WhenAny(woken, Task.Delay(wait, time, stoppingToken)).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -174,12 +181,13 @@ internal sealed partial class BatchRunner(
             await FinishAsync(batch, BatchStatus.InProgress, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var free = options.Concurrency - _running.Count;
+        var free = Math.Min(options.Concurrency - _running.Count, PacedStarts(now, options.MaxLinesPerSecond));
         if (free > 0 && snapshot.TryGetPool(batch.Pool, out var pool))
         {
             var provisionedOnly = HasProvisioned(pool) && now < batch.ExpiresAt - options.PayAsYouGoBefore;
             if (provisionedOnly && !HasRoom(pool, options.UtilizationThresholdPercent)) return;  // live traffic needs the capacity: wait
             var claimed = await store.ClaimLinesAsync(batch.Id, _owner, free, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            TakeStarts(claimed.Count, options.MaxLinesPerSecond);
             foreach (var line in claimed)
             {
                 // The line is listed as running before it starts, so its end (which unlists it) always comes after.
@@ -297,6 +305,17 @@ internal sealed partial class BatchRunner(
         if (await store.TransitionAsync(batch.Id, [from], terminal, time.GetUtcNow(), cancellationToken, set).ConfigureAwait(false))
             LogFinished(logger, batch.Id, terminal, progress.Succeeded, progress.Failed, progress.Remaining);
     }
+
+    /// <summary>How many lines the pace lets start now (at most one second's worth saved up).</summary>
+    private int PacedStarts(DateTimeOffset now, int perSecond)
+    {
+        var interval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond);
+        if (_nextStart < now - TimeSpan.FromSeconds(1)) _nextStart = now - TimeSpan.FromSeconds(1);
+        return _nextStart > now ? 0 : (int)Math.Min(int.MaxValue, (now - _nextStart).Ticks / interval.Ticks + 1);
+    }
+
+    private void TakeStarts(int started, int perSecond) =>
+        _nextStart += TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond * started);
 
     private static bool HasProvisioned(Pool pool)
     {

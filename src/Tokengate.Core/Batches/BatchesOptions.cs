@@ -30,6 +30,14 @@ public sealed class BatchesOptions
     /// </summary>
     public TimeSpan PayAsYouGoBefore { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Gateway-run batches: the most lines one gateway instance starts per second, spread evenly. A line costs the
+    /// gateway about as much CPU as a live request; the pace keeps batch work to a small share of the instance so live
+    /// requests keep their latency. Default 50 (with <see cref="Concurrency"/> 4 and backends answering in under 80 ms,
+    /// the pace, not the concurrency, bounds the rate). Raise it where the gateway has cores to spare.
+    /// </summary>
+    public int MaxLinesPerSecond { get; set; } = 50;
+
     /// <summary>Gateway-run batches: lines one gateway instance runs at once. Default 4.</summary>
     public int Concurrency { get; set; } = 4;
 

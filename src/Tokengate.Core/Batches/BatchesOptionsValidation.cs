@@ -19,6 +19,7 @@ internal static class BatchesOptionsValidation
         if (batches.UtilizationThresholdPercent is <= 0 or > 100)
             errors.Add($"{P}:UtilizationThresholdPercent: must be above 0 and at most 100 (was {batches.UtilizationThresholdPercent}).");
         if (batches.PayAsYouGoBefore < TimeSpan.Zero) errors.Add($"{P}:PayAsYouGoBefore: must not be negative.");
+        if (batches.MaxLinesPerSecond is < 1 or > 100_000) errors.Add($"{P}:MaxLinesPerSecond: must be 1 to 100000 (was {batches.MaxLinesPerSecond}).");
         if (batches.Concurrency is < 1 or > 1024) errors.Add($"{P}:Concurrency: must be 1 to 1024 (was {batches.Concurrency}).");
         if (batches.LeaseDuration < TimeSpan.FromSeconds(1)) errors.Add($"{P}:LeaseDuration: must be at least one second.");
         else if (batches.LeaseDuration <= options.Forwarding.Deadline)
