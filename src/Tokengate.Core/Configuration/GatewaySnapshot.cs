@@ -31,6 +31,7 @@ internal sealed class GatewaySnapshot
         Outbound = outbound;
         Access = access;
         Priorities = priorities ?? Priority.PriorityPolicy.Compile(options.Priority);
+        Screening = Tokengate.Screening.ScreeningPolicies.Compile(options.Screening);
     }
 
     /// <summary>Pools by logical name and by alias.</summary>
@@ -57,6 +58,9 @@ internal sealed class GatewaySnapshot
 
     /// <summary>Priority classes: who gets which, and what a request may lower itself to.</summary>
     public Priority.PriorityPolicy Priorities { get; }
+
+    /// <summary>Prompt screening: which policy a consumer's request on a deployment runs under (step 5).</summary>
+    public Tokengate.Screening.ScreeningPolicies Screening { get; }
 
     /// <summary>The pool of that name or alias, whoever asks (configuration, stored records, administration).</summary>
     public bool TryGetPool(ReadOnlySpan<char> name, out Pool pool) => _poolLookup.TryGetValue(name, out pool!);

@@ -27,6 +27,7 @@ using Tokengate.OpenAI;
 using Tokengate.Operations;
 using Tokengate.Proxy;
 using Tokengate.Realtime;
+using Tokengate.Screening;
 using Tokengate.Secrets;
 using Tokengate.State;
 using Tokengate.Storage;
@@ -101,6 +102,7 @@ public static class Gateway
         services.AddRequestLogging(configuration);
         services.AddCapacityAlerts(configuration);
         services.AddRealtime(configuration);
+        services.AddPromptScreening();  // step 5: policies, the rules detector; other detectors add themselves as IPromptDetector
         return services;
     }
 
@@ -132,7 +134,8 @@ public static class Gateway
             if (mintsCredential)
                 app.UseMiddleware<ClientSecretsMiddleware>(); //    realtime client secrets: refused where the gateway could not meter the session
             app.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, queued once 6-8 are done
-            app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 6 and 7 are done (usage, cost, ledger)
+            app.UseMiddleware<SettleMiddleware>();            // 8. settle: runs when 5-7 are done (usage, cost, ledger; a screened-out request is recorded with no tokens)
+            app.UseMiddleware<ScreenMiddleware>();            // 5. prompt screening under the consumer's policy (off: passes straight through)
             app.UseMiddleware<AdmitMiddleware>();             // 6. max tokens, context window, budgets, reservation
             app.Run(context => forwarder.ForwardAsync(context.Features.GetRequiredFeature<GatewayRequestFeature>(), new HttpResponseSink(context))); // 7. forward
             return app.Build();
@@ -150,6 +153,7 @@ public static class Gateway
         sessions.UseMiddleware<ParseMiddleware>();             // 3. api-version, pool from the query
         sessions.UseMiddleware<AuthorizeMiddleware>();         // 4. role and scope for deployment + operation
         sessions.UseMiddleware<RequestLogMiddleware>();        //    the permitted log, one entry when the session ends
+        // No step 5: a session's prompts arrive later, as events; realtime sessions are not screened.
         sessions.Run(realtime.RunAsync);                       // 6-8. admit, connect upstream, relay, settle each response
         var sessionPipeline = sessions.Build();
 

@@ -78,6 +78,9 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>The consumer's method, headers, route values and query, for the backend request.</summary>
     public RequestEnvelope Request { get; set; }
 
+    /// <summary>What step 5 (screening) came to; null when the request was not screened (its policy is off).</summary>
+    public Screening.ScreeningResult? Screening { get; set; }
+
     /// <summary>Step 6's estimate, reservation and budget holds, for step 8 to settle.</summary>
     public AdmissionState? Admission { get; set; }
 

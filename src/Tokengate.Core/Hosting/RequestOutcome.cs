@@ -35,6 +35,9 @@ internal struct RequestOutcome
     /// <summary>The id of the stored object this request created (a response), once the backend's answer named it.</summary>
     public string? CreatedId;
 
+    /// <summary>Azure's own jailbreak / indirect-attack detections in the relayed answer (body, stream or content_filter 400).</summary>
+    public Screening.AzurePromptAnnotations AzureAnnotations;
+
     /// <summary>The <c>service_tier</c> the request carried to the backend that answered (null: none named).</summary>
     public string? SentServiceTier;
 

@@ -4,7 +4,8 @@ namespace Tokengate.Logging;
 
 /// <summary>
 /// One finished request as queued for the log writer. The text fields are set only under
-/// <see cref="RequestLogPolicy.Full"/>, and are redacted by the writer before anything is stored.
+/// <see cref="RequestLogPolicy.Full"/>, and are redacted by the writer before anything is stored. <c>Screening</c> holds
+/// the screening verdicts (detector, attack, score, time), never the screened text.
 /// </summary>
 internal sealed record RequestLogEntry(
     DateTimeOffset At,
@@ -22,4 +23,5 @@ internal sealed record RequestLogEntry(
     long CompletionTokens,
     byte[]? RequestBody = null,
     byte[]? ResponseBody = null,
-    string? StreamedText = null);
+    string? StreamedText = null,
+    Screening.ScreeningResult? Screening = null);

@@ -38,7 +38,8 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, IOptions<Reques
                 feature.Outcome.Attempts, usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0,
                 full ? RequestBody(feature) : null,
                 full ? capture!.Body : null,
-                full ? feature.Outcome.StreamTap?.CompletionText : null));
+                full ? feature.Outcome.StreamTap?.CompletionText : null,
+                feature.Screening));
         }
     }
 

@@ -130,6 +130,7 @@ internal sealed partial class RequestLogWriter(
         json.WriteNumber("attempts", e.Attempts);
         json.WriteNumber("promptTokens", e.PromptTokens);
         json.WriteNumber("completionTokens", e.CompletionTokens);
+        if (e.Screening is { } screening) Screening.ScreeningLogJson.Write(json, screening);
         if (e.Policy == RequestLogPolicy.Full)
         {
             if (e.RequestBody is not null) json.WriteString("request", _redactor.RedactText(ToolSecretRedaction.Redact(e.RequestBody)));

@@ -17,6 +17,12 @@ namespace Tokengate.OpenAI;
 /// <param name="RetryAfter">Adds <c>retry-after</c> and <c>retry-after-ms</c> headers.</param>
 internal sealed record GatewayError(int Status, string Code, string Message, string? Type = null, string? Param = null, TimeSpan? RetryAfter = null)
 {
+    /// <summary>
+    /// Set on a prompt refused by screening: the error is written as Azure's prompt filter writes it (<c>type</c> null,
+    /// <c>status</c>, and <c>innererror</c> with <c>ResponsibleAIPolicyViolation</c> and the filter results).
+    /// </summary>
+    public Screening.AttackKind? ContentFilter { get; init; }
+
     public static GatewayError InvalidKey { get; } = new(401, "401",
         "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.");
 
@@ -90,7 +96,9 @@ internal sealed record GatewayError(int Status, string Code, string Message, str
             json.WriteString("code", Code);
             json.WriteString("message", Message);
             if (Type is not null) json.WriteString("type", Type);
+            else if (ContentFilter is not null) json.WriteNull("type");
             if (Param is not null) json.WriteString("param", Param);
+            if (ContentFilter is { } attack) Screening.ContentFilterError.WriteDetails(json, Status, attack);
             json.WriteEndObject();
             json.WriteEndObject();
         }

@@ -38,7 +38,7 @@ namespace Tokengate.Proxy;
 /// </remarks>
 internal sealed partial class Forwarder(
     OutboundHttpClient client, IBackendHealth health, ResponseAffinity affinity, TimeProvider time, Random random, GatewayMetrics metrics, WaitQueue queue,
-    ILogger<Forwarder> logger)
+    ILogger<Forwarder> logger, Screening.ScreeningMetrics? screening = null)
 {
     /// <summary>Forwards the admitted request and writes its answer (or the gateway's error) to <paramref name="response"/>.</summary>
     public async Task ForwardAsync(GatewayRequestFeature feature, IResponseSink response)
@@ -294,11 +294,15 @@ internal sealed partial class Forwarder(
             feature.Outcome.StreamTap = StreamTap.For(operation, feature.Admission?.StripUsageChunk ?? false);
             if (!await ResponseRelay.RelayEventsAsync(sink, response, feature.Outcome.StreamTap, time, records ? RecordsAnnounced(feature, backend) : null).ConfigureAwait(false))
                 LogStreamBroken(logger, backend.Name, feature.Outcome.Pool!.Name);
+            feature.Outcome.AzureAnnotations = feature.Outcome.StreamTap.AzureAnnotations;
+            if (feature.Outcome.AzureAnnotations != Screening.AzurePromptAnnotations.None) screening?.AzureAnnotated(feature.Outcome.AzureAnnotations, "stream");
         }
         else
         {
-            feature.Outcome.ReportedUsage = await ResponseRelay.RelayBodyAsync(sink, response, records ? RecordsFromBody(feature, backend) : null,
+            (feature.Outcome.ReportedUsage, feature.Outcome.AzureAnnotations) = await ResponseRelay.RelayBodyAsync(sink, response, records ? RecordsFromBody(feature, backend) : null,
                 countImages: operation.Measures == MeasuredUsage.Images).ConfigureAwait(false);
+            if (feature.Outcome.AzureAnnotations != Screening.AzurePromptAnnotations.None)
+                screening?.AzureAnnotated(feature.Outcome.AzureAnnotations, response.IsSuccessStatusCode ? "body" : "error");
         }
     }
 

@@ -58,7 +58,12 @@ internal static class ResponseRelay
     /// With <paramref name="beforeLastBytes"/>, the last chunk is held until it has seen the whole body: a consumer
     /// cannot act on what the body says (a new response's id) before the gateway has recorded it.
     /// </summary>
-    public static async Task<UsageCounts?> RelayBodyAsync(IResponseSink response, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null, bool countImages = false)
+    /// <remarks>
+    /// Azure's own prompt-filter annotations (jailbreak, indirect attack) are read from the same captured bytes once the
+    /// body has gone out (<see cref="Screening.AzureAnnotationReader"/>).
+    /// </remarks>
+    public static async Task<(UsageCounts? Usage, Screening.AzurePromptAnnotations Annotations)> RelayBodyAsync(
+        IResponseSink response, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null, bool countImages = false)
     {
         var aborted = response.Aborted;
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
@@ -108,13 +113,15 @@ internal static class ResponseRelay
                 await beforeLastBytes(captured ? buffer.AsMemory(0, filled) : default).ConfigureAwait(false);
                 if (held.Length > 0) await response.WriteAsync(buffer.AsMemory(held.Start, held.Length), aborted).ConfigureAwait(false);
             }
-            if (captured) response.Captured(buffer.AsSpan(0, filled));
-            return captured && UsageReader.TryRead(buffer.AsSpan(0, filled), countImages, out var usage) ? usage : null;
+            if (!captured) return (null, Screening.AzurePromptAnnotations.None);
+            var body = buffer.AsSpan(0, filled);
+            response.Captured(body);
+            return (UsageReader.TryRead(body, countImages, out var usage) ? usage : null, Screening.AzureAnnotationReader.Read(body));
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
         {
             response.Abort();
-            return null;
+            return (null, Screening.AzurePromptAnnotations.None);
         }
         finally
         {

@@ -111,6 +111,8 @@ internal sealed class ResponsesStreamTap : StreamTap
                 // The terminal response's tier is the one billed; it wins over what response.created announced.
                 ServiceTier = Priority.ServiceTierNames.Find(response) ?? ServiceTier;
                 if (UsageReader.TryRead(response, out var usage)) Usage = usage;
+                // Responses carry Azure's prompt filter results (content_filters) on the full response object.
+                AzureAnnotations |= Screening.AzureAnnotationReader.Read(response);
                 break;
             case EventKind.Error:
                 _ended = true;

@@ -15,6 +15,9 @@ internal abstract class StreamTap
     /// <summary>The <c>service_tier</c> the stream says served the request, once an event named it.</summary>
     public string? ServiceTier { get; protected set; }
 
+    /// <summary>Azure's own jailbreak / indirect-attack detections the stream reported (chat: its first chunk).</summary>
+    public Screening.AzurePromptAnnotations AzureAnnotations { get; protected set; }
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first event reached the consumer (0: none yet).</summary>
     public long FirstEventTimestamp { get; set; }
 

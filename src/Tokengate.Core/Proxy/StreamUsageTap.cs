@@ -16,6 +16,7 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
 
     private StringBuilder? _completion;
     private bool _done;
+    private int _events;
 
     public override string CompletionText => _completion?.ToString() ?? "";
 
@@ -33,6 +34,8 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
             return true;
         }
         if (data.IsEmpty || data[0] != (byte)'{') return true;
+        // Azure annotates the prompt in the stream's first chunk (prompt_filter_results); later chunks are not searched.
+        if (_events++ < 2 && data.IndexOf("\"prompt_filter_results\""u8) >= 0) AzureAnnotations |= Screening.AzureAnnotationReader.Read(data);
         // Every chunk names the tier (Azure's prompt-annotation chunk aside); the first that does is enough.
         ServiceTier ??= Priority.ServiceTierNames.Find(data);
 
