@@ -6,7 +6,7 @@ public sealed class BuiltInDetectorOptions
     public const string SectionName = "Tokengate:Screening:BuiltIn";
 
     /// <summary>
-    /// The score (0 to 1) at or above which a text is called an attack. Default <c>0.65</c>: the F1-optimal threshold
+    /// The score (0 to 1) at or above which a text is called an attack. Default <c>0.59</c>: the F1-optimal threshold
     /// that <c>tools/screening/train.py</c> chose on template families it left out of training (it is also stored in
     /// the model file, and a test keeps the two equal). Raise it for fewer false positives, lower it to catch more;
     /// <c>tokengate screen eval FILE.jsonl --threshold X</c> shows the effect on your own data. Must be above 0 and at most 1.
@@ -20,5 +20,5 @@ public sealed class BuiltInDetectorOptions
     /// </summary>
     public bool Rules { get; set; } = true;
 
-    internal const double DefaultThreshold = 0.65;
+    internal const double DefaultThreshold = 0.59;
 }
