@@ -48,16 +48,21 @@ internal sealed class HfTokenizer
     {
         var modelElement = root.GetProperty("model");
         var modelType = modelElement.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        var special = new HashSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
+            foreach (var token in addedTokens.EnumerateArray())
+            {
+                var content = token.GetProperty("content").GetString() ?? "";
+                added[content] = token.GetProperty("id").GetInt32();
+                if (token.TryGetProperty("special", out var isSpecial) && isSpecial.ValueKind == JsonValueKind.True) special.Add(content);
+            }
         ITokenModel model = modelType switch
         {
-            "Unigram" => UnigramTokenModel.Parse(modelElement),
+            "Unigram" => UnigramTokenModel.Parse(modelElement, special),
             "WordPiece" => WordPieceTokenModel.Parse(modelElement),
             _ => throw new NotSupportedException($"the tokenizer model type '{modelType ?? "(none)"}' is not supported (Unigram and WordPiece are)"),
         };
-        var added = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (root.TryGetProperty("added_tokens", out var addedTokens) && addedTokens.ValueKind == JsonValueKind.Array)
-            foreach (var token in addedTokens.EnumerateArray())
-                added[token.GetProperty("content").GetString() ?? ""] = token.GetProperty("id").GetInt32();
         int? IdOf(string token) => added.TryGetValue(token, out var id) ? id : model.IdOf(token);
 
         var (prefix, suffix) = SpecialTokens(Property(root, "post_processor"), IdOf);

@@ -19,17 +19,20 @@ internal sealed class UnigramTokenModel : ITokenModel
     private readonly double _unkScore;
     private readonly bool _byteFallback;
 
-    private UnigramTokenModel(Dictionary<string, (int, double)> pieces, int? unkId, bool byteFallback)
+    private UnigramTokenModel(Dictionary<string, (int, double)> pieces, ISet<string> special, int? unkId, bool byteFallback)
     {
+        _unkScore = (pieces.Count == 0 ? 0 : pieces.Values.Min(p => p.Item2)) - UnknownPenalty;
+        // Special tokens ([CLS], <s>, ...) are never matched in text, as SentencePiece never matches control symbols.
+        foreach (var token in special) pieces.Remove(token);
         _pieces = pieces;
         _lookup = pieces.GetAlternateLookup<ReadOnlySpan<char>>();
         _maxPieceLength = pieces.Count == 0 ? 1 : pieces.Keys.Max(k => k.Length);
         _unkId = unkId;
-        _unkScore = (pieces.Count == 0 ? 0 : pieces.Values.Min(p => p.Item2)) - UnknownPenalty;
         _byteFallback = byteFallback;
     }
 
-    public static UnigramTokenModel Parse(JsonElement model)
+    /// <summary>Reads the model; the <paramref name="special"/> tokens stay out of the segmentation.</summary>
+    public static UnigramTokenModel Parse(JsonElement model, ISet<string> special)
     {
         var pieces = new Dictionary<string, (int, double)>(StringComparer.Ordinal);
         var id = 0;
@@ -42,7 +45,7 @@ internal sealed class UnigramTokenModel : ITokenModel
         int? unkId = model.TryGetProperty("unk_id", out var unk) && unk.ValueKind == JsonValueKind.Number ? unk.GetInt32() : null;
         var byteFallback = model.TryGetProperty("byte_fallback", out var bf) && bf.ValueKind == JsonValueKind.True;
         if (unkId is null && !byteFallback) throw new NotSupportedException("the Unigram model has neither unk_id nor byte_fallback");
-        return new UnigramTokenModel(pieces, unkId, byteFallback);
+        return new UnigramTokenModel(pieces, special, unkId, byteFallback);
     }
 
     public int? IdOf(string token) => _pieces.TryGetValue(token, out var p) ? p.Id : null;
