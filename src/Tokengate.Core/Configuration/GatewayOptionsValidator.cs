@@ -29,6 +29,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         ValidateServiceTiers(options, errors);
         UsageOptionsValidation.Validate(options, errors);
         Batches.BatchesOptionsValidation.Validate(options, errors);
+        Screening.PromptShields.PromptShieldsOptionsValidation.Validate(options, secrets, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
