@@ -19,7 +19,7 @@ namespace Tokengate.Screening.PromptShields;
 /// after a 429. Any failure (timeout, 429, 5xx, connection, credential) yields a verdict that did not answer; the
 /// screening policy decides whether that lets the request through.
 /// </summary>
-internal sealed class PromptShieldsDetector : IPromptDetector, IDisposable
+internal sealed class PromptShieldsDetector : IPromptDetector
 {
     public const string DetectorName = "promptshields";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
@@ -107,8 +107,6 @@ internal sealed class PromptShieldsDetector : IPromptDetector, IDisposable
         // An attack found is an answer even when another call failed: the missing part could only make it worse.
         return attack != AttackKind.None || failure is null ? Answer(attack, started) : NotAnswered(failure, started);
     }
-
-    public void Dispose() => _limiter.Dispose();
 
     private async Task<CallOutcome> CallAsync(ShieldCall call, CancellationToken cancellationToken)
     {

@@ -1,56 +1,40 @@
-using System.Threading.RateLimiting;
-
 namespace Tokengate.Screening.PromptShields;
 
 /// <summary>
-/// The gateway's own budget of Prompt Shields calls: a sliding 10-second window (ten one-second segments) that never
-/// queues, replenished from the injected clock rather than a timer so tests are exact; and the pause a 429's
-/// <c>Retry-After</c> asks for, during which no call is made at all.
+/// The gateway's own budget of Prompt Shields calls: a sliding 10-second window that never queues (a screen that
+/// does not fit is refused at once), and the pause a 429's <c>Retry-After</c> asks for, during which no call is made.
 /// </summary>
-internal sealed class PromptShieldsRateLimiter : IDisposable
+/// <remarks>
+/// Hand-rolled on <see cref="TimeProvider"/> rather than <c>System.Threading.RateLimiting.SlidingWindowRateLimiter</c>:
+/// that limiter's replenishment, even when driven by hand (<c>AutoReplenishment = false</c>), is gated on the real
+/// stopwatch, so neither its window nor its tests could follow the injected clock.
+/// </remarks>
+internal sealed class PromptShieldsRateLimiter(int requestsPer10Seconds, TimeProvider time)
 {
-    private const int Segments = 10;
-    private static readonly TimeSpan Segment = TimeSpan.FromSeconds(1);
-    private readonly SlidingWindowRateLimiter _window;
-    private readonly TimeProvider _time;
-    private readonly int _limit;
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
     private readonly Lock _gate = new();
-    private DateTimeOffset _segmentStart;
+    private readonly Queue<(long At, int Calls)> _granted = new();
+    private int _inWindow;
     private long _pausedUntilTicks;
-
-    public PromptShieldsRateLimiter(int requestsPer10Seconds, TimeProvider time)
-    {
-        _time = time;
-        _limit = requestsPer10Seconds;
-        _segmentStart = time.GetUtcNow();
-        _window = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = requestsPer10Seconds,
-            Window = Segment * Segments,
-            SegmentsPerWindow = Segments,
-            QueueLimit = 0,
-            AutoReplenishment = false,
-        });
-    }
-
-    /// <summary>When a 429 asked for a pause: calls are refused until then.</summary>
-    public DateTimeOffset PausedUntil => new(Interlocked.Read(ref _pausedUntilTicks), TimeSpan.Zero);
 
     /// <summary>Null when <paramref name="calls"/> calls may be made now (and are counted), else why not.</summary>
     public string? TryAcquire(int calls)
     {
-        if (calls > _limit) return "rate limited";
-        var now = _time.GetUtcNow();
-        if (now.UtcTicks < Interlocked.Read(ref _pausedUntilTicks)) return "rate limited (Retry-After)";
+        var now = time.GetUtcNow().UtcTicks;
+        if (now < Interlocked.Read(ref _pausedUntilTicks)) return "rate limited (Retry-After)";
         lock (_gate)
         {
-            var elapsed = (now - _segmentStart).Ticks / Segment.Ticks;
-            for (var i = 0; i < Math.Min(elapsed, Segments); i++) _window.TryReplenish();
-            if (elapsed > 0) _segmentStart += Segment * elapsed;
-        }
+            while (_granted.TryPeek(out var oldest) && oldest.At + Window.Ticks <= now)
+            {
+                _granted.Dequeue();
+                _inWindow -= oldest.Calls;
+            }
 
-        using var lease = _window.AttemptAcquire(calls);
-        return lease.IsAcquired ? null : "rate limited";
+            if (_inWindow + calls > requestsPer10Seconds) return "rate limited";
+            _granted.Enqueue((now, calls));
+            _inWindow += calls;
+            return null;
+        }
     }
 
     /// <summary>No calls until <paramref name="until"/> (a later pause already in force stays).</summary>
@@ -65,6 +49,4 @@ internal sealed class PromptShieldsRateLimiter : IDisposable
             current = seen;
         }
     }
-
-    public void Dispose() => _window.Dispose();
 }
