@@ -18,7 +18,7 @@ public sealed class SimulatedContentSafetyOptions
     /// </summary>
     public int RequestsPer10Seconds { get; set; } = 1_000;
 
-    /// <summary>Delay in milliseconds before every answer (after the key check), on the simulator's clock. Default 0.</summary>
+    /// <summary>Delay in milliseconds before every answer (after the key and api-version checks), on the simulator's clock. Default 0.</summary>
     public int LatencyMs { get; set; }
 
     /// <summary>Command: the next N calls (that pass the key and body checks) answer <see cref="FailNextStatusCode"/>. Default 0.</summary>
