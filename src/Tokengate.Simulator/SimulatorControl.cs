@@ -120,4 +120,35 @@ public sealed class SimulatorControl
         _runtime.FineTuningJobs.TryGet(jobId, out var job)
             ? FineTuningJson.StatusName(ResourceControlHandler.Advance(_runtime, job, toEnd))
             : throw new KeyNotFoundException($"No fine-tuning job with id '{jobId}'.");
+
+    /// <summary>Counters, armed faults and settings of the Content Safety resource (Prompt Shields).</summary>
+    public SimulatedContentSafetyStats GetContentSafetyStats() => _runtime.ContentSafety.Stats(_runtime.NowTicks);
+
+    /// <summary>
+    /// Changes the Content Safety resource's settings: <paramref name="update"/> edits a copy, which is validated and
+    /// swapped in whole; its commands (<see cref="SimulatedContentSafetyOptions.FailNextCount"/>,
+    /// <see cref="SimulatedContentSafetyOptions.ResetNextCount"/>) are armed by this call.
+    /// </summary>
+    /// <exception cref="ArgumentException">The resulting settings are invalid; nothing changed.</exception>
+    public void UpdateContentSafety(Action<SimulatedContentSafetyOptions> update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        _runtime.ContentSafety.Update(o =>
+        {
+            update(o);
+            return o;
+        });
+    }
+
+    /// <summary>The next <paramref name="count"/> Prompt Shields calls answer <paramref name="statusCode"/>.</summary>
+    public void FailNextContentSafetyCalls(int count, int statusCode = 500, TimeSpan? retryAfter = null) =>
+        UpdateContentSafety(o =>
+        {
+            o.FailNextCount = count;
+            o.FailNextStatusCode = statusCode;
+            o.FailNextRetryAfterMs = retryAfter is { } r ? (int)Math.Ceiling(r.TotalMilliseconds) : null;
+        });
+
+    /// <summary>Clears the Content Safety resource's window, armed faults, latency and counters (its rate stays).</summary>
+    public void ResetContentSafety() => _runtime.ContentSafety.Reset();
 }

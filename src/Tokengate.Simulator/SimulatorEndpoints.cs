@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tokengate.Simulator.Batches;
+using Tokengate.Simulator.ContentSafety;
 using Tokengate.Simulator.Control;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Files;
@@ -56,6 +57,7 @@ public static class SimulatorEndpoints
         services.AddSingleton<FineTuningHandler>();
         services.AddSingleton<BatchesHandler>();
         services.AddSingleton<ResourceControlHandler>();
+        services.AddSingleton<ShieldPromptHandler>();
         services.AddRealtime();
         return services;
     }
@@ -107,6 +109,7 @@ public static class SimulatorEndpoints
         }
 
         ResourceRoutes.Map(openai, services);
+        ContentSafetyRoutes.Map(endpoints, services);
         openai.MapRealtime(services);
         openai.Map("/{**rest}", handler.NotFoundAsync);
 
@@ -124,6 +127,7 @@ public static class SimulatorEndpoints
             group.MapPost("/{deployment}/reset", control.ResetAsync);
             endpoints.MapRealtimeControl(services);
             ResourceRoutes.MapControl(endpoints, services);
+            ContentSafetyRoutes.MapControl(endpoints, services);
         }
 
         return endpoints;
@@ -152,6 +156,12 @@ public static class SimulatorEndpoints
         if (batches.ValidatingMs < 0 || batches.InProgressMs < 0 || batches.FinalizingMs < 0)
         {
             throw new ArgumentException("Simulator Batches durations must not be negative.", nameof(options));
+        }
+
+        var contentSafety = ContentSafetyState.Clone(options.ContentSafety ?? new SimulatedContentSafetyOptions());
+        if (ContentSafetyState.Validate(contentSafety) is { } contentSafetyError)
+        {
+            throw new ArgumentException($"Simulator {contentSafetyError}", nameof(options));
         }
 
         var deployments = new Dictionary<string, SimulatedDeploymentOptions>(StringComparer.OrdinalIgnoreCase);
@@ -191,6 +201,7 @@ public static class SimulatorEndpoints
                 InProgressMs = batches.InProgressMs,
                 FinalizingMs = batches.FinalizingMs,
             },
+            ContentSafety = contentSafety,
             Deployments = deployments,
         };
     }

@@ -45,6 +45,12 @@ public sealed class SimulatorOptions
     /// <summary>Batch jobs: step durations on the simulator's clock.</summary>
     public SimulatedBatchOptions Batches { get; set; } = new();
 
+    /// <summary>
+    /// The Azure AI Content Safety resource served beside the deployments (Prompt Shields,
+    /// <c>POST /contentsafety/text:shieldPrompt</c>): its rate limit, latency and faults.
+    /// </summary>
+    public SimulatedContentSafetyOptions ContentSafety { get; set; } = new();
+
     /// <summary>Simulated deployments by deployment name (case-insensitive). Default none.</summary>
     public Dictionary<string, SimulatedDeploymentOptions> Deployments { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

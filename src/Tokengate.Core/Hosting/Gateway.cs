@@ -102,7 +102,7 @@ public static class Gateway
         services.AddRequestLogging(configuration);
         services.AddCapacityAlerts(configuration);
         services.AddRealtime(configuration);
-        services.AddPromptScreening();  // step 5: policies, the rules detector; other detectors add themselves as IPromptDetector
+        services.AddPromptScreening(configuration);  // step 5: policies and the detectors (rules, builtin, onnx and Prompt Shields where configured)
         return services;
     }
 

@@ -91,6 +91,7 @@ internal sealed class OutboundAllowlist
         }
 
         if (UrlHost(options.Encryption.KeyVaultKey) is { } keyVault) yield return ($"{GatewayOptions.SectionName}:Encryption:KeyVaultKey", keyVault);
+        foreach (var (path, host) in Screening.PromptShields.PromptShieldsHosts.Of(options)) yield return (path, Normalize(host));
 
         foreach (var (poolName, pool) in options.Pools)
         {
@@ -121,6 +122,7 @@ internal sealed class OutboundAllowlist
                 if (KeyVaultHost(b.SecondaryApiKey) is not null) return $"{p}:SecondaryApiKey";
             }
         }
+        if (Screening.PromptShields.PromptShieldsHosts.EntraUse(options) is { } promptShields) return promptShields;
         return string.IsNullOrWhiteSpace(options.Encryption.KeyVaultKey) ? null : $"{GatewayOptions.SectionName}:Encryption:KeyVaultKey";
     }
 

@@ -1,4 +1,5 @@
 using Tokengate.Simulator.Batches;
+using Tokengate.Simulator.ContentSafety;
 using Tokengate.Simulator.Deployments;
 using Tokengate.Simulator.Files;
 using Tokengate.Simulator.FineTuning;
@@ -35,6 +36,9 @@ internal sealed class SimulatorRuntime(SimulatorOptions options, TimeProvider ti
 
     /// <summary>Armed faults of the files, uploads and fine-tuning calls, which reach no deployment.</summary>
     public ResourceFaults ResourceFaults { get; } = new();
+
+    /// <summary>The Azure AI Content Safety resource beside the OpenAI one (Prompt Shields).</summary>
+    public ContentSafetyState ContentSafety { get; } = new(options.ContentSafety);
 
     public long NowTicks => Time.GetUtcNow().UtcTicks;
 

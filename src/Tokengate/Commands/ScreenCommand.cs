@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tokengate.Screening;
-using Tokengate.Screening.BuiltIn;
+using Tokengate.Configuration;
 
 namespace Tokengate.Commands;
 
@@ -100,8 +100,9 @@ internal static class ScreenCommand
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        // Each detector's registration; the other detectors' Add...() calls belong here as they are written.
-        services.AddBuiltInScreening(configuration);
+        // The detectors that run in the process (Prompt Shields, a remote service, is not evaluated here).
+        services.AddOptions<GatewayOptions>().Configure(o => configuration.GetSection(GatewayOptions.SectionName).Bind(o));
+        services.AddLocalScreeningDetectors(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

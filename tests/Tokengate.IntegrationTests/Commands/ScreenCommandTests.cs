@@ -8,7 +8,7 @@ public sealed class ScreenCommandTests : IDisposable
 {
     /// <summary>
     /// The F1 floor the built-in detector must keep on tools/screening/data/heldout.jsonl. It measured 0.604 when the
-    /// shipped model was trained (docs/screening-builtin.md); the floor leaves 0.10 of margin for a retrain.
+    /// shipped model was trained (docs/screening.md, "Built-in detector"); the floor leaves 0.10 of margin for a retrain.
     /// </summary>
     private const double BuiltInF1Floor = 0.50;
 
@@ -67,6 +67,6 @@ public sealed class ScreenCommandTests : IDisposable
         await File.WriteAllLinesAsync(file, ["""{"text": "hi", "label": "benign"}"""]);
         await using var unknown = TokengateProcess.Start(_workingDirectory, "screen", "eval", file, "--detector", "nosuch");
         Assert.Equal(2, await unknown.WaitForExitAsync(Deadline));
-        Assert.Contains("Available: builtin", unknown.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Available: rules, builtin", unknown.StandardError, StringComparison.Ordinal);
     }
 }
