@@ -197,11 +197,8 @@ internal sealed class BatchStore(IDatabase database)
     public async Task<bool> UpdateActiveAsync(string id, string? owner, IReadOnlyDictionary<string, object?> set, UsageRecord? record, CancellationToken cancellationToken,
         bool keepLease = false, string? expectedStatus = null)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = connection.CreateCommand())
+        return await UpdateOneWithLedgerAsync(command =>
         {
-            command.Transaction = transaction;
             var columns = new Dictionary<string, object?>(set);
             if (owner is not null && !keepLease)
             {
@@ -219,16 +216,7 @@ internal sealed class BatchStore(IDatabase database)
             command.AddParameter("@id", id);
             if (expectedStatus is not null) command.AddParameter("@expected", expectedStatus);
             if (owner is not null) command.AddParameter("@owner", owner);
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                return false;
-            }
-        }
-        if (record is not null)
-            await UsageLedgerWriter.WriteInTransactionAsync(connection, transaction, Provider, [record], cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        }, record, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -265,17 +253,30 @@ internal sealed class BatchStore(IDatabase database)
     /// </summary>
     public async Task<bool> CompleteLineAsync(string batchId, int line, string owner, int statusCode, byte[] sealedResult, UsageRecord? record, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = connection.CreateCommand())
+        return await UpdateOneWithLedgerAsync(command =>
         {
-            command.Transaction = transaction;
             command.CommandText = """
                 UPDATE batch_lines SET state = 'done', status_code = @status, result = @result, lease_owner = NULL, lease_until = NULL
                 WHERE batch_id = @batch AND line = @line AND state = 'running' AND lease_owner = @owner
                 """;
             command.AddParameter("@status", statusCode).AddParameter("@result", sealedResult).AddParameter("@batch", batchId)
                 .AddParameter("@line", line).AddParameter("@owner", owner);
+        }, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one conditional update (written by <paramref name="prepare"/>) and, only when it changed exactly one row,
+    /// writes <paramref name="record"/> to the ledger in the same transaction: the change and its accounting commit
+    /// together or not at all. False, nothing written, when the condition did not hold.
+    /// </summary>
+    private async Task<bool> UpdateOneWithLedgerAsync(Action<DbCommand> prepare, UsageRecord? record, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            prepare(command);
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
                 await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
