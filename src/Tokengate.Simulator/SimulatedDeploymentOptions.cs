@@ -71,6 +71,14 @@ public sealed class SimulatedDeploymentOptions
     /// <summary>Whether <c>service_tier: "flex"</c> is served; when false such a request gets 400 <c>invalid_request_error</c>, with no fallback. Default true.</summary>
     public bool SupportsFlex { get; set; } = true;
 
+    /// <summary>
+    /// Chat only: refuse a prompt in which the simulated prompt filter detects a jailbreak (a user message containing
+    /// <c>[[azure-jailbreak]]</c>) with Azure's 400 <c>content_filter</c>, as a deployment whose content filter blocks
+    /// jailbreaks does. Default false: such a prompt is served and annotated <c>jailbreak: {filtered: false, detected: true}</c>
+    /// in <c>prompt_filter_results</c>, as an annotate-only filter does.
+    /// </summary>
+    public bool BlockJailbreaks { get; set; }
+
     /// <summary>Latency model. Default all zero (answers at once).</summary>
     public SimulatedLatencyOptions Latency { get; set; } = new();
 

@@ -57,9 +57,11 @@ internal sealed partial class ScreenStep
 
         var consumer = feature.Consumer!.Name;
         var deployment = feature.Pool!.Deployment.Name;
-        if (!result.Established)
+        // Under OnDetectorFailure Open a request that no detector judged is let through as clean (Established), but it
+        // has no verdict all the same: it is counted and logged like a refused one, or an outage would go unseen.
+        if (!result.Established || result.NobodyAnswered)
         {
-            var refuse = policy.Mode == ScreeningMode.Block;
+            var refuse = !result.Established && policy.Mode == ScreeningMode.Block;
             _metrics.Unestablished(policy.Mode, refuse);
             LogUnestablished(_logger, consumer, deployment, policy.Source, result.Failed);
             return refuse ? Unavailable(policy) : null;

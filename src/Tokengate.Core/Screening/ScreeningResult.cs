@@ -21,6 +21,16 @@ internal sealed record ScreeningResult(ScreeningPolicy Policy, IReadOnlyList<Det
         }
     }
 
+    /// <summary>Detectors ran and none of them answered: no verdict, even where the policy fails open.</summary>
+    public bool NobodyAnswered
+    {
+        get
+        {
+            foreach (var verdict in Verdicts) if (verdict.Answered) return false;
+            return Verdicts.Count > 0;
+        }
+    }
+
     /// <summary>Nothing to screen (no user text, no untrusted content): no detector ran.</summary>
     public static ScreeningResult Nothing(ScreeningPolicy policy) => new(policy, [], AttackKind.None, null, true);
 }

@@ -22,7 +22,7 @@ internal static class CompletionJson
             }
         }
 
-        ContentFilterJson.WritePromptFilterResults(w, r.PromptCount);
+        ContentFilterJson.WritePromptFilterResults(w, r.PromptCount, r.JailbreakDetected);
         w.WriteStartArray("choices"u8);
         for (var i = 0; i < r.Choices.Length; i++)
         {
@@ -82,7 +82,7 @@ internal static class CompletionJson
         w.WriteString("object"u8, ""u8);
         w.WriteNumber("created"u8, 0);
         w.WriteString("model"u8, ""u8);
-        ContentFilterJson.WritePromptFilterResults(w, r.PromptCount);
+        ContentFilterJson.WritePromptFilterResults(w, r.PromptCount, r.JailbreakDetected);
         w.WriteStartArray("choices"u8);
         w.WriteEndArray();
         w.WriteEndObject();

@@ -2,7 +2,10 @@ using Tokengate.Simulator.Generation;
 
 namespace Tokengate.Simulator.Protocol;
 
-/// <summary>A generated chat or legacy completion, ready to be written whole or streamed; chat carries the tier that served it.</summary>
+/// <summary>
+/// A generated chat or legacy completion, ready to be written whole or streamed; chat carries the tier that served it,
+/// and whether the prompt filter detected a jailbreak (<see cref="PromptFilterMarkers"/>).
+/// </summary>
 internal sealed record CompletionResult(
     bool Chat,
     string Id,
@@ -13,7 +16,8 @@ internal sealed record CompletionResult(
     GeneratedChoice[] Choices,
     int PromptTokens,
     int CompletionTokens,
-    string? ServiceTier = null)
+    string? ServiceTier = null,
+    bool JailbreakDetected = false)
 {
     /// <summary>Streamed pieces of the longest choice: what the per-token latency scales with.</summary>
     public int LongestChoice

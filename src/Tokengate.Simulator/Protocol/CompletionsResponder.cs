@@ -75,6 +75,15 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
             return;
         }
 
+        // Azure's prompt filter runs before the model: a jailbreak is annotated, or refused where the filter blocks.
+        var jailbreak = chat && PromptFilterMarkers.JailbreakInUserMessages(request.Messages);
+        if (jailbreak && call.Snapshot.Options.BlockJailbreaks)
+        {
+            call.Deployment.RecordFailed();
+            await ContentFilterJson.WriteJailbreakRefusalAsync(call.Context);
+            return;
+        }
+
         if (!await gate.PassFaultsAsync(call))
         {
             return;
@@ -88,7 +97,7 @@ internal sealed class CompletionsResponder(SimulatorRuntime runtime, AdmissionGa
             return;
         }
 
-        var result = Generate(call, request, seeds, promptTokens, chat) with { ServiceTier = tier };
+        var result = Generate(call, request, seeds, promptTokens, chat) with { ServiceTier = tier, JailbreakDetected = jailbreak };
         if (request.Stream)
         {
             await StreamAsync(call, request, result);

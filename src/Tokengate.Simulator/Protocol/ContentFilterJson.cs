@@ -1,11 +1,60 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace Tokengate.Simulator.Protocol;
 
-/// <summary>Azure's content-filter annotations, always "safe" (protocol reference §3.2, §4.2, §10.2).</summary>
+/// <summary>
+/// Azure's content-filter annotations (protocol reference §3.2, §4.2, §10.2): always "safe", except a jailbreak the
+/// prompt filter detected (<see cref="PromptFilterMarkers"/>), and the <c>content_filter</c> 400 of a prompt it refused.
+/// </summary>
 internal static class ContentFilterJson
 {
-    public static void WritePromptFilterResults(Utf8JsonWriter writer, int prompts)
+    /// <summary>Azure's message for a prompt its filter refused.</summary>
+    public const string PromptRefusedMessage =
+        "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766";
+
+    /// <summary>
+    /// The <c>content_filter</c> 400 Azure answers for a prompt its filter refused: the model error shape with
+    /// <c>status</c> and <c>innererror.content_filter_result</c>, here for a jailbreak (filtered and detected).
+    /// </summary>
+    public static async Task WriteJailbreakRefusalAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        var writer = JsonWriterCache.Rent(context.Response.BodyWriter);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error"u8);
+            writer.WriteString("message"u8, PromptRefusedMessage);
+            writer.WriteNull("type"u8);
+            writer.WriteString("param"u8, "prompt"u8);
+            writer.WriteString("code"u8, "content_filter"u8);
+            writer.WriteNumber("status"u8, StatusCodes.Status400BadRequest);
+            writer.WriteStartObject("innererror"u8);
+            writer.WriteString("code"u8, "ResponsibleAIPolicyViolation"u8);
+            writer.WriteStartObject("content_filter_result"u8);
+            WriteHarmCategories(writer);
+            writer.WriteStartObject("jailbreak"u8);
+            writer.WriteBoolean("filtered"u8, true);
+            writer.WriteBoolean("detected"u8, true);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+        finally
+        {
+            JsonWriterCache.Return(writer);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>Chat's <c>prompt_filter_results</c>; a detected jailbreak is annotated (not filtered) on every prompt entry.</summary>
+    public static void WritePromptFilterResults(Utf8JsonWriter writer, int prompts, bool jailbreakDetected = false)
     {
         writer.WriteStartArray("prompt_filter_results"u8);
         for (var i = 0; i < prompts; i++)
@@ -14,7 +63,7 @@ internal static class ContentFilterJson
             writer.WriteNumber("prompt_index"u8, i);
             writer.WriteStartObject("content_filter_results"u8);
             WriteHarmCategories(writer);
-            WriteDetection(writer, "jailbreak"u8);
+            WriteDetection(writer, "jailbreak"u8, jailbreakDetected);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -85,11 +134,11 @@ internal static class ContentFilterJson
         writer.WriteEndObject();
     }
 
-    private static void WriteDetection(Utf8JsonWriter writer, ReadOnlySpan<byte> name)
+    private static void WriteDetection(Utf8JsonWriter writer, ReadOnlySpan<byte> name, bool detected = false)
     {
         writer.WriteStartObject(name);
         writer.WriteBoolean("filtered"u8, false);
-        writer.WriteBoolean("detected"u8, false);
+        writer.WriteBoolean("detected"u8, detected);
         writer.WriteEndObject();
     }
 }

@@ -37,7 +37,11 @@ internal sealed class ScreeningHarness : IAsyncDisposable
 
     public static string Key(string consumer) => "key-" + consumer;
 
-    public static async Task<ScreeningHarness> StartAsync(Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? services = null)
+    /// <param name="settings">Configuration added to (or replacing) the harness's own.</param>
+    /// <param name="services">Services the test adds to the gateway.</param>
+    /// <param name="simulatorSettings">Configuration that needs the simulator's address, applied last.</param>
+    public static async Task<ScreeningHarness> StartAsync(Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? services = null,
+        Func<SimulatorServer, IEnumerable<KeyValuePair<string, string?>>>? simulatorSettings = null)
     {
         var backend = await TestBackends.StartAsync();
         var data = Directory.CreateTempSubdirectory("tokengate-screening-");
@@ -53,6 +57,7 @@ internal sealed class ScreeningHarness : IAsyncDisposable
         }
         foreach (var (k, v) in TestBackends.Backend(Deployment, 0, "sim", backend)) config[k] = v;
         foreach (var (k, v) in settings ?? []) config[k] = v;
+        foreach (var (k, v) in simulatorSettings?.Invoke(backend) ?? []) config[k] = v;
         var gateway = await GatewayServer.StartAsync("http://127.0.0.1:0", b =>
         {
             b.Configuration.AddInMemoryCollection(config);
