@@ -14,7 +14,7 @@ internal sealed class ScreenMiddleware(RequestDelegate next, ScreenStep step)
 {
     /// <summary>
     /// The annotation header: <c>none</c>; <c>jailbreak; detector=rules; score=1.00</c> (or <c>indirect_attack; …</c>);
-    /// or <c>unavailable</c> when no verdict could be established.
+    /// or <c>unavailable</c> when no verdict could be established or no detector answered.
     /// </summary>
     public const string Header = "x-tokengate-screening";
 
@@ -39,7 +39,8 @@ internal sealed class ScreenMiddleware(RequestDelegate next, ScreenStep step)
 
     public static string HeaderValue(ScreeningResult result)
     {
-        if (!result.Established) return "unavailable";
+        // No verdict: either the policy could not establish one, or (failing open) no detector answered at all.
+        if (!result.Established || result.NobodyAnswered) return "unavailable";
         if (!result.AttackDetected || result.DecidedBy is not { } by) return AttackNames.None;
         return string.Create(CultureInfo.InvariantCulture, $"{AttackNames.Of(result.Attack)}; detector={by.Detector}; score={by.Score:0.00}");
     }
