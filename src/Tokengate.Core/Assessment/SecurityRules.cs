@@ -63,7 +63,7 @@ internal static class SecurityRules
         var open = ToolScopes(input).Where(s => s.Scope is null || s.Scope.McpServerHosts is null).Select(s => s.Name).ToList();
         if (open.Count > 0)
             findings.Add(Warn("MCP tools in requests may name any server URL", $"Tokengate:Access: McpServerHosts not set for [{string.Join(", ", open)}]",
-                "set McpServerHosts in each scope (Tokengate:Access:Default / Groups / Consumers) to the MCP servers allowed, or [] for none"));
+                "set McpServerHosts in each scope (Tokengate:Access:Default / Groups / Consumers) to the MCP servers allowed (an empty JSON array does not bind: it leaves the setting unset, any host)"));
         else
             findings.Add(Pass("MCP tools are limited to named servers", "Tokengate:Access:*:McpServerHosts set in every scope"));
         return findings;
