@@ -17,6 +17,7 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     FineTuneCommand.Create(),
     DrCommand.Create(),
     ScreenCommand.Create(),
+    AssessCommand.Create(),
 };
 // On Ctrl+C or SIGTERM the command's token is cancelled and the host stops gracefully: requests in flight finish
 // (within the host's shutdown timeout) and the ledger drains. System.CommandLine would end the process two seconds

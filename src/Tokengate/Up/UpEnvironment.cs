@@ -91,7 +91,7 @@ internal sealed class UpEnvironment : IAsyncDisposable
             var gateway = await GatewayServer.StartAsync(urls, builder =>
             {
                 if (certificate is not null) builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
-                builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends));
+                builder.Configuration.AddInMemoryCollection(GatewayConfiguration(backends.Select(b => (b.Spec, b.Server.Endpoint)).ToList()));
                 builder.Configuration["Tokengate:Data:Directory"] = data.FullName;
                 if (settings.TimeProvider is { } time) builder.Services.AddSingleton(time);
                 // Configuration rules outrank SetMinimumLevel, so quiet is said the same way.
@@ -121,7 +121,18 @@ internal sealed class UpEnvironment : IAsyncDisposable
         foreach (var b in Backends) await b.Server.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static Dictionary<string, string?> GatewayConfiguration(IReadOnlyList<UpBackend> backends)
+    /// <summary>
+    /// The gateway configuration <c>up</c> runs with, its simulated backends at placeholder addresses: what
+    /// <c>tokengate assess --up</c> assesses without starting anything.
+    /// </summary>
+    public static Dictionary<string, string?> DescribeConfiguration(string dataDirectory)
+    {
+        var c = GatewayConfiguration(UpBackend.Specs.Select((spec, i) => (spec, new Uri($"http://127.0.0.1:{5081 + i}/"))).ToList());
+        c["Tokengate:Data:Directory"] = dataDirectory;
+        return c;
+    }
+
+    private static Dictionary<string, string?> GatewayConfiguration(IReadOnlyList<(UpBackendSpec Spec, Uri Endpoint)> backends)
     {
         var c = new Dictionary<string, string?>
         {
@@ -140,7 +151,7 @@ internal sealed class UpEnvironment : IAsyncDisposable
         {
             var p = $"Tokengate:Pools:{ChatDeployment}:Backends:{index++}";
             c[$"{p}:Name"] = $"{b.Spec.Name}-{BatchDeployment}";
-            c[$"{p}:Endpoint"] = b.Server.Endpoint.ToString();
+            c[$"{p}:Endpoint"] = b.Endpoint.ToString();
             c[$"{p}:Deployment"] = BatchDeployment;
             c[$"{p}:Type"] = nameof(SimulatedDeploymentType.GlobalBatch);
             c[$"{p}:Region"] = b.Spec.Region;
@@ -150,11 +161,11 @@ internal sealed class UpEnvironment : IAsyncDisposable
         return c;
     }
 
-    private static void AddBackend(Dictionary<string, string?> c, string pool, int index, UpBackend backend, int priority, string model)
+    private static void AddBackend(Dictionary<string, string?> c, string pool, int index, (UpBackendSpec Spec, Uri Endpoint) backend, int priority, string model)
     {
         var p = $"Tokengate:Pools:{pool}:Backends:{index}";
         c[$"{p}:Name"] = $"{backend.Spec.Name}-{pool}";
-        c[$"{p}:Endpoint"] = backend.Server.Endpoint.ToString();
+        c[$"{p}:Endpoint"] = backend.Endpoint.ToString();
         c[$"{p}:Deployment"] = pool;
         c[$"{p}:Type"] = pool == ChatDeployment ? backend.Spec.Type.ToString() : "Standard";
         c[$"{p}:Priority"] = priority.ToString(CultureInfo.InvariantCulture);
