@@ -52,7 +52,12 @@ def load(raw):
     if os.path.exists(path):  # results from before the priority row existed have none
         with open(path) as f:
             priority = {r["measure"]: r for r in (json.loads(line) for line in f if line.strip())}
-    return machine, runs, ttfe, rss, soak, admission, sequential, responses, priority
+    screening = {}
+    path = os.path.join(raw, "screening.jsonl")
+    if os.path.exists(path):  # results from before the screening row existed have none
+        with open(path) as f:
+            screening = {(r["size"], r["screened"]): r for r in (json.loads(line) for line in f if line.strip())}
+    return machine, runs, ttfe, rss, soak, admission, sequential, responses, priority, screening
 
 
 def aggregate(runs, clk_tck):
@@ -168,7 +173,7 @@ def verdict(ok):
 
 def main():
     raw = sys.argv[1]
-    machine, runs, ttfe, rss, soak, admission, sequential, responses, priority = load(raw)
+    machine, runs, ttfe, rss, soak, admission, sequential, responses, priority, screening = load(raw)
     cells = aggregate(runs, machine["clk_tck"])
     conns = sorted({c for _, c in cells})
     out = []
@@ -326,6 +331,32 @@ def main():
         w("Not measured in this run (the run predates the priority phase of `bench/run`).")
     w("")
 
+    # -- prompt screening ------------------------------------------------------------------------------------
+    w("## Prompt screening's cost (built-in detector)")
+    w("")
+    screen_added = {}
+    sizes = sorted({size for size, _ in screening})
+    if sizes and all((size, s) in screening for size in sizes for s in (False, True)):
+        first = screening[(sizes[0], True)]
+        w(f"{first['latency']['count']:,} chat completions per prompt size and consumer, one after another on one connection "
+          "(`bench/tools/sequential.py complete`), through Tokengate to the static backend: consumer `bench` (no screening "
+          "policy) and consumer `bench-screened` (mode `Annotate`, detector `builtin` alone, so every prompt is screened "
+          f"and forwarded), the same benign prose prompt for both, measured in {first['rounds']} alternating chunks. "
+          "*Added p50* is the screened p50 less the unscreened one: what screening the prompt costs.")
+        w("")
+        w("| Prompt | body | not screened p50 ms | p99 ms | screened p50 ms | p99 ms | added p50 ms | verdict |")
+        w("|---|---:|---:|---:|---:|---:|---:|---|")
+        for size in sizes:
+            plain, screened = screening[(size, False)], screening[(size, True)]
+            p, s = plain["latency"], screened["latency"]
+            screen_added[size] = (s["p50_us"] - p["p50_us"]) / 1000
+            w(f"| {screened['prompt_tokens']:,} tokens | {screened['body_bytes'] / 1024:,.1f} KiB | {p['p50_us'] / 1000:.3f} | "
+              f"{p['p99_us'] / 1000:.3f} | {s['p50_us'] / 1000:.3f} | {s['p99_us'] / 1000:.3f} | "
+              f"{screen_added[size]:+.3f} | `{screened.get('verdict') or '–'}` |")
+    else:
+        w("Not measured in this run (the run predates the screening phase of `bench/run`).")
+    w("")
+
     # -- targets ---------------------------------------------------------------------------------------------
     t1, y1, d1 = cells[("tokengate", 1)], cells[("yarp", 1)], cells[("direct", 1)]
     tg_added, y_added = t1["p50"] - d1["p50"], y1["p50"] - d1["p50"]
@@ -347,6 +378,12 @@ def main():
         ("High priority: added p50 beside a gateway-run batch vs alone",
          f"{priority_ratio:.2f}×" if priority_ratio is not None else "not measured", "≤ 1.2×",
          priority_ratio <= 1.2 if priority_ratio is not None else None),
+        ("Screening (built-in), 1,000-token prompt: added p50",
+         f"{screen_added[1000]:+.3f} ms" if 1000 in screen_added else "not measured", "≤ 0.5 ms",
+         screen_added[1000] <= 0.5 if 1000 in screen_added else None),
+        ("Screening (built-in), 32,000-token prompt: added p50",
+         f"{screen_added[32000]:+.3f} ms" if 32000 in screen_added else "not measured", "≤ 5 ms",
+         screen_added[32000] <= 5 if 32000 in screen_added else None),
         (f"RSS flat over the soak ({machine['soak_s']} s)", f"{change:+.1f}%", "within ±10%", abs(change) <= 10),
         ("RSS at most", f"{max_mb:.1f} MB", "≤ 200 MB", max_mb <= 200),
     ]
