@@ -12,18 +12,19 @@ using Tokengate.Limits;
 using Tokengate.OpenAI;
 using Tokengate.Operations;
 using Tokengate.Proxy;
+using Tokengate.Screening;
 using Tokengate.Tokens;
 
 namespace Tokengate.Batches;
 
 /// <summary>
-/// Runs one line of a gateway-run batch through the same steps as a live call (parse, authorize, admit at the lowest
-/// priority class, forward with failover, settle) with a buffered answer instead of an HTTP response. The line's
+/// Runs one line of a gateway-run batch through the same steps as a live call (parse, authorize, screen under the
+/// owner's policy, admit at the lowest priority class, forward with failover, settle) with a buffered answer instead of an HTTP response. The line's
 /// ledger record is left on <see cref="BatchLineRun.Record"/> for the runner to write with the result.
 /// </summary>
 internal sealed class BatchLineExecutor(
     GatewayConfiguration configuration, ResponseAffinity affinity, FailureAudit failures, TokenCounter counter, ILimitStore limits,
-    IBudgetStore budgets, Forwarder forwarder, SettleStep settle, TimeProvider time)
+    IBudgetStore budgets, ScreenStep screen, Forwarder forwarder, SettleStep settle, TimeProvider time)
 {
     private readonly ParseStep _parse = new(affinity);
     private readonly AuthorizationStep _authorize = new(failures);
@@ -69,7 +70,9 @@ internal sealed class BatchLineExecutor(
         }
         try
         {
-            if (await _admit.AdmitAsync(feature, cancellationToken).ConfigureAwait(false) is { } notAdmitted)
+            // A line is screened like a live request of its owner: a block is the line's answer (in the error file).
+            if ((await screen.ScreenAsync(feature, cancellationToken).ConfigureAwait(false)
+                ?? await _admit.AdmitAsync(feature, cancellationToken).ConfigureAwait(false)) is { } notAdmitted)
                 await notAdmitted.WriteAsync(sink).ConfigureAwait(false);
             else
                 await forwarder.ForwardAsync(feature, sink).ConfigureAwait(false);
