@@ -30,6 +30,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         UsageOptionsValidation.Validate(options, errors);
         Batches.BatchesOptionsValidation.Validate(options, errors);
         Screening.ScreeningOptionsValidation.Validate(options, errors);
+        Screening.BuiltIn.BuiltInDetectorOptionsValidation.Validate(options, errors);
         Screening.Onnx.OnnxDetectorOptionsValidation.Validate(options, errors);
         Screening.PromptShields.PromptShieldsOptionsValidation.Validate(options, secrets, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

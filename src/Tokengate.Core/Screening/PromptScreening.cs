@@ -28,7 +28,7 @@ internal static class PromptScreening
     public static IServiceCollection AddLocalScreeningDetectors(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptDetector, RulesDetector>());
-        services.AddBuiltInScreening(configuration);
+        services.AddBuiltInScreening();
         services.AddOnnxScreening(configuration);
         return services;
     }

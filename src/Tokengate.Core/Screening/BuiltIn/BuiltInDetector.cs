@@ -19,8 +19,8 @@ internal sealed class BuiltInDetector : IPromptDetector
     private readonly double _threshold;
     private readonly bool _rules;
 
-    public BuiltInDetector(IOptions<BuiltInDetectorOptions> options, TimeProvider time)
-        : this(options.Value, time, BuiltInModel.Shared)
+    public BuiltInDetector(IOptions<Configuration.GatewayOptions> options, TimeProvider time)
+        : this(options.Value.Screening.BuiltIn, time, BuiltInModel.Shared)
     {
     }
 

@@ -1,18 +1,15 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Tokengate.Screening.BuiltIn;
 
-/// <summary>Registers the built-in detector as one of the <see cref="IPromptDetector"/>s, with its options.</summary>
+/// <summary>Registers the built-in detector as one of the <see cref="IPromptDetector"/>s.</summary>
 internal static class BuiltInRegistration
 {
-    public static IServiceCollection AddBuiltInScreening(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Adds the <c>builtin</c> detector; it reads <c>Tokengate:Screening:BuiltIn</c> from the gateway options.</summary>
+    public static IServiceCollection AddBuiltInScreening(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuiltInDetectorOptions>, BuiltInDetectorOptionsValidator>());
-        services.AddOptions<BuiltInDetectorOptions>().Configure(o => configuration.GetSection(BuiltInDetectorOptions.SectionName).Bind(o)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptDetector, BuiltInDetector>());
         return services;
     }

@@ -110,16 +110,20 @@ public sealed class BuiltInDetectorTests
     }
 
     [Fact]
-    public void AddBuiltInScreening_BindsSectionAndRegistersOneDetector()
+    public async Task AddBuiltInScreening_Twice_RegistersOneDetectorReadingTheGatewayOptions()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Tokengate:Screening:BuiltIn:Threshold"] = "0.8",
+            ["Tokengate:Screening:BuiltIn:Threshold"] = "0.99",
         }).Build();
-        using var services = new ServiceCollection().AddBuiltInScreening(configuration).AddBuiltInScreening(configuration).BuildServiceProvider();
+        var collection = new ServiceCollection();
+        collection.AddOptions<Configuration.GatewayOptions>().Configure(o => configuration.GetSection("Tokengate").Bind(o));
+        using var services = collection.AddBuiltInScreening().AddBuiltInScreening().BuildServiceProvider();
         var detector = Assert.Single(services.GetServices<IPromptDetector>());
         Assert.Equal("builtin", detector.Name);
-        Assert.Equal(0.8, services.GetRequiredService<IOptions<BuiltInDetectorOptions>>().Value.Threshold);
+        // At 0.99 a text scoring about 0.65 is no attack: the configured threshold is the one in force.
+        var text = BuiltInFeaturizerTests.ParityText(2);
+        Assert.Equal(AttackKind.None, (await detector.ScreenAsync(new ScreeningInput([text], []), CancellationToken.None)).Attack);
     }
 
     [Theory]
@@ -128,8 +132,8 @@ public sealed class BuiltInDetectorTests
     [InlineData(double.NaN)]
     public void Validate_ThresholdOutOfRange_FailsNamingThePath(double threshold)
     {
-        var result = new BuiltInDetectorOptionsValidator().Validate(null, new BuiltInDetectorOptions { Threshold = threshold });
-        Assert.True(result.Failed);
-        Assert.Contains("Tokengate:Screening:BuiltIn:Threshold", result.FailureMessage, StringComparison.Ordinal);
+        var errors = new List<string>();
+        BuiltInDetectorOptionsValidation.Validate(new Configuration.GatewayOptions { Screening = { BuiltIn = { Threshold = threshold } } }, errors);
+        Assert.Contains("Tokengate:Screening:BuiltIn:Threshold", Assert.Single(errors), StringComparison.Ordinal);
     }
 }
