@@ -96,6 +96,6 @@ internal static class AdviceRenderer
 
     private static string Pct(AdviceReport r) => r.Deployments.Count > 0 ? r.Deployments[0].Percentile.ToString("0.##", CultureInfo.InvariantCulture) : "95";
     private static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
-    private static string P(double v) => v.ToString("P1", CultureInfo.InvariantCulture);
+    private static string P(double v) => PtuSizing.Percent(v);
     private static string Usd(decimal v) => v.ToString("N2", CultureInfo.InvariantCulture);
 }

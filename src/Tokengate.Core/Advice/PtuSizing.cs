@@ -59,9 +59,9 @@ internal static class PtuSizing
 
         var reason = recommend == PtuRecommendation.Ptu
             ? string.Create(CultureInfo.InvariantCulture,
-                $"{ptus} PTU ({Name(best.Billing)}) cost ${best.TotalMonthlyUsd:N2}/month with ${spillMonthly:N2} PAYG spillover, against ${paygMonthly:N2} all-PAYG: ${saving:N2} ({savingPercent:0.##}%) less. The PTUs would run at {utilization:P1}; they break even at {best.BreakEvenUtilization:P1}.")
+                $"{ptus} PTU ({Name(best.Billing)}) cost ${best.TotalMonthlyUsd:N2}/month with ${spillMonthly:N2} PAYG spillover, against ${paygMonthly:N2} all-PAYG: ${saving:N2} ({savingPercent:0.##}%) less. The PTUs would run at {Percent(utilization)}; they break even at {Percent(best.BreakEvenUtilization)}.")
             : string.Create(CultureInfo.InvariantCulture,
-                $"All-PAYG costs ${paygMonthly:N2}/month; the cheapest PTU option, {ptus} PTU ({Name(best.Billing)}), costs ${best.TotalMonthlyUsd:N2} with spillover. The PTUs would run at {utilization:P1} and break even at {best.BreakEvenUtilization:P1}: stay on PAYG.");
+                $"All-PAYG costs ${paygMonthly:N2}/month; the cheapest PTU option, {ptus} PTU ({Name(best.Billing)}), costs ${best.TotalMonthlyUsd:N2} with spillover. The PTUs would run at {Percent(utilization)} and break even at {Percent(best.BreakEvenUtilization)}: stay on PAYG.");
 
         return new PtuAdvice(deployment, model, ptu.TokensPerMinutePerPtu, options.Percentile, percentileTokens,
             weighted.Length > 0 ? weighted.Max() : 0, total / periodMinutes, ptus, capacity, utilization,
@@ -97,6 +97,9 @@ internal static class PtuSizing
 
     /// <summary>A period's amount as a month's: the average minute times the minutes of a month, to the cent.</summary>
     public static decimal Monthly(decimal periodAmount, long periodMinutes) => Math.Round(periodAmount * MinutesPerMonth / periodMinutes, 2);
+
+    /// <summary>A share as a percentage with one decimal and no space: 0.8073 → 80.7%.</summary>
+    public static string Percent(double? share) => share is { } v ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
 
     public static string Name(PtuBilling billing) => billing switch
     {

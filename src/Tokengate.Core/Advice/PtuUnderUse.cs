@@ -41,9 +41,9 @@ internal static class PtuUnderUse
         var ptuMonthly = Math.Round(ptus * PtuSizing.PricePerMonth(options.ProvisionedBilling, options), 2);
         var idleMonthly = Math.Round(ptuMonthly * (decimal)(1 - utilization), 2);
         var suggestion = idleHours.Count == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{utilization:P1} used; no hour of day below {options.IdleHourPercent}%.")
+            ? string.Create(CultureInfo.InvariantCulture, $"{PtuSizing.Percent(utilization)} used; no hour of day below {options.IdleHourPercent}%.")
             : string.Create(CultureInfo.InvariantCulture,
-                $"{1 - utilization:P1} of {ptus} PTU idle (${idleMonthly:N2}/month). Hours below {options.IdleHourPercent}% (UTC): {Hours(idleHours)}. Send the gateway's batch runner (Tokengate:Batches, gateway mode) and low-priority consumers (Tokengate:Priority) to this backend in those hours, or buy fewer PTUs and let PAYG take the peaks.");
+                $"{PtuSizing.Percent(1 - utilization)} of {ptus} PTU idle (${idleMonthly:N2}/month). Hours below {options.IdleHourPercent}% (UTC): {Hours(idleHours)}. Send the gateway's batch runner (Tokengate:Batches, gateway mode) and low-priority consumers (Tokengate:Priority) to this backend in those hours, or buy fewer PTUs and let PAYG take the peaks.");
         return new UnderUseAdvice(backend, model, ptus, capacity, utilization, offered - carried, options.ProvisionedBilling, ptuMonthly, idleMonthly,
             byHour, byDay, idleHours, suggestion);
     }
