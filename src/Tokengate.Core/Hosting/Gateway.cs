@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tokengate.Accounting;
+using Tokengate.Advice;
 using Tokengate.Admin;
 using Tokengate.Affinity;
 using Tokengate.Alerts;
@@ -176,7 +177,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tokengate.Advice;
+
+/// <summary>An <see cref="AdviceReport"/> as JSON, an aligned text table or Markdown.</summary>
+internal static class AdviceRenderer
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Render(AdviceReport report, string format) => format switch
+    {
+        "json" => JsonSerializer.Serialize(report, Json) + Environment.NewLine,
+        "markdown" => Markdown(report),
+        _ => Table(report),
+    };
+
+    private static readonly string[] PtuHeader = ["deployment", "model", "pXX_tokens_min", "ptus", "utilization", "payg_month", "ptu_hourly", "ptu_monthly", "ptu_yearly", "spillover", "break_even", "advice"];
+    private static readonly string[] IdleHeader = ["backend", "model", "ptus", "utilization", "idle_tokens", "ptu_month", "idle_month", "idle_hours_utc"];
+
+    private static string[] PtuRow(PtuAdvice a) =>
+    [
+        a.Deployment, a.Model, N(a.PercentileMinuteTokens), N(a.RequiredPtus), P(a.AverageUtilization), Usd(a.PaygMonthlyUsd),
+        Usd(a.Options[0].PtuMonthlyUsd), Usd(a.Options[1].PtuMonthlyUsd), Usd(a.Options[2].PtuMonthlyUsd), Usd(a.Options[0].SpilloverMonthlyUsd),
+        a.Options.First(o => o.Billing == a.BestBilling).BreakEvenUtilization is { } b ? P(b) : "-",
+        a.Recommendation == PtuRecommendation.Ptu ? $"PTU {a.RequiredPtus} ({PtuSizing.Name(a.BestBilling)})" : "stay PAYG",
+    ];
+
+    private static string[] IdleRow(UnderUseAdvice u) =>
+    [
+        u.Backend, u.Model, N(u.Ptus), P(u.Utilization), N(u.IdleTokens), Usd(u.PtuMonthlyUsd), Usd(u.IdleMonthlyUsd),
+        u.IdleHours.Count == 0 ? "-" : string.Join(',', u.IdleHours.Select(h => h.ToString("00", CultureInfo.InvariantCulture))),
+    ];
+
+    private static string Table(AdviceReport r)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Advice for {r.Since:yyyy-MM-dd HH:mm} to {r.Until:yyyy-MM-dd HH:mm} UTC ({r.Minutes:N0} minutes); money per month in USD.");
+        sb.AppendLine().AppendLine("PAYG vs PTU");
+        Aligned(sb, [PtuHeader.Select(h => h.Replace("XX", Pct(r), StringComparison.Ordinal)).ToArray(), .. r.Deployments.Select(PtuRow)]);
+        foreach (var a in r.Deployments) sb.AppendLine(CultureInfo.InvariantCulture, $"  {a.Deployment}: {a.Reason}");
+        if (r.Provisioned.Count > 0)
+        {
+            sb.AppendLine().AppendLine("PTU under-use");
+            Aligned(sb, [IdleHeader, .. r.Provisioned.Select(IdleRow)]);
+            foreach (var u in r.Provisioned) sb.AppendLine(CultureInfo.InvariantCulture, $"  {u.Backend}: {u.Suggestion}");
+        }
+        sb.AppendLine();
+        foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"Note: {note}");
+        return sb.ToString();
+    }
+
+    private static string Markdown(AdviceReport r)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Tokengate advice").AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Period: {r.Since:yyyy-MM-dd HH:mm} to {r.Until:yyyy-MM-dd HH:mm} UTC ({r.Minutes:N0} minutes). Money is USD per month.").AppendLine();
+        sb.AppendLine("## PAYG vs PTU").AppendLine();
+        MarkdownTable(sb, [PtuHeader.Select(h => h.Replace("XX", Pct(r), StringComparison.Ordinal)).ToArray(), .. r.Deployments.Select(PtuRow)]);
+        foreach (var a in r.Deployments) sb.AppendLine(CultureInfo.InvariantCulture, $"- **{a.Deployment}** ({a.Model}): {a.Reason}");
+        if (r.Provisioned.Count > 0)
+        {
+            sb.AppendLine().AppendLine("## PTU under-use").AppendLine();
+            MarkdownTable(sb, [IdleHeader, .. r.Provisioned.Select(IdleRow)]);
+            foreach (var u in r.Provisioned)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- **{u.Backend}**: {u.Suggestion}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  - by hour (UTC): {string.Join(", ", u.ByHourOfDay.Select(b => $"{b.Bucket} {P(b.Utilization)}"))}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  - by day: {string.Join(", ", u.ByDayOfWeek.Select(b => $"{b.Bucket} {P(b.Utilization)}"))}");
+            }
+        }
+        sb.AppendLine().AppendLine("## Notes").AppendLine();
+        foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+        return sb.ToString();
+    }
+
+    private static void Aligned(StringBuilder sb, List<string[]> lines)
+    {
+        var widths = lines[0].Select((_, i) => lines.Max(l => l[i].Length)).ToArray();
+        foreach (var l in lines) sb.AppendLine(string.Join("  ", l.Select((v, i) => i < 2 ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))).TrimEnd());
+    }
+
+    private static void MarkdownTable(StringBuilder sb, List<string[]> lines)
+    {
+        sb.AppendLine("| " + string.Join(" | ", lines[0]) + " |");
+        sb.AppendLine("|" + string.Join("|", lines[0].Select((_, i) => i < 2 ? "---" : "---:")) + "|");
+        foreach (var l in lines.Skip(1)) sb.AppendLine("| " + string.Join(" | ", l) + " |");
+        sb.AppendLine();
+    }
+
+    private static string Pct(AdviceReport r) => r.Deployments.Count > 0 ? r.Deployments[0].Percentile.ToString("0.##", CultureInfo.InvariantCulture) : "95";
+    private static string N(double v) => v.ToString("N0", CultureInfo.InvariantCulture);
+    private static string P(double v) => PtuSizing.Percent(v);
+    private static string Usd(decimal v) => v.ToString("N2", CultureInfo.InvariantCulture);
+}

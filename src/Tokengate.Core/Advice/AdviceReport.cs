@@ -1,0 +1,10 @@
+namespace Tokengate.Advice;
+
+/// <summary>Everything <c>tokengate advise</c> says about a period of the ledger.</summary>
+internal sealed record AdviceReport(
+    DateTimeOffset Since,
+    DateTimeOffset Until,
+    long Minutes,
+    IReadOnlyList<PtuAdvice> Deployments,
+    IReadOnlyList<UnderUseAdvice> Provisioned,
+    IReadOnlyList<string> Notes);
