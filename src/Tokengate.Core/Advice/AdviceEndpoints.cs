@@ -17,15 +17,10 @@ internal static class AdviceEndpoints
 
     public static RouteGroupBuilder MapAdvice(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/advice", async (IDatabase database, IConfiguration configuration, IOptionsMonitor<GatewayOptions> gateway, TimeProvider time,
+        admin.MapGet("/advice", async (IDatabase database, IOptions<AdviceOptions> advice, IOptionsMonitor<GatewayOptions> gateway, TimeProvider time,
             DateTimeOffset? since, DateTimeOffset? until, CancellationToken ct) =>
         {
-            // Bound per call rather than registered: the section is read as it is now, and a bad one is answered here.
-            var options = AdviceConfiguration.Read(configuration, out var errors);
-            if (errors is not null)
-            {
-                return Results.Json(new { error = new { code = "invalid_configuration", message = string.Join(" ", errors) } }, statusCode: StatusCodes.Status500InternalServerError);
-            }
+            var options = advice.Value;
             var end = until ?? time.GetUtcNow();
             var start = since ?? end - DefaultPeriod;
             if (start >= end)

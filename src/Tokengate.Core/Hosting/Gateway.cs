@@ -103,7 +103,8 @@ public static class Gateway
         services.AddRequestLogging(configuration);
         services.AddCapacityAlerts(configuration);
         services.AddRealtime(configuration);
-        services.AddPromptScreening(configuration);  // step 5: policies and the detectors (rules, builtin, onnx and Prompt Shields where configured)
+        services.AddPromptScreening(configuration);
+        services.AddAdvice(configuration);  // the advice endpoint's settings (PTU throughput and prices), validated on start  // step 5: policies and the detectors (rules, builtin, onnx and Prompt Shields where configured)
         return services;
     }
 
