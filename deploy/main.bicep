@@ -36,6 +36,9 @@ param batchCapacity int = 0
 @description('Region of the Content Safety account (Prompt Shields); it must offer Prompt Shields.')
 param contentSafetyLocation string = location
 
+@description('Prompt screening for every consumer by default (rules, the built-in classifier and Prompt Shields): Block refuses attacks, Annotate and Monitor only report them.')
+param screeningMode 'Off' | 'Monitor' | 'Annotate' | 'Block' = 'Block'
+
 @description('Container image of the gateway, built from deploy/Dockerfile.')
 param image string
 
@@ -55,7 +58,7 @@ param replicaMemory string = '2Gi'
 @minValue(1)
 param minReplicas int = 1
 
-@description('Most replicas; above 1, Redis is deployed and the gateway shares its state there.')
+@description('Most replicas; the gateway\'s state (rate limits, budgets, backend health) is shared in Redis, and each instance falls back to 1/maxReplicas of every limit while Redis is unreachable.')
 @minValue(1)
 @maxValue(30)
 param maxReplicas int = 1
@@ -84,8 +87,8 @@ param postgresAdministratorLogin string = 'tokengate'
 @minLength(16)
 param postgresAdministratorPassword string
 
-@description('Azure Cache for Redis SKU (with maxReplicas above 1).')
-param redisSku 'Standard' | 'Premium' = 'Standard'
+@description('Azure Cache for Redis SKU: Basic (one node, no SLA) for a small setup, Standard or Premium (replicated) for production.')
+param redisSku 'Basic' | 'Standard' | 'Premium' = 'Standard'
 
 @description('Azure Cache for Redis capacity: C0-C6 (Standard), P1-P5 (Premium).')
 @minValue(0)
@@ -378,7 +381,6 @@ module data 'modules/data.bicep' = {
   params: {
     name: '${namePrefix}-${suffix}'
     location: location
-    deployRedis: maxReplicas > 1
     postgresSkuName: postgresSkuName
     postgresTier: postgresTier
     postgresStorageGb: postgresStorageGb
@@ -440,12 +442,12 @@ var batchBackends = batchCapacity > 0 ? [ {
 
 var backends = concat(flatten(provisionedBackends), flatten(paygBackends), batchBackends)
 
-var stateConfiguration = maxReplicas > 1 ? {
+// Redis even for one replica: a single instance on PostgreSQL is assessed as a fleet (assess rule shared-state), and
+// scaling out is then only a change of maxReplicas.
+var stateConfiguration = {
   Provider: 'Redis'
   InstanceCount: maxReplicas
   Redis: { ConnectionString: 'keyvault:${vaultUri}/secrets/tokengate-redis', KeyPrefix: 'tokengate:' }
-} : {
-  Provider: 'InMemory'
 }
 
 var gatewayConfigurationValue = {
@@ -477,6 +479,10 @@ var gatewayConfigurationValue = {
       KeyVaultAlgorithm: 'RSA-OAEP-256'
     }
     Screening: {
+      Default: {
+        Mode: screeningMode
+        Detectors: [ 'rules', 'builtin', 'promptshields' ]
+      }
       PromptShields: {
         Endpoint: 'https://${contentSafetyName}.cognitiveservices.azure.com/'
       }

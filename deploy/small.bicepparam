@@ -1,5 +1,6 @@
-// A small setup: one region, pay-as-you-go only (no PTU), a small Global Batch quota, one gateway replica (no Redis),
-// Burstable PostgreSQL. For a team or a pilot; not zone- or region-redundant.
+// A small setup: one region, pay-as-you-go only (no PTU), a small Global Batch quota, one gateway replica with its
+// state in a Basic C0 Redis (so that scaling out is a parameter change), Burstable PostgreSQL. For a team or a pilot;
+// not zone- or region-redundant.
 using 'main.bicep'
 
 param namePrefix = 'tgsmall'
@@ -29,6 +30,8 @@ param postgresStorageGb = 32
 param postgresHighAvailability = false
 param postgresGeoRedundantBackup = false
 param postgresAdministratorPassword = readEnvironmentVariable('TOKENGATE_POSTGRES_PASSWORD')
+param redisSku = 'Basic'
+param redisCapacity = 0
 param storageSku = 'Standard_GRS'
 param keyVaultSku = 'standard'
 param logRetentionDays = 30

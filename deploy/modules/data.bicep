@@ -1,6 +1,6 @@
 // The shared state a fleet of gateway replicas needs: PostgreSQL Flexible Server (durable records: consumers, keys,
-// audit, the usage ledger) with private access only, and, when more than one replica may run, Azure Cache for Redis
-// (rate-limit counters, budgets, backend health) behind a private endpoint. Their connection strings go to Key Vault
+// audit, the usage ledger) with private access only, and Azure Cache for Redis (rate-limit counters, budgets, backend
+// health) behind a private endpoint. Their connection strings go to Key Vault
 // as secrets, which the gateway reads with `keyvault:` references: no password is in its configuration.
 
 @description('Name prefix of the data resources.')
@@ -8,9 +8,6 @@ param name string
 
 @description('Region of the data resources.')
 param location string
-
-@description('Deploy Redis (true when more than one replica may run).')
-param deployRedis bool
 
 @description('PostgreSQL compute SKU name, e.g. Standard_B1ms or Standard_D2ds_v5.')
 param postgresSkuName string
@@ -35,9 +32,9 @@ param postgresAdministratorLogin string
 param postgresAdministratorPassword string
 
 @description('Azure Cache for Redis SKU.')
-param redisSku 'Standard' | 'Premium'
+param redisSku 'Basic' | 'Standard' | 'Premium'
 
-@description('Azure Cache for Redis capacity (C0–C6 for Standard, P1–P5 for Premium).')
+@description('Azure Cache for Redis capacity (C0–C6 for Basic and Standard, P1–P5 for Premium).')
 param redisCapacity int
 
 @description('Subnet delegated to PostgreSQL Flexible Server.')
@@ -110,7 +107,7 @@ resource postgresConnection 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   }
 }
 
-resource redis 'Microsoft.Cache/redis@2024-11-01' = if (deployRedis) {
+resource redis 'Microsoft.Cache/redis@2024-11-01' = {
   name: '${name}-redis'
   location: location
   tags: tags
@@ -123,7 +120,7 @@ resource redis 'Microsoft.Cache/redis@2024-11-01' = if (deployRedis) {
   }
 }
 
-module redisEndpoint 'privateEndpoint.bicep' = if (deployRedis) {
+module redisEndpoint 'privateEndpoint.bicep' = {
   name: '${name}-redis-pe'
   params: {
     name: '${name}-redis-pe'
@@ -136,7 +133,7 @@ module redisEndpoint 'privateEndpoint.bicep' = if (deployRedis) {
   }
 }
 
-resource redisDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (deployRedis) {
+resource redisDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   scope: redis
   name: 'to-log-analytics'
   properties: {
@@ -146,17 +143,17 @@ resource redisDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-prev
   }
 }
 
-resource redisConnection 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (deployRedis) {
+resource redisConnection 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = {
   parent: vault
   name: 'tokengate-redis'
   properties: {
     contentType: 'StackExchange.Redis configuration string'
-    value: '${redis!.properties.hostName}:6380,password=${redis!.listKeys().primaryKey},ssl=True,abortConnect=False'
+    value: '${redis.properties.hostName}:6380,password=${redis.listKeys().primaryKey},ssl=True,abortConnect=False'
   }
 }
 
 @description('Key Vault secret URI (without version) of the Npgsql connection string.')
 output postgresConnectionSecretUri string = '${vault.properties.vaultUri}secrets/${postgresConnection.name}'
 
-@description('Key Vault secret URI (without version) of the Redis configuration string; empty without Redis.')
-output redisConnectionSecretUri string = deployRedis ? '${vault.properties.vaultUri}secrets/${redisConnection.name}' : ''
+@description('Key Vault secret URI (without version) of the Redis configuration string.')
+output redisConnectionSecretUri string = '${vault.properties.vaultUri}secrets/${redisConnection.name}'
