@@ -119,9 +119,9 @@ var keyVaultName = '${namePrefix}-kv-${suffix}'
 var storageName = toLower('${replace(namePrefix, '-', '')}files${suffix}')
 var filesContainer = 'tokengate'
 
-// Built-in role definitions, by the ids Azure publishes.
+// Built-in role definitions, by the ids Azure publishes (docs: Azure built-in roles).
 var roles = {
-  cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87ef2b3b86'
+  cognitiveServicesUser: 'a97b65f3-24c7-4388-baec-2e87135dc908'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultCryptoUser: '12338af0-0e69-4776-bea7-57ae8d297424'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'

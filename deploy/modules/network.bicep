@@ -20,7 +20,7 @@ var zoneNames = {
   vault: 'privatelink.vaultcore.azure.net'
   blob: 'privatelink.blob.${environment().suffixes.storage}'
   redis: 'privatelink.redis.cache.windows.net'
-  postgres: 'privatelink.postgres.database.azure.com'
+  postgres: 'private.postgres.database.azure.com'
 }
 
 resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {

@@ -10,7 +10,7 @@ namespace Tokengate.IntegrationTests.Deploy;
 public sealed class DeployedResourceTests
 {
     private const string OpenAiUser = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd";
-    private const string CognitiveServicesUser = "a97b65f3-24c7-4388-baec-2e87ef2b3b86";
+    private const string CognitiveServicesUser = "a97b65f3-24c7-4388-baec-2e87135dc908";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string KeyVaultCryptoUser = "12338af0-0e69-4776-bea7-57ae8d297424";
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
