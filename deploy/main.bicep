@@ -45,6 +45,9 @@ param image string
 @description('Registry the image is pulled from with the gateway\'s identity (it needs AcrPull there); empty for a public image.')
 param registryServer string = ''
 
+@description('Resource id of that registry (an Azure Container Registry, any resource group of this subscription): the gateway\'s identity gets AcrPull on it. Empty: grant it yourself.')
+param registryResourceId string = ''
+
 @description('Reach the gateway from the internet (true) or only from the virtual network (false).')
 param externalIngress bool = false
 
@@ -400,6 +403,18 @@ module data 'modules/data.bicep' = {
   }
 }
 
+// ---- Image pull ----
+
+module acrPull 'modules/acrPull.bicep' = if (!empty(registryResourceId)) {
+  name: 'acr-pull'
+  scope: resourceGroup(split(registryResourceId, '/')[2], split(registryResourceId, '/')[4])
+  params: {
+    registryName: last(split(registryResourceId, '/'))
+    identityId: identity.id
+    principalId: identity.properties.principalId
+  }
+}
+
 // ---- The gateway's configuration, generated from what this template deploys ----
 // Two parts. gatewayConfiguration is known before anything is deployed (names, endpoints, Key Vault secret URLs) and is
 // mounted as /config/gateway.json; gatewayEnvironment holds what only exists once resources do (the identity's client
@@ -525,7 +540,7 @@ module gateway 'modules/gateway.bicep' = {
     tags: tags
   }
   // The app starts only once its identity may read what its configuration names, and the secrets exist.
-  dependsOn: [ openAi, data, contentSafetyUser, secretsUser, cryptoUser, blobContributor, vaultEndpoint, blobEndpoint, contentSafetyEndpoint ]
+  dependsOn: [ openAi, data, acrPull, contentSafetyUser, secretsUser, cryptoUser, blobContributor, vaultEndpoint, blobEndpoint, contentSafetyEndpoint ]
 }
 
 @description('The gateway\'s configuration file as mounted into the app (/config/gateway.json): references, no secret.')

@@ -34,6 +34,7 @@ param batchCapacity = 50000
 param contentSafetyLocation = 'swedencentral'
 param image = readEnvironmentVariable('TOKENGATE_IMAGE', 'ghcr.io/contoso/tokengate:latest')
 param registryServer = readEnvironmentVariable('TOKENGATE_REGISTRY', '')
+param registryResourceId = readEnvironmentVariable('TOKENGATE_REGISTRY_ID', '')
 param externalIngress = false
 param replicaCpu = '2.0'
 param replicaMemory = '4Gi'

@@ -19,6 +19,7 @@ param batchRegionIndex = 0
 param batchCapacity = 1000
 param image = readEnvironmentVariable('TOKENGATE_IMAGE', 'ghcr.io/contoso/tokengate:latest')
 param registryServer = readEnvironmentVariable('TOKENGATE_REGISTRY', '')
+param registryResourceId = readEnvironmentVariable('TOKENGATE_REGISTRY_ID', '')
 param externalIngress = false
 param replicaCpu = '0.5'
 param replicaMemory = '1Gi'

@@ -41,6 +41,7 @@ internal static class BicepCli
         start.Environment["TOKENGATE_POSTGRES_PASSWORD"] = TestPassword;
         start.Environment.Remove("TOKENGATE_IMAGE");
         start.Environment.Remove("TOKENGATE_REGISTRY");
+        start.Environment.Remove("TOKENGATE_REGISTRY_ID");
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
@@ -67,9 +68,13 @@ internal static class BicepCli
     /// suffixes are the public cloud's (snapshot does not evaluate <c>environment()</c>) and without bicepconfig.json
     /// (whose rules forbid exactly those literals).
     /// </summary>
-    public static JsonObject Snapshot(string parameterFile) => Snapshots.GetOrAdd(parameterFile, file => new Lazy<JsonObject>(() => MakeSnapshot(file))).Value;
+    public static JsonObject Snapshot(string parameterFile, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var key = parameterFile + string.Concat((environment ?? new Dictionary<string, string?>()).Select(e => $"|{e.Key}={e.Value}"));
+        return Snapshots.GetOrAdd(key, _ => new Lazy<JsonObject>(() => MakeSnapshot(parameterFile, environment))).Value;
+    }
 
-    private static JsonObject MakeSnapshot(string parameterFile)
+    private static JsonObject MakeSnapshot(string parameterFile, IReadOnlyDictionary<string, string?>? environment)
     {
         var copy = Directory.CreateTempSubdirectory("tokengate-deploy-").FullName;
         try
@@ -84,7 +89,7 @@ internal static class BicepCli
                     .Replace("environment().suffixes.storage", "'core.windows.net'", StringComparison.Ordinal);
                 File.WriteAllText(target, text);
             }
-            var result = RunIn(copy, null, "snapshot", parameterFile, "--mode", "overwrite",
+            var result = RunIn(copy, environment, "snapshot", parameterFile, "--mode", "overwrite",
                 "--tenant-id", "00000000-0000-0000-0000-000000000001", "--subscription-id", "00000000-0000-0000-0000-000000000002",
                 "--resource-group", "rg-tokengate", "--location", "swedencentral", "--deployment-name", "main");
             Assert.True(result.ExitCode == 0, $"bicep snapshot {parameterFile} failed:\n{result.Output}");

@@ -145,6 +145,21 @@ public sealed class DeployedResourceTests
     }
 
     [Fact]
+    public void RegistryGiven_IdentityGetsAcrPullThere_BeforeTheAppPullsItsImage()
+    {
+        const string Registry = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/contoso";
+        var resources = BicepCli.Snapshot("small.bicepparam", new Dictionary<string, string?> { ["TOKENGATE_REGISTRY"] = "contoso.azurecr.io", ["TOKENGATE_REGISTRY_ID"] = Registry })["predictedResources"]!.AsArray().Select(r => r!.AsObject()).ToList();
+        var identity = Id(Assert.Single(resources, r => Type(r) == "Microsoft.ManagedIdentity/userAssignedIdentities"));
+
+        var acrPull = Assert.Single(resources, r => Type(r) == "Microsoft.Authorization/roleAssignments" && Id(r).StartsWith(Registry + "/providers/", StringComparison.Ordinal));
+        Assert.EndsWith("/7f951dda-4ed3-4680-a7ca-43fe172d538d", acrPull["properties"]!["roleDefinitionId"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"'{identity}'", acrPull["properties"]!["principalId"]!.GetValue<string>(), StringComparison.Ordinal);
+        var registries = Assert.Single(resources, r => Type(r) == "Microsoft.App/containerApps")["properties"]!["configuration"]!["registries"]!.AsArray();
+        Assert.Equal("contoso.azurecr.io", Assert.Single(registries)!["server"]!.GetValue<string>());
+        Assert.Equal(identity, registries[0]!["identity"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void KeyVault_RbacPurgeProtection_AndRsaKeyEncryptionKey()
     {
         var resources = Resources("production.bicepparam");

@@ -48,8 +48,12 @@ public sealed class GeneratedConfigurationTests : IDisposable
         var openAi = snapshot["predictedResources"]!.AsArray().Where(r => r!["kind"]?.GetValue<string>() == "OpenAI").Select(r => $"https://{r!["name"]}.openai.azure.com/");
         Assert.Equal(openAi.Order(StringComparer.Ordinal), backends.Select(b => b!["Endpoint"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal));
 
+        var vault = snapshot["predictedResources"]!.AsArray().Single(r => r!["type"]!.GetValue<string>() == "Microsoft.KeyVault/vaults")!["name"]!.GetValue<string>();
+        var secrets = snapshot["predictedResources"]!.AsArray().Where(r => r!["type"]!.GetValue<string>() == "Microsoft.KeyVault/vaults/secrets").Select(r => r!["name"]!.GetValue<string>()).ToList();
         Assert.Equal("PostgreSql", configuration["Data"]!["Provider"]!.GetValue<string>());
-        Assert.StartsWith("keyvault:https://", configuration["Data"]!["ConnectionString"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"keyvault:https://{vault}.vault.azure.net/secrets/tokengate-postgres", configuration["Data"]!["ConnectionString"]!.GetValue<string>());
+        Assert.Equal($"keyvault:https://{vault}.vault.azure.net/secrets/tokengate-redis", configuration["State"]!["Redis"]!["ConnectionString"]!.GetValue<string>());
+        Assert.Equal([$"{vault}/tokengate-postgres", $"{vault}/tokengate-redis"], secrets.Order(StringComparer.Ordinal));
         Assert.Equal("Redis", configuration["State"]!["Provider"]!.GetValue<string>());
         Assert.Equal(6, configuration["State"]!["InstanceCount"]!.GetValue<int>());
         Assert.StartsWith("keyvault:https://", configuration["State"]!["Redis"]!["ConnectionString"]!.GetValue<string>(), StringComparison.Ordinal);
