@@ -28,7 +28,8 @@ internal static class AdviceEndpoints
                 return Results.Json(new { error = new { code = "invalid_value", message = "'since' must be before 'until'." } }, statusCode: StatusCodes.Status400BadRequest);
             }
             var rows = await AdviceQuery.LoadAsync(database, start, end, ct).ConfigureAwait(false);
-            return Results.Json(Advisor.Build(rows, start, end, options, gateway.CurrentValue), AdviceRenderer.Json);
+            var shapes = await AdviceQuery.LoadShapesAsync(database, start, end, ct).ConfigureAwait(false);
+            return Results.Json(Advisor.Build(rows, start, end, options, gateway.CurrentValue, shapes), AdviceRenderer.Json);
         }).RequireAuthorization(AdminPolicies.Reader);
         return admin;
     }

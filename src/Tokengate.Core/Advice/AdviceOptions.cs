@@ -47,4 +47,36 @@ public sealed class AdviceOptions
 
     /// <summary>An hour of day whose utilization of a provisioned backend is below this percentage is reported as idle capacity for batch and low-priority work, 0 to 100. Default 50.</summary>
     public double IdleHourPercent { get; set; } = 50;
+
+    /// <summary>
+    /// The next cheaper model of each model's family, by model name (matched as the longest name here, keys and values
+    /// alike, that begins the ledger's model, so <c>gpt-4o-mini-2024-07-18</c> is gpt-4o-mini, not gpt-4o). Defaults:
+    /// gpt-4o → gpt-4o-mini, gpt-4.1 → gpt-4.1-mini, gpt-4.1-mini → gpt-4.1-nano, gpt-5 → gpt-5-mini. An entry given
+    /// here replaces the built-in one of the same name. A cheaper model without a price in the price table is skipped.
+    /// </summary>
+    public Dictionary<string, string> CheaperModels { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["gpt-4o"] = "gpt-4o-mini",
+        ["gpt-4.1"] = "gpt-4.1-mini",
+        ["gpt-4.1-mini"] = "gpt-4.1-nano",
+        ["gpt-5"] = "gpt-5-mini",
+    };
+
+    /// <summary>A cheaper model is listed only when the same tokens on it save more than this many USD a month. Default 10.</summary>
+    public decimal MinimumModelSavingUsd { get; set; } = 10m;
+
+    /// <summary>
+    /// Another deployment on the cheaper model counts as serving similar requests when its mean prompt and mean
+    /// completion tokens are each within this percentage of the consumer's, 0 to 1000. Default 50.
+    /// </summary>
+    public double SimilarShapePercent { get; set; } = 50;
+
+    /// <summary>Prompt caching is reported for a consumer and deployment with at least this many successful requests in the period. Default 100.</summary>
+    public int CachingMinimumRequests { get; set; } = 100;
+
+    /// <summary>Caching advice is given only when the mean prompt has at least this many tokens: the service caches prompts of 1,024 tokens or more. Default 1024.</summary>
+    public int CachingMinimumPromptTokens { get; set; } = 1024;
+
+    /// <summary>A cache hit rate (cached / prompt tokens) below this percentage is low, 0 to 100. Default 20.</summary>
+    public double CachingLowHitRatePercent { get; set; } = 20;
 }

@@ -14,6 +14,15 @@ internal sealed class AdviceOptionsValidator : IValidateOptions<AdviceOptions>
         if (o.MinimumSavingPercent is < 0 or > 100 || double.IsNaN(o.MinimumSavingPercent)) errors.Add($"{P}:MinimumSavingPercent: must be 0 to 100 (was {o.MinimumSavingPercent}).");
         if (o.IdleHourPercent is < 0 or > 100 || double.IsNaN(o.IdleHourPercent)) errors.Add($"{P}:IdleHourPercent: must be 0 to 100 (was {o.IdleHourPercent}).");
         if (!Enum.IsDefined(o.ProvisionedBilling)) errors.Add($"{P}:ProvisionedBilling: Hourly, MonthlyReservation or YearlyReservation.");
+        foreach (var (model, cheaper) in o.CheaperModels)
+        {
+            if (string.IsNullOrWhiteSpace(cheaper) || string.Equals(model, cheaper, StringComparison.OrdinalIgnoreCase)) errors.Add($"{P}:CheaperModels:{model}: must name another model (was '{cheaper}').");
+        }
+        if (o.MinimumModelSavingUsd < 0) errors.Add($"{P}:MinimumModelSavingUsd: must not be negative (was {o.MinimumModelSavingUsd}).");
+        if (o.SimilarShapePercent is < 0 or > 1000 || double.IsNaN(o.SimilarShapePercent)) errors.Add($"{P}:SimilarShapePercent: must be 0 to 1000 (was {o.SimilarShapePercent}).");
+        if (o.CachingMinimumRequests < 1) errors.Add($"{P}:CachingMinimumRequests: must be at least 1 (was {o.CachingMinimumRequests}).");
+        if (o.CachingMinimumPromptTokens < 0) errors.Add($"{P}:CachingMinimumPromptTokens: must not be negative (was {o.CachingMinimumPromptTokens}).");
+        if (o.CachingLowHitRatePercent is < 0 or > 100 || double.IsNaN(o.CachingLowHitRatePercent)) errors.Add($"{P}:CachingLowHitRatePercent: must be 0 to 100 (was {o.CachingLowHitRatePercent}).");
         foreach (var (model, m) in o.Models)
         {
             var at = $"{P}:Models:{model}";

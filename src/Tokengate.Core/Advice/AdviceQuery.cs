@@ -33,4 +33,31 @@ internal static class AdviceQuery
         }
         return rows;
     }
+
+    /// <summary>
+    /// Successful requests (status 2xx) by consumer, deployment and model: count and token sums, for the model and
+    /// caching sections. Rows without a model are left out: they cannot be priced.
+    /// </summary>
+    public static async Task<IReadOnlyList<UsageShape>> LoadShapesAsync(IDatabase database, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT consumer, deployment, model, COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(cached_tokens), 0),
+                   COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_nanousd), 0)
+            FROM usage_ledger
+            WHERE at >= @since AND at < @until AND status >= 200 AND status < 300 AND model IS NOT NULL
+            GROUP BY consumer, deployment, model
+            """;
+        command.AddParameter("@since", DbTimestamps.ToDb(since, database.Provider));
+        command.AddParameter("@until", DbTimestamps.ToDb(until, database.Provider));
+        var rows = new List<UsageShape>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new UsageShape(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
+                reader.GetInt64(6), UsageTime.FromNanoUsd(reader.GetInt64(7))));
+        }
+        return rows;
+    }
 }

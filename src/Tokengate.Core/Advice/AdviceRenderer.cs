@@ -24,6 +24,20 @@ internal static class AdviceRenderer
     private static readonly string[] PtuHeader = ["deployment", "model", "pXX_tokens_min", "ptus", "utilization", "payg_month", "ptu_hourly", "ptu_monthly", "ptu_yearly", "spillover", "break_even", "advice"];
     private static readonly string[] IdleHeader = ["backend", "model", "ptus", "utilization", "idle_tokens", "ptu_month", "idle_month", "idle_hours_utc"];
 
+    private static readonly string[] ModelHeader = ["consumer", "deployment", "model", "requests", "mean_prompt", "mean_completion", "month", "cheaper_model", "cheaper_month", "saving", "similar_on"];
+    private static readonly string[] CachingHeader = ["consumer", "deployment", "model", "requests", "mean_prompt", "hit_rate", "at_stake_month", "low"];
+
+    private static string[] ModelRow(ModelAdvice m) =>
+    [
+        m.Consumer, m.Deployment, m.Model, N(m.Requests), N(m.MeanPromptTokens), N(m.MeanCompletionTokens), Usd(m.MonthlyUsd),
+        m.CheaperModel, Usd(m.CheaperMonthlyUsd), Usd(m.SavingMonthlyUsd), m.SimilarDeployment ?? "-",
+    ];
+
+    private static string[] CachingRow(CachingAdvice c) =>
+    [
+        c.Consumer, c.Deployment, c.Model, N(c.Requests), N(c.MeanPromptTokens), P(c.HitRate), Usd(c.AtStakeMonthlyUsd), c.Low ? "yes" : "-",
+    ];
+
     private static string[] PtuRow(PtuAdvice a) =>
     [
         a.Deployment, a.Model, N(a.PercentileMinuteTokens), N(a.RequiredPtus), P(a.AverageUtilization), Usd(a.PaygMonthlyUsd),
@@ -51,6 +65,20 @@ internal static class AdviceRenderer
             Aligned(sb, [IdleHeader, .. r.Provisioned.Select(IdleRow)]);
             foreach (var u in r.Provisioned) sb.AppendLine(CultureInfo.InvariantCulture, $"  {u.Backend}: {u.Suggestion}");
         }
+        sb.AppendLine().AppendLine("Right model for the task (quality is not measured: try the cheaper model on a sample before switching)");
+        if (r.Models.Count == 0) sb.AppendLine("  No cheaper model of the same family saves enough.");
+        else
+        {
+            Aligned(sb, [ModelHeader, .. r.Models.Select(ModelRow)], left: 3);
+            foreach (var m in r.Models) sb.AppendLine(CultureInfo.InvariantCulture, $"  {m.Consumer} on {m.Deployment}: {m.Advice}");
+        }
+        sb.AppendLine().AppendLine("Prompt caching");
+        if (r.Caching.Count == 0) sb.AppendLine("  No consumer and deployment with enough requests.");
+        else
+        {
+            Aligned(sb, [CachingHeader, .. r.Caching.Select(CachingRow)], left: 3);
+            foreach (var c in r.Caching.Where(c => c.Low)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {c.Consumer} on {c.Deployment}: {c.Advice}");
+        }
         sb.AppendLine();
         foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"Note: {note}");
         return sb.ToString();
@@ -75,21 +103,36 @@ internal static class AdviceRenderer
                 sb.AppendLine(CultureInfo.InvariantCulture, $"  - by day: {string.Join(", ", u.ByDayOfWeek.Select(b => $"{b.Bucket} {P(b.Utilization)}"))}");
             }
         }
+        sb.AppendLine().AppendLine("## Right model for the task").AppendLine();
+        sb.AppendLine("Quality is not measured: try the cheaper model on a sample before switching. The shape compared is sizes only; tool use and structured output are not in the ledger.").AppendLine();
+        if (r.Models.Count == 0) sb.AppendLine("No cheaper model of the same family saves enough.");
+        else
+        {
+            MarkdownTable(sb, [ModelHeader, .. r.Models.Select(ModelRow)], left: 3);
+            foreach (var m in r.Models) sb.AppendLine(CultureInfo.InvariantCulture, $"- **{m.Consumer}** on **{m.Deployment}** ({m.Model}): {m.Advice}");
+        }
+        sb.AppendLine().AppendLine("## Prompt caching").AppendLine();
+        if (r.Caching.Count == 0) sb.AppendLine("No consumer and deployment with enough requests.");
+        else
+        {
+            MarkdownTable(sb, [CachingHeader, .. r.Caching.Select(CachingRow)], left: 3);
+            foreach (var c in r.Caching.Where(c => c.Low)) sb.AppendLine(CultureInfo.InvariantCulture, $"- **{c.Consumer}** on **{c.Deployment}** ({c.Model}): {c.Advice}");
+        }
         sb.AppendLine().AppendLine("## Notes").AppendLine();
         foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
         return sb.ToString();
     }
 
-    private static void Aligned(StringBuilder sb, List<string[]> lines)
+    private static void Aligned(StringBuilder sb, List<string[]> lines, int left = 2)
     {
         var widths = lines[0].Select((_, i) => lines.Max(l => l[i].Length)).ToArray();
-        foreach (var l in lines) sb.AppendLine(string.Join("  ", l.Select((v, i) => i < 2 ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))).TrimEnd());
+        foreach (var l in lines) sb.AppendLine(string.Join("  ", l.Select((v, i) => i < left || (left == 3 && lines[0][i] is "cheaper_model" or "similar_on") ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))).TrimEnd());
     }
 
-    private static void MarkdownTable(StringBuilder sb, List<string[]> lines)
+    private static void MarkdownTable(StringBuilder sb, List<string[]> lines, int left = 2)
     {
         sb.AppendLine("| " + string.Join(" | ", lines[0]) + " |");
-        sb.AppendLine("|" + string.Join("|", lines[0].Select((_, i) => i < 2 ? "---" : "---:")) + "|");
+        sb.AppendLine("|" + string.Join("|", lines[0].Select((_, i) => i < left ? "---" : "---:")) + "|");
         foreach (var l in lines.Skip(1)) sb.AppendLine("| " + string.Join(" | ", l) + " |");
         sb.AppendLine();
     }

@@ -7,4 +7,6 @@ internal sealed record AdviceReport(
     long Minutes,
     IReadOnlyList<PtuAdvice> Deployments,
     IReadOnlyList<UnderUseAdvice> Provisioned,
+    IReadOnlyList<ModelAdvice> Models,
+    IReadOnlyList<CachingAdvice> Caching,
     IReadOnlyList<string> Notes);

@@ -10,7 +10,10 @@ internal static class Advisor
 {
     public const string QualityNote = "Quality is not measured: the advice compares tokens and money only.";
 
-    public static AdviceReport Build(IReadOnlyList<LedgerMinute> rows, DateTimeOffset since, DateTimeOffset until, AdviceOptions options, GatewayOptions? gateway)
+    public const string TruncationNote = "Truncation (answers cut at max_tokens) cannot be computed: the ledger records neither max_tokens nor finish_reason.";
+
+    public static AdviceReport Build(IReadOnlyList<LedgerMinute> rows, DateTimeOffset since, DateTimeOffset until, AdviceOptions options, GatewayOptions? gateway,
+        IReadOnlyList<UsageShape>? shapes = null)
     {
         var start = Floor(since.UtcDateTime);
         var end = Floor(until.UtcDateTime);
@@ -19,6 +22,8 @@ internal static class Advisor
         {
             QualityNote,
             $"Monthly figures are the period's average minute times {PtuSizing.MinutesPerMonth:N0} minutes (730 hours); PTU sizes carry the p{options.Percentile:0.##} minute, minutes without traffic counting as zero.",
+            ModelChoice.Caveat,
+            TruncationNote,
         };
 
         var deployments = new List<PtuAdvice>();
@@ -56,7 +61,10 @@ internal static class Advisor
             }
             provisioned.Add(PtuUnderUse.Analyze(backend.Name, model!, Merge(mine.Select(r => r.Usage)), start, end, ptus, ptu, options));
         }
-        return new AdviceReport(since, until, periodMinutes, deployments, provisioned, notes);
+        var accounting = gateway?.Accounting ?? new AccountingOptions();
+        var models = ModelChoice.Analyze(shapes ?? [], periodMinutes, options, accounting);
+        var caching = PromptCaching.Analyze(shapes ?? [], periodMinutes, options, accounting);
+        return new AdviceReport(since, until, periodMinutes, deployments, provisioned, models, caching, notes);
     }
 
     private static DateTime Floor(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);

@@ -58,9 +58,12 @@ internal static class AdviseCommand
                 return 2;
             }
             IReadOnlyList<LedgerMinute> rows;
+            IReadOnlyList<UsageShape> shapes;
             try
             {
-                rows = await AdviceQuery.LoadAsync(new SqliteDatabase(folder.FullName), start, end, cancellationToken).ConfigureAwait(false);
+                var database = new SqliteDatabase(folder.FullName);
+                rows = await AdviceQuery.LoadAsync(database, start, end, cancellationToken).ConfigureAwait(false);
+                shapes = await AdviceQuery.LoadShapesAsync(database, start, end, cancellationToken).ConfigureAwait(false);
             }
             catch (SqliteException ex)
             {
@@ -71,7 +74,7 @@ internal static class AdviseCommand
             {
                 SqliteConnection.ClearAllPools();
             }
-            await Console.Out.WriteAsync(AdviceRenderer.Render(Advisor.Build(rows, start, end, options, gateway), parse.GetValue(format)!)).ConfigureAwait(false);
+            await Console.Out.WriteAsync(AdviceRenderer.Render(Advisor.Build(rows, start, end, options, gateway, shapes), parse.GetValue(format)!)).ConfigureAwait(false);
             return 0;
         });
         return command;

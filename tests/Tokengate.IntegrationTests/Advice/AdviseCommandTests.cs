@@ -69,6 +69,14 @@ public sealed class AdviseCommandTests : IAsyncLifetime
         Assert.Contains("## PTU under-use", text, StringComparison.Ordinal);
         Assert.True(Regex.IsMatch(text, @"\| ptu-east \| gpt-4o \| 20 \| 50\.0% \| 1,080,000,000 \| 5,200\.00 \| 2,600\.00 \| 12,13,14,15,16,17,18,19,20,21,22,23 \|"), text);
         Assert.Contains("Quality is not measured", text, StringComparison.Ordinal);
+
+        // steady, 43,200 requests: $15,120 → $15,330 a month; on gpt-4o-mini 4.32B × $0.15 + 432M × $0.60 = $907.20 →
+        // $919.80 a month. No cache hits on 100,000-token prompts: 4.32B × ($2.50 − $1.25) = $5,400 → $5,475 a month.
+        Assert.Contains("## Right model for the task", text, StringComparison.Ordinal);
+        Assert.Contains("| app | steady | gpt-4o | 43,200 | 100,000 | 10,000 | 15,330.00 | gpt-4o-mini | 919.80 | 14,410.20 | - |", text, StringComparison.Ordinal);
+        Assert.Contains("## Prompt caching", text, StringComparison.Ordinal);
+        Assert.Contains("| app | steady | gpt-4o | 43,200 | 100,000 | 0.0% | 5,475.00 | yes |", text, StringComparison.Ordinal);
+        Assert.Contains("max_tokens nor finish_reason", text, StringComparison.Ordinal);
     }
 
     [Fact]
