@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,11 +27,11 @@ internal sealed partial class BatchRunner(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<(string Batch, int Line), Task> _running = new();
 
+    /// <summary>Batches whose last line was throttled (429): no line of theirs starts before the time the answer named.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _notBefore = new();
+
     /// <summary>When the next line may start (lines start at most <see cref="BatchesOptions.MaxLinesPerSecond"/>, evenly).</summary>
     private DateTimeOffset _nextStart;
-
-    /// <summary>The pool as batch work sees it: a provisioned backend counts as full at the batch threshold.</summary>
-    private readonly ConditionalWeakTable<Pool, Pool> _batchViews = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,27 +72,41 @@ internal sealed partial class BatchRunner(
     {
         foreach (var batch in await store.ActiveAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (batch.Mode == BatchMode.Azure)
+            try
             {
-                await azure.RefreshAsync(batch, force: false, cancellationToken).ConfigureAwait(false);
-                continue;
+                await AdvanceBatchAsync(batch, cancellationToken).ConfigureAwait(false);
             }
-            switch (batch.Status)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                case BatchStatus.Validating:
-                    await ValidateAsync(batch, cancellationToken).ConfigureAwait(false);
-                    break;
-                case BatchStatus.InProgress:
-                    await AdvanceAsync(batch, cancellationToken).ConfigureAwait(false);
-                    break;
-                case BatchStatus.Cancelling:
-                    await FinishAsync(batch, BatchStatus.Cancelling, cancellationToken).ConfigureAwait(false);
-                    break;
-                case BatchStatus.Finalizing:
-                    // Left by an instance that stopped while writing the files: taken up once its lease ends.
-                    await FinishAsync(batch, BatchStatus.Finalizing, cancellationToken).ConfigureAwait(false);
-                    break;
+                // One batch's trouble (its file unreadable, the blob store away) must not hold up the others.
+                LogBatchFailed(logger, ex, batch.Id);
             }
+        }
+    }
+
+    /// <summary>Whatever the batch needs next: validating, lines, finishing; an Azure batch's status.</summary>
+    private async Task AdvanceBatchAsync(BatchRecord batch, CancellationToken cancellationToken)
+    {
+        if (batch.Mode == BatchMode.Azure)
+        {
+            await azure.RefreshAsync(batch, force: false, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        switch (batch.Status)
+        {
+            case BatchStatus.Validating:
+                await ValidateAsync(batch, cancellationToken).ConfigureAwait(false);
+                break;
+            case BatchStatus.InProgress:
+                await AdvanceAsync(batch, cancellationToken).ConfigureAwait(false);
+                break;
+            case BatchStatus.Cancelling:
+                await FinishAsync(batch, BatchStatus.Cancelling, cancellationToken).ConfigureAwait(false);
+                break;
+            case BatchStatus.Finalizing:
+                // Left by an instance that stopped while writing the files: taken up once its lease ends.
+                await FinishAsync(batch, BatchStatus.Finalizing, cancellationToken).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -181,10 +194,11 @@ internal sealed partial class BatchRunner(
             await FinishAsync(batch, BatchStatus.InProgress, cancellationToken).ConfigureAwait(false);
             return;
         }
+        if (_notBefore.TryGetValue(batch.Id, out var notBefore) && now < notBefore) return;  // its lines were throttled: wait as told
         var free = Math.Min(options.Concurrency - _running.Count, PacedStarts(now, options.MaxLinesPerSecond));
         if (free > 0 && snapshot.TryGetPool(batch.Pool, out var pool))
         {
-            var provisionedOnly = HasProvisioned(pool) && now < batch.ExpiresAt - options.PayAsYouGoBefore;
+            var provisionedOnly = pool.HasProvisioned && now < batch.ExpiresAt - options.PayAsYouGoBefore;
             if (provisionedOnly && !HasRoom(pool, options.UtilizationThresholdPercent)) return;  // live traffic needs the capacity: wait
             var claimed = await store.ClaimLinesAsync(batch.Id, _owner, free, now, now + options.LeaseDuration, cancellationToken).ConfigureAwait(false);
             TakeStarts(claimed.Count, options.MaxLinesPerSecond);
@@ -213,11 +227,16 @@ internal sealed partial class BatchRunner(
             var body = await sealing.OpenAsync(batch.Id, line.SealedBody, cancellationToken).ConfigureAwait(false);
             var run = new BatchLineRun(batch.Id, line.Line, provisionedOnly);
             var sink = await executor.RunAsync(batch, run, body, cancellationToken).ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested || sink.IsAborted) return;
+            // A whole answer is kept even when stopping: it was charged, and running the line again would charge twice.
+            if (sink.IsAborted) return;
             var status = sink.StatusCode;
-            // No answer for the line yet: throttled or out of capacity (tried again without counting), or the backends
-            // failing (counted; after the last attempt the failure is the line's answer).
-            if (status == 429) return;
+            // No answer for the line yet: throttled or out of capacity (tried again without counting, not before the
+            // time the answer named), or the backends failing (counted; after the last attempt the failure is the answer).
+            if (status == 429)
+            {
+                _notBefore[batch.Id] = time.GetUtcNow() + RetryAfterOf(sink.Headers);
+                return;
+            }
             if (status >= 500 && line.Attempts < maxAttempts)
             {
                 counts = true;
@@ -225,7 +244,7 @@ internal sealed partial class BatchRunner(
             }
             var requestId = sink.Headers["apim-request-id"].ToString() is { Length: > 0 } apim ? apim : sink.Headers["x-request-id"].ToString();
             var response = BatchOutput.ResponseObject(status, requestId, sink.Body.Span);
-            var sealedResult = await sealing.SealResultAsync(batch.Id, line.Line, response, cancellationToken).ConfigureAwait(false);
+            var sealedResult = await sealing.SealResultAsync(batch.Id, line.Line, response, CancellationToken.None).ConfigureAwait(false);
             release = false;
             if (await store.CompleteLineAsync(batch.Id, line.Line, _owner, status, sealedResult, run.Record, CancellationToken.None).ConfigureAwait(false))
             {
@@ -317,27 +336,23 @@ internal sealed partial class BatchRunner(
     private void TakeStarts(int started, int perSecond) =>
         _nextStart += TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond * started);
 
-    private static bool HasProvisioned(Pool pool)
+    /// <summary>The gateway's own <c>retry-after-ms</c> / <c>retry-after</c> (seconds) on a 429; one second when it names none.</summary>
+    private static TimeSpan RetryAfterOf(Microsoft.AspNetCore.Http.IHeaderDictionary headers)
     {
-        foreach (var backend in pool.Backends)
-        {
-            if (backend.Type == BackendType.Provisioned) return true;
-        }
-        return false;
+        var style = System.Globalization.NumberStyles.Float;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (double.TryParse(headers["retry-after-ms"].ToString(), style, culture, out var ms) && ms > 0) return TimeSpan.FromMilliseconds(ms);
+        if (double.TryParse(headers["retry-after"].ToString(), style, culture, out var seconds) && seconds > 0) return TimeSpan.FromSeconds(seconds);
+        return TimeSpan.FromSeconds(1);
     }
 
     /// <summary>Whether a provisioned backend of the pool can take batch work now: available, and below the batch threshold.</summary>
     private bool HasRoom(Pool pool, double thresholdPercent)
     {
-        var view = _batchViews.GetValue(pool, p => new Pool(p.Name, p.Backends, p.Policy, thresholdPercent));
-        if (view.SpilloverUtilizationPercent != thresholdPercent)
-        {
-            view = new Pool(pool.Name, pool.Backends, pool.Policy, thresholdPercent);
-            _batchViews.AddOrUpdate(pool, view);
-        }
+        var view = health.WithUtilizationLimit((long)Math.Round(thresholdPercent * 100), provisionedOnly: true);
         foreach (var backend in pool.Backends)
         {
-            if (backend.Type == BackendType.Provisioned && health.IsAvailable(backend, view)) return true;
+            if (backend.Type == BackendType.Provisioned && view.IsAvailable(backend, pool)) return true;
         }
         return false;
     }
@@ -380,6 +395,9 @@ internal sealed partial class BatchRunner(
 
     [LoggerMessage(5, LogLevel.Warning, "Line {Line} of batch {Batch} failed in the gateway; it is run again")]
     private static partial void LogLineFailed(ILogger logger, Exception exception, string batch, int line);
+
+    [LoggerMessage(7, LogLevel.Error, "Batch {Batch} could not be advanced this round; the others go on, and it is tried again at the next poll")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string batch);
 
     [LoggerMessage(6, LogLevel.Information, "Batch {Batch} {Status}: {Succeeded} lines answered, {Failed} failed, {Remaining} not run")]
     private static partial void LogFinished(ILogger logger, string batch, string status, int succeeded, int failed, int remaining);

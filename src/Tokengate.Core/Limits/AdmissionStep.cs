@@ -121,27 +121,16 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         var scopes = LimitScopes.For(consumer, options.Limits, admission.Budget.Throttling);
         if (scopes.Count > 0)
         {
-            var decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
-            if (!decision.Admitted && !admission.Prompt.Exact && decision.RefusedKind == LimitKind.TokensPerMinute)
+            LimitDecision decision;
+            try
             {
-                // The size-based estimate is high on purpose; before refusing, count exactly.
-                admission.Prompt = new PromptEstimate(counter.Count(feature, profile), Exact: true);
-                decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
+                decision = await ReserveAsync(feature, admission, scopes, pool.Name, priority, consumer.Name, profile, cancellationToken).ConfigureAwait(false);
             }
-            if (!decision.Admitted && decision.RetryAfter is not null && feature.WaitUntil is { } until)
+            catch
             {
-                // Its own window is full: wait for it, holding no reservation (the budget hold stays until the answer).
-                var refused = decision;
-                LimitDecision? granted = null;
-                await queue!.WaitAsync(pool.Name, priority, consumer.Name, until, async () =>
-                {
-                    var retried = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, CancellationToken.None).ConfigureAwait(false);
-                    if (retried.Admitted) granted = retried;
-                    else refused = retried;
-                    return retried.Admitted;
-                }, cancellationToken).ConfigureAwait(false);
-                decision = granted ?? refused;
-                feature.WaitUntil = null;  // one wait per request
+                // The budget hold is released here: settling cannot, since the request has no admission yet.
+                await budgets.SettleAsync(admission.Budget, 0, 0, CancellationToken.None).ConfigureAwait(false);
+                throw;
             }
             if (!decision.Admitted)
             {
@@ -168,6 +157,42 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Reserves the estimate in the consumer's and group's counters: counted exactly before a TPM refusal, and, for a
+    /// class that may wait, waiting for the window (holding no reservation meanwhile; one wait per request).
+    /// </summary>
+    /// <summary>
+    /// Reserves the estimate in the consumer's and group's counters: counted exactly before a TPM refusal, and, for a
+    /// class that may wait, waiting for its window (holding no reservation meanwhile; one wait per request).
+    /// </summary>
+    private async Task<LimitDecision> ReserveAsync(GatewayRequestFeature feature, AdmissionState admission, IReadOnlyList<LimitScope> scopes,
+        string pool, Priority.PriorityClass priority, string consumer, ModelProfile profile, CancellationToken cancellationToken)
+    {
+        var decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
+        if (!decision.Admitted && !admission.Prompt.Exact && decision.RefusedKind == LimitKind.TokensPerMinute)
+        {
+            // The size-based estimate is high on purpose; before refusing, count exactly.
+            admission.Prompt = new PromptEstimate(counter.Count(feature, profile), Exact: true);
+            decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
+        }
+        if (!decision.Admitted && decision.RetryAfter is not null && feature.WaitUntil is { } until)
+        {
+            // Its own window is full: wait for it, holding no reservation (the budget hold stays until the answer).
+            var refused = decision;
+            LimitDecision? granted = null;
+            await queue!.WaitAsync(pool, priority, consumer, until, async () =>
+            {
+                var retried = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, CancellationToken.None).ConfigureAwait(false);
+                if (retried.Admitted) granted = retried;
+                else refused = retried;
+                return retried.Admitted;
+            }, cancellationToken).ConfigureAwait(false);
+            decision = granted ?? refused;
+            feature.WaitUntil = null;  // one wait per request
+        }
+        return decision;
     }
 
     private static int? MaxOutputOf(string? model, ModelProfile profile, TokensOptions tokens) =>

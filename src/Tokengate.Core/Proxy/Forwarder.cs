@@ -81,7 +81,7 @@ internal sealed partial class Forwarder(
                     if (outcome == WaitOutcome.Abandoned) return;  // nobody is left to answer
                     if (chosen is null)
                     {
-                        await Refusal(feature, pool, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
+                        await Refusal(feature, pool, view, fallsBack, cannotServe, last, deadline).WriteAsync(response).ConfigureAwait(false);
                         return;
                     }
                     backend = chosen;
@@ -149,7 +149,7 @@ internal sealed partial class Forwarder(
             }
 
             Blame(ref held);
-            await Refusal(feature, pool, view, fallsBack, last, deadline).WriteAsync(response).ConfigureAwait(false);
+            await Refusal(feature, pool, view, fallsBack, cannotServe, last, deadline).WriteAsync(response).ConfigureAwait(false);
         }
         finally
         {
@@ -180,11 +180,11 @@ internal sealed partial class Forwarder(
     /// below its own limit but above its class's threshold is told the capacity is reserved (429); otherwise as
     /// <see cref="Exhausted"/>.
     /// </summary>
-    private GatewayError Refusal(GatewayRequestFeature feature, Pool pool, IBackendAvailability view, bool fallsBack, AttemptOutcome last, DateTimeOffset deadline)
+    private GatewayError Refusal(GatewayRequestFeature feature, Pool pool, IBackendAvailability view, bool fallsBack, ulong cannotServe, AttemptOutcome last, DateTimeOffset deadline)
     {
         var now = time.GetUtcNow();
         if (!fallsBack && feature.PinnedBackend is null && last != AttemptOutcome.TimedOut && now < deadline
-            && pool.Policy.Select(pool, view, 0, 0, random) is null && pool.Policy.Select(pool, health.IgnoringSpillover, 0, 0, random) is not null)
+            && pool.Policy.Select(pool, view, cannotServe, 0, random) is null && pool.Policy.Select(pool, health.IgnoringSpillover, cannotServe, 0, random) is not null)
         {
             return PriorityErrors.CapacityReserved(pool.Name, feature.Priority!.Name, PriorityErrors.RetryAfter);
         }

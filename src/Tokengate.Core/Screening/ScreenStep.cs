@@ -101,6 +101,8 @@ internal sealed partial class ScreenStep
                 var done = await Task.WhenAny([.. pending.Keys, expired]).ConfigureAwait(false);
                 if (done == expired)
                 {
+                    // The client went away: that is no detector's failure, and nobody waits for the verdict.
+                    cancellationToken.ThrowIfCancellationRequested();
                     // Whoever has not answered by the deadline did not answer.
                     var elapsed = _time.GetElapsedTime(start);
                     foreach (var (task, name) in pending)
