@@ -297,18 +297,8 @@ internal static class OperationRegistry
     /// (<c>/openai/files?api-version=</c>, <c>/openai/v1/files</c>, <c>/v1/files</c>), the <c>files</c> scope, the
     /// caller's own objects only; bodies are streamed by the handler, never read whole.
     /// </summary>
-    private static OperationDescriptor FileCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) => new()
-    {
-        Name = name,
-        Scope = ScopeOperations.Files,
-        TelemetryName = name,
-        AzureName = "files",
-        Routes = ResponsesRoutes(method, path),
-        Body = BodyKind.None,
-        Deployment = DeploymentSource.None,
-        Metered = false,
-        Answer = answer,
-    };
+    private static OperationDescriptor FileCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) =>
+        ResourceCall(name, method, path, answer, ScopeOperations.Files, "files");
 
     /// <summary>
     /// A fine-tuning jobs call: answered by the gateway (it places the job's files and binds the job to the backend it
@@ -316,30 +306,28 @@ internal static class OperationRegistry
     /// <c>fine-tuning</c> scope, the caller's own jobs only. The create is in the ledger with no tokens (training is
     /// billed by the service, not metered by the gateway).
     /// </summary>
-    private static OperationDescriptor FineTuningCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) => new()
-    {
-        Name = name,
-        Scope = ScopeOperations.FineTuning,
-        TelemetryName = name,
-        AzureName = "fineTuning",
-        Routes = ResponsesRoutes(method, path),
-        Body = BodyKind.None,
-        Deployment = DeploymentSource.None,
-        Metered = false,
-        Answer = answer,
-    };
+    private static OperationDescriptor FineTuningCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) =>
+        ResourceCall(name, method, path, answer, ScopeOperations.FineTuning, "fineTuning");
 
     /// <summary>
     /// A Batch API call: answered by the gateway (it runs the batch itself or forwards it to a batch deployment), on
     /// the resource routes (<c>/openai/batches?api-version=</c>, <c>/openai/v1/batches</c>, <c>/v1/batches</c>), the
     /// <c>batch</c> scope, the caller's own batches only. The lines are metered as they run, not the call.
     /// </summary>
-    private static OperationDescriptor BatchCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) => new()
+    private static OperationDescriptor BatchCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer) =>
+        ResourceCall(name, method, path, answer, ScopeOperations.Batch, "batch");
+
+    /// <summary>
+    /// A call on a resource the gateway keeps itself (files, fine-tuning jobs, batches): answered by the gateway on the
+    /// resource routes, under <paramref name="scope"/>, nothing forwarded as it came and nothing metered by the call.
+    /// </summary>
+    private static OperationDescriptor ResourceCall(string name, string method, string path, Microsoft.AspNetCore.Http.RequestDelegate answer,
+        ScopeOperations scope, string azureName) => new()
     {
         Name = name,
-        Scope = ScopeOperations.Batch,
+        Scope = scope,
         TelemetryName = name,
-        AzureName = "batch",
+        AzureName = azureName,
         Routes = ResponsesRoutes(method, path),
         Body = BodyKind.None,
         Deployment = DeploymentSource.None,
