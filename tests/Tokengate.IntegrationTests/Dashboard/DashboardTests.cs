@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.IntegrationTests.Limits;
@@ -65,6 +67,75 @@ public sealed class DashboardTests
         var artifacts = Path.Combine(RepositoryPaths.Root, "artifacts");
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "dashboard.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Dashboard_AdviceView_ShowsADeploymentsRecommendation_WithoutConsoleErrors()
+    {
+        Assert.True(File.Exists(Chromium), "Debian's chromium package is missing; ./test.sh installs it.");
+        await using var h = await LimitsHarness.StartAsync(new());
+        // A small synthetic ledger: one gpt-4o row a minute on deployment 'steady' for the last six hours before the
+        // harness's clock (inside the 30 days /admin/advice looks at by default).
+        var now = h.Time.GetUtcNow().UtcDateTime;
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(h.Data.FullName, "tokengate.db")};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+            for (var i = 1; i <= 6 * 60; i++)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    INSERT INTO usage_ledger (at, consumer, deployment, backend, model, prompt_tokens, cached_tokens, completion_tokens, cost_nanousd,
+                        status, latency_ms, stream, usage_source, operation)
+                    VALUES (@at, 'app', 'steady', 'payg-east', 'gpt-4o', 100000, 0, 10000, 350000000, 200, 100, 0, 'response', 'chat.completions')
+                    """;
+                command.Parameters.AddWithValue("@at", now.AddMinutes(-i).ToString("O", CultureInfo.InvariantCulture));
+                await command.ExecuteNonQueryAsync();
+            }
+            await transaction.CommitAsync();
+        }
+        string reason;
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/admin/advice"))
+        {
+            request.Headers.Add("api-key", LimitsHarness.ReaderKey);
+            using var response = await h.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var steady = doc.RootElement.GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("deployment").GetString() == "steady");
+            reason = steady.GetProperty("reason").GetString()!;
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+
+        await page.GotoAsync(new Uri(h.Gateway.Endpoint, "dashboard").ToString());
+        await page.FillAsync("#key", LimitsHarness.ReaderKey);
+        await page.ClickAsync("#login button[type=submit]");
+        await page.ClickAsync("#views button[data-view=advice]");
+        await page.WaitForSelectorAsync("#advice-ptu table");
+
+        Assert.True(await page.Locator("#board").IsHiddenAsync());
+        var ptu = await page.Locator("#advice-ptu").InnerTextAsync();
+        Assert.Contains("steady", ptu, StringComparison.Ordinal);
+        Assert.Contains(reason, ptu, StringComparison.Ordinal);
+        Assert.Contains(reason.EndsWith("stay on PAYG.", StringComparison.Ordinal) ? "stay PAYG" : "PTU ", ptu, StringComparison.Ordinal);
+        Assert.Contains("Quality is not measured", await page.Locator("#advice").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#advice-notes li").CountAsync() > 0);
+
+        var artifacts = Path.Combine(RepositoryPaths.Root, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "dashboard-advice.png"), FullPage = true });
         Assert.Empty(errors);
     }
 }

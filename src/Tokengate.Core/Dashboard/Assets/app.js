@@ -6,6 +6,8 @@
   const SVG = "http://www.w3.org/2000/svg";
   let period = { minutes: 15 };
   let timer = null;
+  let view = "board";
+  let adviceLoaded = false;
 
   const $ = (id) => document.getElementById(id);
 
@@ -216,6 +218,7 @@
   }
 
   async function refresh() {
+    if (view !== "board") return;
     try {
       const [pools, budgets, alerts] = await Promise.all([api("/admin/metrics/backends?minutes=1"), api("/admin/metrics/budgets"), api("/admin/alerts")]);
       if (period.minutes) {
@@ -256,6 +259,148 @@
     }
   }
 
+  // Advice: GET /admin/advice (the last 30 days), loaded when the view is opened; every value goes in as textContent.
+  const usd = (v) => "$" + Number(v).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const pct = (v) => (v === null || v === undefined ? "–" : (v * 100).toFixed(1) + "%");
+  const int = (v) => Math.round(Number(v)).toLocaleString("en-US");
+  const BILLING = { hourly: "hourly", monthlyReservation: "monthly reservation", yearlyReservation: "yearly reservation" };
+
+  function emptyNote(container, text) {
+    const p = document.createElement("div");
+    p.className = "empty";
+    p.textContent = text;
+    container.appendChild(p);
+  }
+
+  // headers: [{ name, text }]; rows: arrays of strings or { text, cls }; columns flagged text are left-aligned.
+  function table(container, headers, rows) {
+    const t = document.createElement("table");
+    t.className = "advice-table";
+    const head = t.createTHead().insertRow();
+    for (const h of headers) {
+      const th = document.createElement("th");
+      th.textContent = h.name;
+      if (h.text) th.className = "text";
+      head.appendChild(th);
+    }
+    const body = t.createTBody();
+    for (const r of rows) {
+      const tr = body.insertRow();
+      r.forEach((cell, i) => {
+        const td = tr.insertCell();
+        const c = typeof cell === "object" && cell !== null ? cell : { text: cell };
+        td.textContent = c.text === null || c.text === undefined ? "–" : String(c.text);
+        td.className = [headers[i].text ? "text" : "", c.cls || ""].join(" ").trim();
+      });
+    }
+    container.appendChild(t);
+  }
+
+  function reasons(container, items) {
+    if (items.length === 0) return;
+    const ul = document.createElement("ul");
+    ul.className = "advice-reasons";
+    for (const i of items) {
+      const li = document.createElement("li");
+      const b = document.createElement("b");
+      b.textContent = i.name + ": ";
+      li.append(b, i.text);
+      ul.appendChild(li);
+    }
+    container.appendChild(ul);
+  }
+
+  function renderAdvice(r) {
+    $("advice-period").textContent = "(" + new Date(r.since).toISOString().slice(0, 16).replace("T", " ") + " to " +
+      new Date(r.until).toISOString().slice(0, 16).replace("T", " ") + " UTC, " + int(r.minutes) + " minutes)";
+
+    const ptu = $("advice-ptu");
+    ptu.replaceChildren();
+    if (r.deployments.length === 0) emptyNote(ptu, "No deployment traffic in the ledger for this period");
+    else {
+      const p = r.deployments[0].percentile;
+      table(ptu, [
+        { name: "deployment", text: true }, { name: "model", text: true }, { name: "p" + p + " tokens/min" }, { name: "PTUs" },
+        { name: "utilization" }, { name: "PAYG/month" }, { name: "PTU hourly" }, { name: "PTU monthly" }, { name: "PTU yearly" },
+        { name: "spillover" }, { name: "break-even" }, { name: "recommendation", text: true },
+      ], r.deployments.map((a) => {
+        const best = a.options.find((o) => o.billing === a.bestBilling) || a.options[0];
+        const option = (i) => (a.options[i] ? usd(a.options[i].ptuMonthlyUsd) : "–");
+        const ptuAdvice = a.recommendation === "ptu";
+        return [a.deployment, a.model, int(a.percentileMinuteTokens), int(a.requiredPtus), pct(a.averageUtilization), usd(a.paygMonthlyUsd),
+          option(0), option(1), option(2), a.options[0] ? usd(a.options[0].spilloverMonthlyUsd) : "–", pct(best ? best.breakEvenUtilization : null),
+          { text: ptuAdvice ? "PTU " + a.requiredPtus + " (" + (BILLING[a.bestBilling] || a.bestBilling) + ")" : "stay PAYG", cls: ptuAdvice ? "ptu" : "" }];
+      }));
+      reasons(ptu, r.deployments.map((a) => ({ name: a.deployment, text: a.reason })));
+    }
+
+    const idle = $("advice-underuse");
+    idle.replaceChildren();
+    if (r.provisioned.length === 0) emptyNote(idle, "No provisioned backend with known PTUs");
+    else {
+      table(idle, [
+        { name: "backend", text: true }, { name: "model", text: true }, { name: "PTUs" }, { name: "utilization" }, { name: "idle tokens" },
+        { name: "PTU/month" }, { name: "idle/month" }, { name: "idle hours (UTC)", text: true },
+      ], r.provisioned.map((u) => [u.backend, u.model, int(u.ptus), pct(u.utilization), int(u.idleTokens), usd(u.ptuMonthlyUsd), usd(u.idleMonthlyUsd),
+        u.idleHours.length === 0 ? "–" : u.idleHours.map((h) => String(h).padStart(2, "0")).join(",")]));
+      reasons(idle, r.provisioned.map((u) => ({ name: u.backend, text: u.suggestion })));
+    }
+
+    const models = $("advice-models");
+    models.replaceChildren();
+    if (r.models.length === 0) emptyNote(models, "No cheaper model of the same family saves enough.");
+    else {
+      table(models, [
+        { name: "consumer", text: true }, { name: "deployment", text: true }, { name: "model", text: true }, { name: "requests" },
+        { name: "mean prompt" }, { name: "mean completion" }, { name: "month" }, { name: "cheaper model", text: true },
+        { name: "cheaper month" }, { name: "saving" }, { name: "similar on", text: true },
+      ], r.models.map((m) => [m.consumer, m.deployment, m.model, int(m.requests), int(m.meanPromptTokens), int(m.meanCompletionTokens),
+        usd(m.monthlyUsd), m.cheaperModel, usd(m.cheaperMonthlyUsd), usd(m.savingMonthlyUsd), m.similarDeployment || "–"]));
+      reasons(models, r.models.map((m) => ({ name: m.consumer + " on " + m.deployment, text: m.advice })));
+    }
+
+    const caching = $("advice-caching");
+    caching.replaceChildren();
+    if (r.caching.length === 0) emptyNote(caching, "No consumer and deployment with enough requests.");
+    else {
+      table(caching, [
+        { name: "consumer", text: true }, { name: "deployment", text: true }, { name: "model", text: true }, { name: "requests" },
+        { name: "mean prompt" }, { name: "hit rate" }, { name: "at stake/month" }, { name: "low" },
+      ], r.caching.map((c) => [c.consumer, c.deployment, c.model, int(c.requests), int(c.meanPromptTokens), pct(c.hitRate), usd(c.atStakeMonthlyUsd), c.low ? "yes" : "–"]));
+      reasons(caching, r.caching.filter((c) => c.low).map((c) => ({ name: c.consumer + " on " + c.deployment, text: c.advice })));
+    }
+
+    const notes = $("advice-notes");
+    notes.replaceChildren();
+    const items = r.notes.length === 0 ? ["No notes"] : r.notes;
+    for (const n of items) {
+      const li = document.createElement("li");
+      li.textContent = n;
+      notes.appendChild(li);
+    }
+  }
+
+  async function loadAdvice() {
+    $("status").textContent = "loading advice…";
+    try {
+      renderAdvice(await api("/admin/advice"));
+      adviceLoaded = true;
+      $("status").textContent = "advice updated " + new Date().toLocaleTimeString();
+    } catch (error) {
+      if (error.auth) { signOut(error.message); return; }
+      $("status").textContent = error.message;
+    }
+  }
+
+  function show(next) {
+    view = next;
+    document.querySelectorAll("#views button").forEach((b) => b.classList.toggle("active", b.dataset.view === view));
+    $("board").hidden = view !== "board";
+    $("advice").hidden = view !== "advice";
+    $("periods").hidden = view !== "board";
+    if (view === "advice") { if (!adviceLoaded) loadAdvice(); } else refresh();
+  }
+
   function schedule() {
     if (timer) clearInterval(timer);
     timer = period.minutes ? setInterval(refresh, 10000) : null;
@@ -265,6 +410,8 @@
     sessionStorage.removeItem(KEY);
     if (timer) clearInterval(timer);
     $("board").hidden = true;
+    $("advice").hidden = true;
+    adviceLoaded = false;
     $("signout").hidden = true;
     $("login").hidden = false;
     $("login-error").textContent = message || "";
@@ -272,9 +419,8 @@
 
   async function connect() {
     $("login").hidden = true;
-    $("board").hidden = false;
     $("signout").hidden = false;
-    await refresh();
+    show(view);
     schedule();
   }
 
@@ -286,6 +432,8 @@
       connect();
     });
     $("signout").addEventListener("click", () => signOut(""));
+    $("advice-reload").addEventListener("click", loadAdvice);
+    for (const button of document.querySelectorAll("#views button")) button.addEventListener("click", () => show(button.dataset.view));
     for (const button of document.querySelectorAll("#periods button")) {
       button.addEventListener("click", () => {
         document.querySelectorAll("#periods button").forEach((b) => b.classList.toggle("active", b === button));
