@@ -10,7 +10,7 @@ namespace Tokengate.Advice;
 /// </summary>
 internal static class Truncation
 {
-    public const string Advice = "raise max_tokens (or max_completion_tokens / max_output_tokens) for this consumer, or lower the max-tokens policy cap if it is the gateway's own cap";
+    public const string Advice = "raise max_tokens (or max_completion_tokens / max_output_tokens) for this consumer, or raise the max-tokens policy cap (Tokengate:Limits MaxTokens:Cap) if it is the gateway's own cap that cuts the answers";
 
     public static List<TruncationAdvice> Analyze(IReadOnlyList<UsageShape> shapes, AdviceOptions options)
     {

@@ -23,7 +23,7 @@ public sealed class TruncationTests
         Assert.Equal(40, t.TruncatedRequests);
         Assert.Equal(0.2, t.Share);
         Assert.Contains("raise max_tokens (or max_completion_tokens / max_output_tokens) for this consumer", t.Advice, StringComparison.Ordinal);
-        Assert.Contains("lower the max-tokens policy cap", t.Advice, StringComparison.Ordinal);
+        Assert.Contains("raise the max-tokens policy cap", t.Advice, StringComparison.Ordinal);
     }
 
     [Theory]
