@@ -82,6 +82,7 @@ internal sealed partial class SettleStep(
             ServiceTier = servedTier,
             SentServiceTier = feature.Outcome.SentServiceTier,
             Pool = (served ?? pool).Name,
+            MaxOutputTokens = admission?.LedgerMaxOutputTokens,
         };
         if (feature.BatchLine is { } line)
         {

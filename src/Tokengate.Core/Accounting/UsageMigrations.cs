@@ -70,6 +70,10 @@ internal sealed class UsageMigrations : IMigrationSource
         ALTER TABLE usage_ledger ADD COLUMN pool TEXT NULL;
         """;
 
+    // The output bound each request was admitted with (× n), so truncation (completion tokens at the bound) can be seen.
+    // NULL for operations that generate no text, requests not admitted, requests without a bound, and older rows.
+    private const string MaxOutput = "ALTER TABLE usage_ledger ADD COLUMN max_output_tokens BIGINT NULL;";
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -91,5 +95,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0405_usage_ledger_batch",
             Sqlite: Batch,
             PostgreSql: Batch),
+        new("0406_usage_ledger_max_output",
+            Sqlite: MaxOutput,
+            PostgreSql: MaxOutput),
     ];
 }

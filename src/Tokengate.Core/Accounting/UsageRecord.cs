@@ -57,6 +57,14 @@ internal sealed record UsageRecord(
     [JsonIgnore]
     public string? SentServiceTier { get; init; }
 
+    /// <summary>
+    /// The output bound the request was admitted with, every choice's together (the bound × <c>n</c>; column
+    /// <c>max_output_tokens</c>): null when the operation generates no text, the request was not admitted, or no bound
+    /// held upstream (the request named none and the gateway inserted none). Completion tokens at or above it: most
+    /// likely cut off.
+    /// </summary>
+    public long? MaxOutputTokens { get; init; }
+
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 }

@@ -79,4 +79,10 @@ public sealed class AdviceOptions
 
     /// <summary>A cache hit rate (cached / prompt tokens) below this percentage is low, 0 to 100. Default 20.</summary>
     public double CachingLowHitRatePercent { get; set; } = 20;
+
+    /// <summary>
+    /// A consumer and deployment (with at least <see cref="CachingMinimumRequests"/> successful requests with a recorded
+    /// output bound) is listed under truncation when more than this percentage of them reached the bound, 0 to 100. Default 10.
+    /// </summary>
+    public double TruncationPercent { get; set; } = 10;
 }

@@ -23,6 +23,7 @@ internal sealed class AdviceOptionsValidator : IValidateOptions<AdviceOptions>
         if (o.CachingMinimumRequests < 1) errors.Add($"{P}:CachingMinimumRequests: must be at least 1 (was {o.CachingMinimumRequests}).");
         if (o.CachingMinimumPromptTokens < 0) errors.Add($"{P}:CachingMinimumPromptTokens: must not be negative (was {o.CachingMinimumPromptTokens}).");
         if (o.CachingLowHitRatePercent is < 0 or > 100 || double.IsNaN(o.CachingLowHitRatePercent)) errors.Add($"{P}:CachingLowHitRatePercent: must be 0 to 100 (was {o.CachingLowHitRatePercent}).");
+        if (o.TruncationPercent is < 0 or > 100 || double.IsNaN(o.TruncationPercent)) errors.Add($"{P}:TruncationPercent: must be 0 to 100 (was {o.TruncationPercent}).");
         foreach (var (model, m) in o.Models)
         {
             var at = $"{P}:Models:{model}";

@@ -35,8 +35,8 @@ internal static class AdviceQuery
     }
 
     /// <summary>
-    /// Successful requests (status 2xx) by consumer, deployment and model: count and token sums, for the model and
-    /// caching sections. Rows without a model are left out: they cannot be priced.
+    /// Successful requests (status 2xx) by consumer, deployment and model: count and token sums, for the model,
+    /// caching and truncation sections. Rows without a model are left out: they cannot be priced.
     /// </summary>
     public static async Task<IReadOnlyList<UsageShape>> LoadShapesAsync(IDatabase database, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
@@ -44,7 +44,9 @@ internal static class AdviceQuery
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT consumer, deployment, model, COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(cached_tokens), 0),
-                   COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_nanousd), 0)
+                   COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_nanousd), 0),
+                   COALESCE(SUM(CASE WHEN max_output_tokens IS NOT NULL THEN 1 ELSE 0 END), 0),
+                   COALESCE(SUM(CASE WHEN max_output_tokens IS NOT NULL AND completion_tokens >= max_output_tokens THEN 1 ELSE 0 END), 0)
             FROM usage_ledger
             WHERE at >= @since AND at < @until AND status >= 200 AND status < 300 AND model IS NOT NULL
             GROUP BY consumer, deployment, model
@@ -56,7 +58,7 @@ internal static class AdviceQuery
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rows.Add(new UsageShape(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5),
-                reader.GetInt64(6), UsageTime.FromNanoUsd(reader.GetInt64(7))));
+                reader.GetInt64(6), UsageTime.FromNanoUsd(reader.GetInt64(7)), reader.GetInt64(8), reader.GetInt64(9)));
         }
         return rows;
     }

@@ -27,6 +27,13 @@ internal static class AdviceRenderer
     private static readonly string[] ModelHeader = ["consumer", "deployment", "model", "requests", "mean_prompt", "mean_completion", "month", "cheaper_model", "cheaper_month", "saving", "similar_on"];
     private static readonly string[] CachingHeader = ["consumer", "deployment", "model", "requests", "mean_prompt", "hit_rate", "at_stake_month", "low"];
 
+    private static readonly string[] TruncationHeader = ["consumer", "deployment", "requests", "bounded", "at_bound", "share"];
+
+    private static string[] TruncationRow(TruncationAdvice t) =>
+    [
+        t.Consumer, t.Deployment, N(t.Requests), N(t.BoundedRequests), N(t.TruncatedRequests), P(t.Share),
+    ];
+
     private static string[] ModelRow(ModelAdvice m) =>
     [
         m.Consumer, m.Deployment, m.Model, N(m.Requests), N(m.MeanPromptTokens), N(m.MeanCompletionTokens), Usd(m.MonthlyUsd),
@@ -79,6 +86,13 @@ internal static class AdviceRenderer
             Aligned(sb, [CachingHeader, .. r.Caching.Select(CachingRow)], left: 3);
             foreach (var c in r.Caching.Where(c => c.Low)) sb.AppendLine(CultureInfo.InvariantCulture, $"  {c.Consumer} on {c.Deployment}: {c.Advice}");
         }
+        sb.AppendLine().AppendLine("Truncation (answers that reached their max_tokens)");
+        if (r.Truncation.Count == 0) sb.AppendLine("  No consumer and deployment above the threshold.");
+        else
+        {
+            Aligned(sb, [TruncationHeader, .. r.Truncation.Select(TruncationRow)]);
+            foreach (var t in r.Truncation) sb.AppendLine(CultureInfo.InvariantCulture, $"  {t.Consumer} on {t.Deployment}: {t.Advice}");
+        }
         sb.AppendLine();
         foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"Note: {note}");
         return sb.ToString();
@@ -117,6 +131,13 @@ internal static class AdviceRenderer
         {
             MarkdownTable(sb, [CachingHeader, .. r.Caching.Select(CachingRow)], left: 3);
             foreach (var c in r.Caching.Where(c => c.Low)) sb.AppendLine(CultureInfo.InvariantCulture, $"- **{c.Consumer}** on **{c.Deployment}** ({c.Model}): {c.Advice}");
+        }
+        sb.AppendLine().AppendLine("## Truncation").AppendLine();
+        if (r.Truncation.Count == 0) sb.AppendLine("No consumer and deployment above the threshold.");
+        else
+        {
+            MarkdownTable(sb, [TruncationHeader, .. r.Truncation.Select(TruncationRow)]);
+            foreach (var t in r.Truncation) sb.AppendLine(CultureInfo.InvariantCulture, $"- **{t.Consumer}** on **{t.Deployment}**: {t.Advice}");
         }
         sb.AppendLine().AppendLine("## Notes").AppendLine();
         foreach (var note in r.Notes) sb.AppendLine(CultureInfo.InvariantCulture, $"- {note}");

@@ -9,4 +9,5 @@ internal sealed record AdviceReport(
     IReadOnlyList<UnderUseAdvice> Provisioned,
     IReadOnlyList<ModelAdvice> Models,
     IReadOnlyList<CachingAdvice> Caching,
+    IReadOnlyList<TruncationAdvice> Truncation,
     IReadOnlyList<string> Notes);

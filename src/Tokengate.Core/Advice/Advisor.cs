@@ -10,7 +10,7 @@ internal static class Advisor
 {
     public const string QualityNote = "Quality is not measured: the advice compares tokens and money only.";
 
-    public const string TruncationNote = "Truncation (answers cut at max_tokens) cannot be computed: the ledger records neither max_tokens nor finish_reason.";
+    public const string TruncationNote = "Truncation counts only requests with a recorded output bound (max_output_tokens): requests that named none and got none from the max-tokens policy, and rows written before the column, are not counted.";
 
     public static AdviceReport Build(IReadOnlyList<LedgerMinute> rows, DateTimeOffset since, DateTimeOffset until, AdviceOptions options, GatewayOptions? gateway,
         IReadOnlyList<UsageShape>? shapes = null)
@@ -64,7 +64,8 @@ internal static class Advisor
         var accounting = gateway?.Accounting ?? new AccountingOptions();
         var models = ModelChoice.Analyze(shapes ?? [], periodMinutes, options, accounting);
         var caching = PromptCaching.Analyze(shapes ?? [], periodMinutes, options, accounting);
-        return new AdviceReport(since, until, periodMinutes, deployments, provisioned, models, caching, notes);
+        var truncation = Truncation.Analyze(shapes ?? [], options);
+        return new AdviceReport(since, until, periodMinutes, deployments, provisioned, models, caching, truncation, notes);
     }
 
     private static DateTime Floor(DateTime at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);

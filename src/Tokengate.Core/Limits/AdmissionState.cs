@@ -17,6 +17,15 @@ internal sealed class AdmissionState(ModelProfile profile, PromptEstimate prompt
     public int Choices { get; } = choices;
 
     /// <summary>
+    /// The output bound holds upstream: the request named one (or was clamped to the policy cap), or the gateway inserted
+    /// the policy's. False for operations that generate no text and for a bound the gateway only assumed for its estimate.
+    /// </summary>
+    public bool OutputBounded { get; init; }
+
+    /// <summary>The ledger's <c>max_output_tokens</c>: every choice's bound together, null when <see cref="OutputBounded"/> is false.</summary>
+    public long? LedgerMaxOutputTokens => OutputBounded ? (long)MaxOutputTokens * Choices : null;
+
+    /// <summary>
     /// Input the service bills that the request does not carry as text: the stored chain a Responses request
     /// continues (<c>previous_response_id</c>), as recorded when that response settled, and the audio tokens of an upload.
     /// </summary>

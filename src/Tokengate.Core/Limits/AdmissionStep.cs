@@ -54,6 +54,8 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         // The output bound, after the max-tokens policy.
         var maxOutput = 0;
         string? rewriteField = null;
+        // Whether the bound holds upstream (named by the request, clamped, or inserted), not only assumed for the estimate.
+        var bounded = false;
         if (generates)
         {
             var policy = MaxTokensPolicy.Resolve(options.Limits, consumer, pool.Deployment.Name);
@@ -82,6 +84,7 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
             {
                 maxOutput = requested.Value;
             }
+            bounded = requested is not null || rewriteField is not null;
             if (rewriteField is not null)
                 edits.Add(new BodyEdit(feature.Parsed.InsertAt, 0, Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"\"{rewriteField}\":{maxOutput},"))));
         }
@@ -92,6 +95,7 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         var admission = new AdmissionState(profile, counter.Estimate(feature, profile, options.Tokens), maxOutput, generates ? Math.Max(1, feature.Parsed.N) : 1)
         {
             ContinuedTokens = feature.ContinuedChainTokens + media.InputTokens,
+            OutputBounded = bounded,
         };
 
         // The context window: an estimate over it is checked exactly, counting only as far as the window.

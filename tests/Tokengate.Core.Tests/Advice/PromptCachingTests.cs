@@ -54,7 +54,8 @@ public sealed class PromptCachingTests
         Assert.Contains("## Prompt caching", markdown, StringComparison.Ordinal);
         Assert.Contains("| app | big | gpt-4o | 1,000 | 10,000 | 2,000 | 45.00 | gpt-4o-mini | 2.70 | 42.30 | - |", markdown, StringComparison.Ordinal);
         Assert.Contains("| app | rag | gpt-4o | 200 | 10,000 | 10.0% | 2.25 | yes |", markdown, StringComparison.Ordinal);
-        Assert.Contains("max_tokens nor finish_reason", markdown, StringComparison.Ordinal);
+        Assert.Contains("## Truncation", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot be computed", markdown, StringComparison.Ordinal);
         var table = AdviceRenderer.Render(report, "table");
         Assert.Contains("quality is not measured: try the cheaper model on a sample before switching", table, StringComparison.Ordinal);
         Assert.Contains("sizes only", table, StringComparison.Ordinal);

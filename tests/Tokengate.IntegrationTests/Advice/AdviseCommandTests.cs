@@ -76,7 +76,8 @@ public sealed class AdviseCommandTests : IAsyncLifetime
         Assert.Contains("| app | steady | gpt-4o | 43,200 | 100,000 | 10,000 | 15,330.00 | gpt-4o-mini | 919.80 | 14,410.20 | - |", text, StringComparison.Ordinal);
         Assert.Contains("## Prompt caching", text, StringComparison.Ordinal);
         Assert.Contains("| app | steady | gpt-4o | 43,200 | 100,000 | 0.0% | 5,475.00 | yes |", text, StringComparison.Ordinal);
-        Assert.Contains("max_tokens nor finish_reason", text, StringComparison.Ordinal);
+        Assert.Contains("## Truncation", text, StringComparison.Ordinal);
+        Assert.Contains("recorded output bound (max_output_tokens)", text, StringComparison.Ordinal);   // the synthetic rows have none: not counted
     }
 
     [Fact]

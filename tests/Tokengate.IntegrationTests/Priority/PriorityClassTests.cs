@@ -5,7 +5,7 @@ using Tokengate.IntegrationTests.Limits;
 
 namespace Tokengate.IntegrationTests.Priority;
 
-/// <summary>Priority classes through a gateway: granted by group, lowered by the header, never raised, recorded in the ledger.</summary>
+/// <summary>Priority classes through a gateway: granted by group, lowered by the header, never raised, recorded in the ledger (with the output bound each request was admitted with).</summary>
 public sealed class PriorityClassTests : IAsyncLifetime
 {
     private LimitsHarness _h = null!;
@@ -35,7 +35,9 @@ public sealed class PriorityClassTests : IAsyncLifetime
         }
 
         var rows = await PrioritiesAsync(3);
-        Assert.Equal(["normal", "low", "normal"], rows);
+        Assert.Equal(["normal", "low", "normal"], rows.Select(r => r.Priority));
+        // max_tokens 10, one choice: the bound truncation advice compares completion tokens with.
+        Assert.All(rows, r => Assert.Equal(10L, r.MaxOutputTokens));
     }
 
     [Fact]
@@ -47,7 +49,7 @@ public sealed class PriorityClassTests : IAsyncLifetime
         Assert.Equal(0, _h.Backend.Control.GetStats("gpt-4o").RequestsReceived);
     }
 
-    private async Task<List<string?>> PrioritiesAsync(int count)
+    private async Task<List<(string? Priority, long? MaxOutputTokens)>> PrioritiesAsync(int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -55,11 +57,11 @@ public sealed class PriorityClassTests : IAsyncLifetime
             await using var connection = new SqliteConnection($"Data Source={Path.Combine(_h.Data.FullName, "tokengate.db")};Pooling=false");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT priority FROM usage_ledger ORDER BY id";
-            var rows = new List<string?>();
+            command.CommandText = "SELECT priority, max_output_tokens FROM usage_ledger ORDER BY id";
+            var rows = new List<(string?, long?)>();
             await using (var reader = await command.ExecuteReaderAsync())
             {
-                while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+                while (await reader.ReadAsync()) rows.Add((reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1)));
             }
             if (rows.Count >= count) return rows;
             Assert.True(DateTime.UtcNow < deadline, $"{rows.Count} ledger rows of {count}");
