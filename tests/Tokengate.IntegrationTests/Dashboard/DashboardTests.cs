@@ -11,12 +11,10 @@ namespace Tokengate.IntegrationTests.Dashboard;
 /// <summary>The dashboard in headless Chromium (Debian's package, driven by Playwright; nothing is downloaded).</summary>
 public sealed class DashboardTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task Dashboard_AfterAWorkload_ShowsNonEmptyCharts_WithoutConsoleErrors()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium package is missing; ./test.sh installs it.");
+        Assert.True(File.Exists(DashboardBrowser.Chromium), "Debian's chromium package is missing; ./test.sh installs it.");
         await using var h = await LimitsHarness.StartAsync(new()
         {
             ["Tokengate:Budgets:Consumers:app:0:Period"] = "Daily",
@@ -34,21 +32,8 @@ public sealed class DashboardTests
             Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         await h.LedgerAsync(9);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
-        var errors = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
-        page.PageError += (_, e) => errors.Add(e);
-
-        await page.GotoAsync(new Uri(h.Gateway.Endpoint, "dashboard").ToString());
-        await page.FillAsync("#key", LimitsHarness.ReaderKey);
-        await page.ClickAsync("#login button[type=submit]");
+        await using var browser = await DashboardBrowser.SignInAsync(h.Gateway.Endpoint, LimitsHarness.ReaderKey);
+        var page = browser.Page;
 
         var attached = new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached };
         await page.WaitForSelectorAsync("#chart-tpm svg path.series", attached);
@@ -67,13 +52,13 @@ public sealed class DashboardTests
         var artifacts = Path.Combine(RepositoryPaths.Root, "artifacts");
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "dashboard.png"), FullPage = true });
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 
     [Fact]
     public async Task Dashboard_AdviceView_ShowsADeploymentsRecommendation_WithoutConsoleErrors()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium package is missing; ./test.sh installs it.");
+        Assert.True(File.Exists(DashboardBrowser.Chromium), "Debian's chromium package is missing; ./test.sh installs it.");
         await using var h = await LimitsHarness.StartAsync(new());
         // A small synthetic ledger: one gpt-4o row a minute on deployment 'steady' for the last six hours before the
         // harness's clock (inside the 30 days /admin/advice looks at by default).
@@ -107,21 +92,8 @@ public sealed class DashboardTests
             reason = steady.GetProperty("reason").GetString()!;
         }
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
-        var errors = new List<string>();
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
-        page.PageError += (_, e) => errors.Add(e);
-
-        await page.GotoAsync(new Uri(h.Gateway.Endpoint, "dashboard").ToString());
-        await page.FillAsync("#key", LimitsHarness.ReaderKey);
-        await page.ClickAsync("#login button[type=submit]");
+        await using var browser = await DashboardBrowser.SignInAsync(h.Gateway.Endpoint, LimitsHarness.ReaderKey);
+        var page = browser.Page;
         await page.ClickAsync("#views button[data-view=advice]");
         await page.WaitForSelectorAsync("#advice-ptu table");
 
@@ -136,6 +108,6 @@ public sealed class DashboardTests
         var artifacts = Path.Combine(RepositoryPaths.Root, "artifacts");
         Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "dashboard-advice.png"), FullPage = true });
-        Assert.Empty(errors);
+        Assert.Empty(browser.Errors);
     }
 }
