@@ -180,7 +180,7 @@ public static class Gateway
         endpoints.MapGet("/readyz", Readiness.Describe);
         endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
-        endpoints.MapDashboard();
+        endpoints.MapConsole();
         endpoints.MapElevations();
         return endpoints;
     }
