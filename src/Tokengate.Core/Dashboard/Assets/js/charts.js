@@ -40,7 +40,7 @@ export function ChartView({ kind, labels, series, label, stacked, horizontal, id
         backgroundColor: kind === "bar" ? color : color + "33",
         borderDash: s.dashed ? [6, 4] : [],
         borderWidth: kind === "bar" ? 0 : 2,
-        pointRadius: s.data.length === 1 ? 3 : 0,
+        pointRadius: s.data.filter((v) => v !== null && v !== undefined).length > 24 ? 0 : 2,
         spanGaps: false,
         fill: false,
         stack: stacked ? "all" : undefined,

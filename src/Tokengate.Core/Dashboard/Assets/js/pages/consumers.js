@@ -141,7 +141,7 @@ export function ConsumerDetail({ arg }) {
           ${c.group ? html`<p><a href=${"#/groups/" + seg(c.group)}>Open group ${c.group}</a></p>` : null}
         </${Panel}>
         ${c.policy !== undefined ? html`<${PolicyEditor} policy=${c.policy} sources=${c.sources} path=${"/admin/consumers/" + seg(name) + "/policy"} onSaved=${consumer.reload} />` : null}
-        <${Keys} name=${name} editable=${editable} />
+        ${c.source === "configuration" ? html`<${Panel} title="Keys" wide><p class="muted">This consumer comes from the configuration file, which holds its key hashes; its keys are managed there.</p></${Panel}>` : html`<${Keys} name=${name} editable=${editable} />`}
       </div>`}
     ${disabling ? html`<${Confirm} title="Disable consumer" danger action="Disable" text=${`${name} and all its keys stop working at once.`}
       onClose=${() => setDisabling(false)} onConfirm=${() => attempt(async () => { await api("/admin/consumers/" + seg(name), { method: "DELETE" }); consumer.reload(); })} />` : null}

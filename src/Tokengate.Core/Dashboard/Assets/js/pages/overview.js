@@ -20,8 +20,12 @@ async function loadLive(minutes) {
   const tpm = [], rpm = [], throttle = [], latency = [];
   backends.backends.forEach((b, i) => {
     const color = COLORS[i % COLORS.length];
-    tpm.push({ label: b.backend, data: perMinute(b.series.tokens, backends.bucketSeconds), color });
-    if (b.now.limitTokens) tpm.push({ label: b.backend + " limit", data: labels.map(() => b.now.limitTokens), color, dashed: true });
+    const used = perMinute(b.series.tokens, backends.bucketSeconds);
+    const limit = b.now.limitTokens;
+    // A limit far above the traffic would flatten the traffic to the axis: then it is named, not drawn.
+    const drawLimit = limit && limit <= 4 * Math.max(1, ...used.filter((v) => v !== null));
+    tpm.push({ label: b.backend + (limit && !drawLimit ? ` (limit ${num(limit)}/min)` : ""), data: used, color });
+    if (drawLimit) tpm.push({ label: b.backend + " limit", data: labels.map(() => limit), color, dashed: true });
     rpm.push({ label: b.backend, data: perMinute(b.series.requests, backends.bucketSeconds), color });
     throttle.push({ label: b.backend + " 429", data: perMinute(b.series.throttled, backends.bucketSeconds), color });
     throttle.push({ label: b.backend + " spillover", data: perMinute(b.series.spillovers, backends.bucketSeconds), color, dashed: true });
