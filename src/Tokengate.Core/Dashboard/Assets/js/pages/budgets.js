@@ -29,7 +29,7 @@ function BudgetForm({ budget, onClose, onSaved }) {
   return html`<${Dialog} title=${editing ? "Edit budget" : "New budget"} onClose=${onClose}>
     <form id="budget-form" onSubmit=${submit}>
       <div class="fields">
-        <${Select} label="Applies to" name="scope" value=${scope} onChange=${setScope} options=${editing ? [scope] : ["consumer", "group", "deployment"]} />
+        <${Select} label="Applies to" name="scope" value=${scope} onChange=${setScope} options=${editing ? [scope] : ["consumer", "group"]} />
         <${Input} label="Name" name="name" required value=${name} onInput=${setName} readOnly=${editing} />
         <${Select} label="Period" name="period" value=${period} onChange=${setPeriod} options=${editing ? [period] : ["daily", "monthly"]} />
         <${Select} label="Unit" name="unit" value=${unit} onChange=${setUnit} options=${[{ value: "usd", label: "money (USD)" }, { value: "tokens", label: "tokens" }]} />
