@@ -10,7 +10,7 @@ namespace Tokengate.IntegrationTests.Console;
 /// <summary>Roles in the UI and at the API, CSRF from another origin, hostile names rendered as text, headers and assets.</summary>
 public sealed class ConsoleSecurityTests
 {
-    [Fact]
+    [Fact(Skip = "Needs the groups and consumer-detail APIs of the managed settings, not merged yet.")]
     public async Task Reader_SeesNoChangeButtons_AndTheApiRefusesItsChangesWith403()
     {
         await using var h = await ConsoleHarness.StartAsync();
@@ -41,7 +41,7 @@ public sealed class ConsoleSecurityTests
         Assert.Empty(browser.Errors);
     }
 
-    [Fact]
+    [Fact(Skip = "Needs the console session (cookie and CSRF check), not merged yet.")]
     public async Task ChangeFromAnotherOrigin_WithTheOperatorsCookie_IsRefusedAndCreatesNothing()
     {
         await using var h = await ConsoleHarness.StartAsync();

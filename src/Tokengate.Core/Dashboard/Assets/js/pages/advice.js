@@ -68,8 +68,13 @@ export function Advice() {
           <${Reasons} items=${r.caching.filter((c) => c.low).map((c) => ({ name: c.consumer + " on " + c.deployment, text: c.advice }))} />`}
       </${Panel}>
       ${Array.isArray(r.truncation) ? html`<${Panel} title="Truncation" wide>
-        ${r.truncation.length === 0 ? html`<${Empty}>No answers cut at their bound.</${Empty}>` : html`
-          <${Reasons} items=${r.truncation.map((t) => ({ name: (t.consumer || "") + " on " + (t.deployment || ""), text: t.advice || t.reason || "" }))} />`}
+        ${r.truncation.length === 0 ? html`<${Empty}>No consumer has many answers cut at their output bound.</${Empty}>` : html`
+          <${Table} rows=${r.truncation} columns=${[
+            { label: "Consumer", value: (t) => t.consumer }, { label: "Deployment", value: (t) => t.deployment },
+            { label: "Requests", num: true, value: (t) => int(t.requests) }, { label: "Bounded", num: true, value: (t) => int(t.boundedRequests) },
+            { label: "Cut at the bound", num: true, value: (t) => int(t.truncatedRequests) }, { label: "Share", num: true, value: (t) => pct(t.share) },
+          ]} />
+          <${Reasons} items=${r.truncation.map((t) => ({ name: t.consumer + " on " + t.deployment, text: t.advice }))} />`}
       </${Panel}>` : null}
       <${Panel} title="Notes" wide>
         <ul class="alerts" id="advice-notes">${(r.notes.length === 0 ? ["No notes"] : r.notes).map((n) => html`<li>${n}</li>`)}</ul>
