@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Tokengate.IntegrationTests.Infrastructure;
 
 namespace Tokengate.IntegrationTests.Console;
@@ -11,6 +12,7 @@ public sealed class ConsolePagesTests
         ("overview", "Overview", "overview"),
         ("consumers", "Consumers", "consumers"),
         ("consumers/app", "Consumer app", "consumer"),
+        ("consumers/alice", "Consumer alice", "consumer-database"),
         ("groups", "Groups", "groups"),
         ("groups/team", "Group team", "group"),
         ("budgets", "Budgets", "budgets"),
@@ -36,6 +38,19 @@ public sealed class ConsolePagesTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         await h.LedgerAsync(4);
+        // Something for the audit log and the keys table: a consumer created and given a key through the API.
+        using (var create = new HttpRequestMessage(HttpMethod.Post, "/admin/consumers") { Content = JsonContent.Create(new { name = "alice", group = "team", roles = new[] { "consumer" } }) })
+        {
+            create.Headers.Add("api-key", ConsoleHarness.OperatorKey);
+            using var created = await h.Client.SendAsync(create);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using (var key = new HttpRequestMessage(HttpMethod.Post, "/admin/consumers/alice/keys") { Content = JsonContent.Create(new { expires = "30d" }) })
+        {
+            key.Headers.Add("api-key", ConsoleHarness.OperatorKey);
+            using var issued = await h.Client.SendAsync(key);
+            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        }
 
         await using var browser = await ConsoleBrowser.OpenAsync(h.Endpoint);
         await browser.Page.GotoAsync(new Uri(h.Endpoint, "console").ToString());
@@ -47,6 +62,13 @@ public sealed class ConsolePagesTests
             await browser.GoAsync(route, heading);
             await browser.Page.WaitForFunctionAsync("() => !document.querySelector('main .loading')");
             await browser.ScreenshotAsync(shot);
+        }
+        // Usable at 1024 wide: nothing wider than the window but the tables' own scroll areas.
+        await browser.Page.SetViewportSizeAsync(1024, 720);
+        foreach (var (route, heading, _) in Pages)
+        {
+            await browser.GoAsync(route, heading);
+            Assert.True(await browser.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{route} scrolls sideways at 1024 wide");
         }
         Assert.Empty(browser.Errors);
     }
