@@ -112,10 +112,10 @@ internal sealed class ConsoleBrowser : IAsyncDisposable
         return await Page.EvaluateAsync<int>("""
             async ([method, path, body]) => {
               const s = await (await fetch('/console/session', { credentials: 'same-origin' })).json();
-              const r = await fetch(path, { method, credentials: 'same-origin', headers: { 'content-type': 'application/json', 'x-tokengate-csrf': s.csrfToken }, body: body === null ? undefined : JSON.stringify(body) });
+              const r = await fetch(path, { method, credentials: 'same-origin', headers: { 'content-type': 'application/json', 'x-tokengate-csrf': s.csrfToken }, body: body || undefined });
               return r.status;
             }
-            """, new object?[] { method, path, body is null ? null : JsonSerializer.Serialize(body) is var json ? JsonSerializer.Deserialize<JsonElement>(json) : null });
+            """, new[] { method, path, body is null ? "" : JsonSerializer.Serialize(body) });
     }
 
     public async ValueTask DisposeAsync()
