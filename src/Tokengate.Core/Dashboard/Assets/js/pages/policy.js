@@ -28,9 +28,9 @@ function PartForm({ title, part, owner, canEdit, save, children }) {
   return html`<form class="policy-part" data-part=${part} onSubmit=${submit}>
     <fieldset disabled=${readOnly}>
       <legend>${title}</legend>
-      ${owner ? html`<p class="source">Set in <b>${owner}</b>: read-only here; change it in that file.</p>` : null}
+      ${owner ? html`<p class="source">Set in <b>${owner}</b>: read-only here; change it there.</p>` : null}
       <div class="fields">${children}</div>
-      ${readOnly ? null : html`<div class="form-actions"><button type="submit" class="primary">Save ${title.toLowerCase()}</button><span role="status" class="muted">${saved}</span></div>`}
+      ${readOnly ? null : html`<div class="form-actions"><button type="submit" class="primary">Save ${title === "IP ranges" ? title : title.toLowerCase()}</button><span role="status" class="muted">${saved}</span></div>`}
     </fieldset>
   </form>`;
 }
