@@ -17,6 +17,7 @@ namespace Tokengate.Settings;
 /// </summary>
 internal sealed class ManagedSettings(
     IConfiguration configuration,
+    GatewayConfiguration gatewayConfiguration,
     ManagedSettingsProvider provider,
     ManagedSettingsStore store,
     ManagedSettingsRefresher refresher,
@@ -97,6 +98,11 @@ internal sealed class ManagedSettings(
             var logging = new RequestLogOptions();
             root.GetSection(RequestLogOptions.SectionName).Bind(logging);
             if (gatewayValidator.Validate(Options.DefaultName, gateway) is { Failed: true } g) errors.AddRange(g.Failures);
+            // A gateway without any scope lets every key call everything; its first scope makes every consumer without
+            // one fall to Access:Default, which is "nothing" unless configured: one console click must not lock everyone out.
+            if (gatewayConfiguration.Current.Options.Access.IsUnscoped && !gateway.Access.IsUnscoped && gateway.Access.Default is null)
+                errors.Add($"{GatewayOptions.SectionName}:Access: this would be the gateway's first scope, and every consumer without a scope of its own would "
+                    + $"lose access; set {GatewayOptions.SectionName}:Access:Default first (for example Deployments ['*'] and Operations ['*']).");
             if (logValidator.Validate(Options.DefaultName, logging) is { Failed: true } l) errors.AddRange(l.Failures);
         }
         catch (InvalidOperationException ex)

@@ -59,6 +59,13 @@ public sealed class ManagedSettingsRestartTests : IAsyncLifetime
         Assert.Equal(25m, night.GetProperty("amount").GetDecimal());
         Assert.Equal("group", night.GetProperty("scope").GetString());
 
+        // This gateway has no scopes at all: a first scope that would leave every other consumer with none is refused.
+        using (var first = await SendAsync(again, HttpMethod.Put, "admin/consumers/svc-restart/policy", new { scopes = new { deployments = new[] { "chat" }, operations = new[] { "*" } } }))
+        {
+            var refusal = await AzureErrorAssert.IsErrorAsync(first, HttpStatusCode.BadRequest, "BadRequest");
+            Assert.Contains("Access:Default", refusal.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+
         var groups = await ReadAsync(await SendAsync(again, HttpMethod.Get, "admin/groups", null));
         Assert.Contains(groups.GetProperty("data").EnumerateArray(), g => g.GetProperty("name").GetString() == "night-shift");
 
