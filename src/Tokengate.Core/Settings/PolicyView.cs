@@ -13,15 +13,14 @@ internal sealed class PolicyView(GatewayConfiguration configuration, RequestLogP
     public object Policy(bool consumer, string name)
     {
         var options = configuration.Current.Options;
-        var s = consumer;
         return new
         {
-            scopes = Pick(s ? options.Access.Consumers : options.Access.Groups, name),
+            scopes = Pick(consumer ? options.Access.Consumers : options.Access.Groups, name),
             allowedIpRanges = consumer ? IpRanges(options, name) : null,
-            limits = Pick(s ? options.Limits.Consumers : options.Limits.Groups, name),
+            limits = Pick(consumer ? options.Limits.Consumers : options.Limits.Groups, name),
             budgets = Budgets(consumer, name),
-            logging = Pick(s ? logging.Current.Consumers : logging.Current.Groups, name),
-            screening = Pick(s ? options.Screening.Consumers : options.Screening.Groups, name),
+            logging = Pick(consumer ? logging.Current.Consumers : logging.Current.Groups, name),
+            screening = Pick(consumer ? options.Screening.Consumers : options.Screening.Groups, name),
         };
     }
 
