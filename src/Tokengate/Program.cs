@@ -8,6 +8,8 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     SimulateCommand.Create(),
     KeysCommand.Create(),
     ConsumersCommand.Create(),
+    GroupsCommand.Create(),
+    BudgetsCommand.Create(),
     AuditCommand.Create(),
     SecretsCommand.Create(),
     BackendsCommand.Create(),

@@ -27,7 +27,8 @@ internal static class UsageAccounting
         services.AddSingleton<LedgerRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
         services.AddSingleton<BudgetAlertQueue>();  // the IBudgetStore is registered with the shared state
-        services.AddHostedService<BudgetSeeder>();
+        services.AddSingleton<BudgetSeeder>();
+        services.AddHostedService(sp => sp.GetRequiredService<BudgetSeeder>());
         services.AddHostedService<BudgetAlertSender>();
         return services;
     }

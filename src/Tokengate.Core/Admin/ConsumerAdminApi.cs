@@ -127,7 +127,7 @@ internal static class ConsumerAdminApi
     };
 
     // Asked after the body is read, right before the change is decided, so an elevation that ended meanwhile no longer counts.
-    private static async Task<AdminCaller> CallerAsync(HttpContext context, CancellationToken ct)
+    internal static async Task<AdminCaller> CallerAsync(HttpContext context, CancellationToken ct)
     {
         var services = context.RequestServices;
         var actor = new AuditActor(context.User.Identity?.Name ?? "(unknown)", CallerAddress.Of(context, services.GetRequiredService<GatewayConfiguration>().Current)?.ToString());

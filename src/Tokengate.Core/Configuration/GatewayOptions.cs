@@ -64,6 +64,12 @@ public sealed class GatewayOptions
     /// <summary>The Batch API: modes, and how gateway-run batches use idle capacity.</summary>
     public Batches.BatchesOptions Batches { get; set; } = new();
 
+    /// <summary>
+    /// Consumer groups by name: a description for the operator console. A group exists wherever it is named (a
+    /// consumer's group, a policy section); an entry here only describes it. Default: none.
+    /// </summary>
+    public Dictionary<string, GroupOptions> Groups { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Encryption at rest (bound here too so a Key Vault key's host joins the outbound allowlist).</summary>
     public Encryption.EncryptionOptions Encryption { get; set; } = new();
 }

@@ -22,6 +22,7 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
         ValidatePools(options, errors);
         ValidateConsumers(options, errors);
         ValidateNetwork(options.Network, errors);
+        ValidateGroups(options, errors);
         ValidateOutbound(options, errors);
         ValidateSecrets(options.Secrets, errors);
         ValidateAccess(options, errors);
@@ -205,6 +206,15 @@ internal sealed class GatewayOptionsValidator(ISecretResolver secrets, IOptions<
     {
         IpRanges(network.AllowedIpRanges, $"{Root}:Network:AllowedIpRanges", errors);
         IpRanges(network.TrustedProxies, $"{Root}:Network:TrustedProxies", errors);
+        foreach (var (name, consumer) in network.Consumers) IpRanges(consumer.AllowedIpRanges, $"{Root}:Network:Consumers:{name}:AllowedIpRanges", errors);
+    }
+
+    private static void ValidateGroups(GatewayOptions options, List<string> errors)
+    {
+        foreach (var (name, group) in options.Groups)
+        {
+            if (group.Description is { Length: > 500 }) errors.Add($"{Root}:Groups:{name}:Description: at most 500 characters (has {group.Description.Length}).");
+        }
     }
 
     private static void ValidateOutbound(GatewayOptions options, List<string> errors)

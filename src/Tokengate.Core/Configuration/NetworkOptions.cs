@@ -15,4 +15,11 @@ public sealed class NetworkOptions
     /// proxy. Default empty: the direct peer is the client and <c>X-Forwarded-For</c> is ignored.
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Per-consumer client allowlists by consumer name, for consumers kept in the database as well as configured ones
+    /// (<c>Tokengate:Network:Consumers:alice:AllowedIpRanges</c>); the admin API writes these. A configured consumer's
+    /// own <see cref="ConsumerOptions.AllowedIpRanges"/> wins when it has any. Default: none.
+    /// </summary>
+    public Dictionary<string, ConsumerNetworkOptions> Consumers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

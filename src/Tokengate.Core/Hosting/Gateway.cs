@@ -30,6 +30,7 @@ using Tokengate.Proxy;
 using Tokengate.Realtime;
 using Tokengate.Screening;
 using Tokengate.Secrets;
+using Tokengate.Settings;
 using Tokengate.State;
 using Tokengate.Storage;
 using Tokengate.Telemetry;
@@ -86,6 +87,7 @@ public static class Gateway
         services.AddSingleton<Forwarder>();
         services.AddSingleton<SettleStep>();
         services.AddDataStorage(configuration);
+        services.AddManagedSettings(configuration);  // the admin API's configuration layer: read right after the migrations, before budgets are seeded
         services.AddBlobStorage(configuration);  // file bytes: a folder in the data folder, or Azure Blob Storage
         services.AddEncryption(configuration);  // data keys for what is stored; after the database, before anything that stores
         services.AddAffinity(configuration);  // id -> backend, owner; after the state and the database it uses
@@ -178,7 +180,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
         endpoints.MapConsole();
         endpoints.MapElevations();

@@ -60,6 +60,9 @@ public sealed class GatewayServer : IAsyncDisposable
                 ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
             },
         });
+        // Settings written through the admin API, right above the defaults: every file, environment variable and
+        // command-line argument overrides them. Filled from the database once it is migrated (ManagedSettingsRefresher).
+        builder.Configuration.Sources.Insert(1, new Settings.ManagedSettingsSource());
         builder.WebHost.UseUrls(urls);
         // The slim builder leaves HTTPS out; an https:// address takes its certificate from Kestrel's configuration
         // (Kestrel:Certificates:Default) or from the host (tokengate up's development certificate).

@@ -50,6 +50,26 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         return await AuditAsync(caller.Actor, "consumer.disabled", name, result, null, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Moves a stored consumer to another group (null or empty: none). Its keys are looked up again at once, so its next
+    /// request is counted against the new group's limits and budgets and runs under its policies.
+    /// </summary>
+    public async Task<AdminResult<ConsumerRecord>> MoveConsumerAsync(AdminCaller caller, string name, string? group, CancellationToken cancellationToken)
+    {
+        AdminResult<ConsumerRecord> result;
+        group = string.IsNullOrEmpty(group) ? null : group;
+        if (IsReserved(name)) result = AdminErrors.Conflict($"Consumer '{name}' is defined in configuration (or reserved); manage it there.");
+        else if (CheckName(group, "group", optional: true) is { } bad) result = bad;
+        else if (await store.FindConsumerAsync(name, cancellationToken).ConfigureAwait(false) is not { } existing) result = AdminErrors.NotFound($"Consumer '{name}' does not exist.");
+        else if (ConsumerTargetPolicy.Check(caller, name, existing.Roles) is { } refused) result = refused;
+        else
+        {
+            result = (await store.UpdateGroupAsync(name, group, cancellationToken).ConfigureAwait(false))!;
+            await directory.PublishChangeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return await AuditAsync(caller.Actor, "consumer.group.changed", name, result, result.Value is { } r ? $"group {r.Group ?? "(none)"}" : null, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Issues a new key for <paramref name="consumer"/>; <paramref name="expires"/> is optional: a duration from now (<c>30d</c>) or an ISO-8601 time.</summary>
     public async Task<AdminResult<IssuedKey>> CreateKeyAsync(AdminCaller caller, string consumer, string? expires, CancellationToken cancellationToken)
     {
@@ -183,7 +203,8 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
     private static string? KeyDetail(IssuedKey? issued) => issued is null ? null
         : $"consumer {issued.Record.Consumer}, prefix {issued.Record.Prefix}" + (issued.Record.ExpiresAt is { } e ? $", expires {e:O}" : "");
 
-    private static GatewayError? CheckName(string? value, string field, bool optional = false)
+    /// <summary>Null when <paramref name="value"/> is a valid consumer or group name (1 to 64 letters, digits, '.', '_', '-'), else the 400.</summary>
+    public static GatewayError? CheckName(string? value, string field, bool optional = false)
     {
         if (string.IsNullOrEmpty(value)) return optional ? null : AdminErrors.BadRequest($"'{field}' is required.");
         return value.Length <= MaxNameLength && !value.AsSpan().ContainsAnyExcept(NameCharacters)

@@ -50,6 +50,19 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
         return await FindConsumerAsync(name, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Moves the consumer to <paramref name="group"/> (null: none); null when there is no such consumer.</summary>
+    public async Task<ConsumerRecord?> UpdateGroupAsync(string name, string? group, CancellationToken cancellationToken)
+    {
+        await using (var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE consumers SET consumer_group = @group WHERE name = @name";
+            command.AddParameter("@group", group).AddParameter("@name", name);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return await FindConsumerAsync(name, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Stores a key for an enabled consumer unless it already has <see cref="MaxActiveKeys"/> active keys. The check
     /// and the insert are one transaction with the consumer's row locked, so two concurrent creations cannot both win.

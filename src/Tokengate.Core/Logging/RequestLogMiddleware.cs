@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 using Tokengate.Hosting;
 
 namespace Tokengate.Logging;
@@ -10,12 +9,12 @@ namespace Tokengate.Logging;
 /// (steps 6–8 run inside). Under <see cref="RequestLogPolicy.Full"/> it asks the relay for the response body and
 /// copies the request body before its pooled buffer goes back; redaction, encryption and I/O happen in the writer.
 /// </summary>
-internal sealed class RequestLogMiddleware(RequestDelegate next, IOptions<RequestLogOptions> options, RequestLogQueue queue, TimeProvider time)
+internal sealed class RequestLogMiddleware(RequestDelegate next, RequestLogPolicies policies, RequestLogQueue queue, TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        var policy = PolicyFor(options.Value, feature.Consumer!.Name, feature.Consumer.Group);
+        var policy = policies.PolicyFor(feature.Consumer!.Name, feature.Consumer.Group);
         // Off (the default) passes straight through, without an async frame of its own on every request.
         return policy == RequestLogPolicy.Off ? next(context) : LogAsync(context, feature, policy);
     }

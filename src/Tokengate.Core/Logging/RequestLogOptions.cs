@@ -2,7 +2,8 @@ namespace Tokengate.Logging;
 
 /// <summary>
 /// Request logging where permitted (<c>Tokengate:RequestLogging</c>): a policy per consumer or group, redaction, and
-/// encryption at rest for full logs. Read once at start.
+/// encryption at rest for full logs. The policies (<see cref="DefaultPolicy"/>, <see cref="Consumers"/>,
+/// <see cref="Groups"/>) follow configuration reloads; the rest is read once at start.
 /// </summary>
 public sealed class RequestLogOptions
 {

@@ -11,6 +11,7 @@ internal static class RequestLogging
     {
         services.AddSingleton<IValidateOptions<RequestLogOptions>, RequestLogOptionsValidator>();
         services.AddOptions<RequestLogOptions>().Configure(o => configuration.GetSection(RequestLogOptions.SectionName).Bind(o)).ValidateOnStart();
+        services.AddSingleton<RequestLogPolicies>();
         services.AddSingleton<RequestLogQueue>();
         services.AddSingleton<RequestLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestLogWriter>());

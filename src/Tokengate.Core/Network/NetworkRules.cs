@@ -37,6 +37,12 @@ internal sealed class NetworkRules
         {
             if (consumer.AllowedIpRanges.Count > 0) perConsumer[name] = IpRangeSet.Parse(consumer.AllowedIpRanges);
         }
+        // Database consumers have no entry in Consumers; their allowlist (and a configured consumer's, when its own
+        // entry names none) comes from Network:Consumers, which the admin API writes.
+        foreach (var (name, consumer) in options.Network.Consumers)
+        {
+            if (consumer.AllowedIpRanges.Count > 0) perConsumer.TryAdd(name, IpRangeSet.Parse(consumer.AllowedIpRanges));
+        }
         return new NetworkRules(
             IpRangeSet.Parse(options.Network.AllowedIpRanges),
             IpRangeSet.Parse(options.Network.TrustedProxies),

@@ -5,4 +5,7 @@ internal static class StateChangeTopics
 {
     /// <summary>Consumers, keys or roles changed (e.g. a key was revoked): drop cached identities.</summary>
     public const string Consumers = "consumers";
+
+    /// <summary>Settings written through the admin API changed: re-read the managed settings.</summary>
+    public const string Settings = "settings";
 }

@@ -52,6 +52,8 @@ internal sealed class AdminClient : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // 204 No Content (a removal): nothing to show but success.
+            if (response.IsSuccessStatusCode && text.Length == 0) return JsonDocument.Parse("{}").RootElement.Clone();
             JsonElement json;
             try
             {
