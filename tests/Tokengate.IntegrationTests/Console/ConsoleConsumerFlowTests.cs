@@ -11,7 +11,7 @@ namespace Tokengate.IntegrationTests.Console;
 /// </summary>
 public sealed class ConsoleConsumerFlowTests
 {
-    [Fact(Skip = "Needs the groups API (GET/POST /admin/groups) of the managed settings, not merged yet.")]
+    [Fact]
     public async Task CreatedConsumerKey_ServesTheNpmClient_AndItsCostShowsInUsage()
     {
         await using var h = await ConsoleHarness.StartAsync();
@@ -38,7 +38,7 @@ public sealed class ConsoleConsumerFlowTests
         Assert.Empty(browser.Errors);
     }
 
-    [Fact(Skip = "Needs the budgets API (PUT /admin/budgets/...) of the managed settings, not merged yet.")]
+    [Fact]
     public async Task BudgetBelowTheSpend_SetInTheConsole_RefusesTheClientsNextRequest()
     {
         await using var h = await ConsoleHarness.StartAsync();

@@ -42,5 +42,13 @@ public sealed class ConsolePoolsTests
         await page.ClickAsync("dialog button:has-text(\"Resume\")");
         await page.WaitForSelectorAsync("[data-backend=\"sim-a\"]:has-text(\"available\")");
         Assert.Empty(browser.Errors);
+
+        // A reader sees the pools without the buttons, and the API refuses its drain.
+        await using var reader = await ConsoleBrowser.SignInAsync(h.Endpoint, ConsoleHarness.ReaderKey);
+        await reader.GoAsync("pools", "Pools & backends");
+        await reader.Page.WaitForSelectorAsync("main table");
+        Assert.Equal(0, await reader.Page.Locator("main button:has-text(\"Drain\")").CountAsync());
+        Assert.Equal(403, await reader.FetchStatusAsync("POST", "/admin/backends/sim-a/drain"));
+        Assert.Empty(reader.Errors);
     }
 }
