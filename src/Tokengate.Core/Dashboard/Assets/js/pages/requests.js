@@ -18,7 +18,7 @@ export function Requests() {
       <${Input} label="Group" name="group" value=${draft.group} onInput=${set("group")} placeholder="(any)" />
       <${Input} label="Deployment" name="deployment" value=${draft.deployment} onInput=${set("deployment")} placeholder="(any)" />
       <${Input} label="Status" name="status" value=${draft.status} onInput=${set("status")} placeholder="e.g. 429" />
-      <${Select} label="Outcome" name="outcome" value=${draft.outcome} onChange=${set("outcome")} options=${[{ value: "", label: "(any)" }, { value: "screened", label: "screening blocks" }, { value: "success", label: "success" }, { value: "error", label: "error" }]} />
+      <${Select} label="Outcome" name="outcome" value=${draft.outcome} onChange=${set("outcome")} options=${[{ value: "", label: "(any)" }, { value: "success", label: "success" }, { value: "throttled", label: "throttled (429)" }, { value: "error", label: "error" }, { value: "screened", label: "screening blocks" }]} />
       <${Select} label="Rows" name="limit" value=${draft.limit} onChange=${set("limit")} options=${["50", "100", "500"]} />
       <div class="form-actions"><button type="submit" class="primary">Apply</button></div>
     </form>
@@ -32,21 +32,24 @@ export function Requests() {
       { label: "Outcome", value: (r) => r.outcome || "–" },
       { label: "Tokens", num: true, value: (r) => int(r.totalTokens ?? (r.promptTokens || 0) + (r.completionTokens || 0)) },
       { label: "Cost", num: true, value: (r) => usd(cost(r)) },
-      { label: "Latency ms", num: true, value: (r) => int(r.latencyMs) },
+      { label: "Duration ms", num: true, value: (r) => int(r.durationMs ?? r.latencyMs) },
+      { label: "Screening", value: (r) => (r.screening ? (r.screening.blocked ? "blocked" : "") + (r.screening.verdict ? " " + r.screening.verdict : "") : "–") },
     ]} />` : log.loading ? html`<p class="loading">Loading…</p>` : null}
-    ${rows.length > 0 && log.data.next !== null ? html`<p><button type="button" onClick=${() => setBefore(log.data.next || rows[rows.length - 1].id)}>Older</button></p>` : null}
+    ${log.data && log.data.nextBefore ? html`<p><button type="button" onClick=${() => setBefore(log.data.nextBefore)}>Older requests</button></p>` : null}
   </${Page}>`;
 }
 
 export function RequestDetail({ arg }) {
   const entry = useLoad(() => api("/admin/requests/" + seg(arg)), [arg]);
   const r = entry.data;
-  const facts = r ? Object.entries(r).filter(([, v]) => v === null || typeof v !== "object") : [];
+  const facts = r ? Object.entries(r).filter(([k, v]) => k !== "contentAvailable" && (v === null || typeof v !== "object")) : [];
   const content = r ? Object.entries(r).filter(([, v]) => v !== null && typeof v === "object") : [];
+  const available = r && (r.contentAvailable === "available" || r.contentAvailable === 0 || r.requestBody !== undefined);
   return html`<${Page} title="Request">
     <p><a href="#/requests">← Request log</a></p>
     ${!r ? (entry.loading ? html`<p class="loading">Loading…</p>` : html`<${Empty}>This request could not be loaded.</${Empty}>`) : html`<div class="grid">
       <${Panel} title="Request" wide><dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null ? "–" : String(v)}</dd>`)}</dl></${Panel}>
+      ${available ? null : html`<${Panel} title="Content" wide><p class="muted" id="content-available">Content not shown: ${String(r.contentAvailable ?? "not logged")}.</p></${Panel}>`}
       ${content.map(([k, v]) => html`<${Panel} title=${k} wide><pre class="json">${JSON.stringify(v, null, 2)}</pre></${Panel}>`)}
     </div>`}
   </${Page}>`;

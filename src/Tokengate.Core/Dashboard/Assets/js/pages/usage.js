@@ -12,6 +12,7 @@ const RANGES = [
   { value: "all", label: "all time", hours: null },
 ];
 const FILTERS = ["consumer", "group", "deployment", "model", "priority", "modality"];
+const MODALITIES = [{ value: "", label: "(any)" }, "text", "image", "audio", "embeddings"].map((m) => (typeof m === "string" ? { value: m, label: m } : m));
 
 const cost = (r) => Number(r.cost ?? r.costUsd ?? 0);
 const startOf = (r) => r.start ?? r.period;
@@ -74,7 +75,8 @@ export function Usage() {
 
   return html`<${Page} title="Usage">
     <form class="filters" id="usage-filters" onSubmit=${(e) => { e.preventDefault(); report(null); setApplied(draft); }}>
-      ${FILTERS.map((k) => html`<${Input} label=${k === "priority" ? "Priority class" : k[0].toUpperCase() + k.slice(1)} name=${k} value=${draft[k]} onInput=${set(k)} placeholder="(any)" />`)}
+      ${FILTERS.filter((k) => k !== "modality").map((k) => html`<${Input} label=${k === "priority" ? "Priority class" : k[0].toUpperCase() + k.slice(1)} name=${k} value=${draft[k]} onInput=${set(k)} placeholder="(any)" />`)}
+      <${Select} label="Modality" name="modality" value=${draft.modality} onChange=${set("modality")} options=${MODALITIES} />
       <${Select} label="Period" name="range" value=${draft.range} onChange=${set("range")} options=${RANGES} />
       <${Select} label="Break down by" name="by" value=${draft.by} onChange=${set("by")} options=${DIMENSIONS} />
       <${Select} label="Show" name="metric" value=${draft.metric} onChange=${set("metric")} options=${[{ value: "cost", label: "spend (USD)" }, { value: "tokens", label: "tokens" }]} />
