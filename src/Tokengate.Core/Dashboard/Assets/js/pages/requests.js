@@ -4,6 +4,12 @@ import { api, query, seg } from "../api.js";
 import { Page, Panel, Table, Input, Select, useLoad, when, int, usd, Empty } from "../ui.js";
 
 const cost = (r) => r.cost ?? r.costUsd;
+const WHY = {
+  forbidden: "reading request content needs the admin role",
+  not_recorded: "the consumer's logging policy does not record content",
+  unavailable: "the log entry is not there (past retention, still queued, or lost)",
+  unreadable: "the log could not be decrypted",
+};
 
 export function Requests() {
   const [draft, setDraft] = useState({ consumer: "", group: "", deployment: "", status: "", outcome: "", limit: "50" });
@@ -44,12 +50,12 @@ export function RequestDetail({ arg }) {
   const r = entry.data;
   const facts = r ? Object.entries(r).filter(([k, v]) => k !== "contentAvailable" && (v === null || typeof v !== "object")) : [];
   const content = r ? Object.entries(r).filter(([, v]) => v !== null && typeof v === "object") : [];
-  const available = r && (r.contentAvailable === "available" || r.contentAvailable === 0 || r.requestBody !== undefined);
+  const available = r && (r.contentAvailable === "available" || r.requestBody !== undefined);
   return html`<${Page} title="Request">
     <p><a href="#/requests">← Request log</a></p>
     ${!r ? (entry.loading ? html`<p class="loading">Loading…</p>` : html`<${Empty}>This request could not be loaded.</${Empty}>`) : html`<div class="grid">
-      <${Panel} title="Request" wide><dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null ? "–" : String(v)}</dd>`)}</dl></${Panel}>
-      ${available ? null : html`<${Panel} title="Content" wide><p class="muted" id="content-available">Content not shown: ${String(r.contentAvailable ?? "not logged")}.</p></${Panel}>`}
+      <${Panel} title="Request" wide><dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null ? "–" : k === "at" ? when(v) : String(v)}</dd>`)}</dl></${Panel}>
+      ${available ? null : html`<${Panel} title="Content" wide><p class="muted" id="content-available">Content not shown: ${WHY[r.contentAvailable] || String(r.contentAvailable ?? "not logged")}.</p></${Panel}>`}
       ${content.map(([k, v]) => html`<${Panel} title=${k} wide><pre class="json">${JSON.stringify(v, null, 2)}</pre></${Panel}>`)}
     </div>`}
   </${Page}>`;
