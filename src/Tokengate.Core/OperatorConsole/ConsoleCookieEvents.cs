@@ -13,14 +13,14 @@ namespace Tokengate.OperatorConsole;
 /// answers, audited like the other admin schemes' challenges and denials.
 /// </summary>
 internal sealed class ConsoleCookieEvents(
-    ConsumerDirectory directory, IOptions<ConsoleOptions> options, TimeProvider time, GatewayConfiguration configuration, FailureAudit failures)
+    ConsumerDirectory directory, ConsoleSignOuts signOuts, IOptions<ConsoleOptions> options, TimeProvider time, GatewayConfiguration configuration, FailureAudit failures)
     : CookieAuthenticationEvents
 {
     public const string SessionEnded = "console session ended";
 
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
-        var principal = ConsolePrincipal.Revalidate(context.Principal, directory, time.GetUtcNow(), options.Value.AbsoluteLifetime);
+        var principal = ConsolePrincipal.Revalidate(context.Principal, directory, signOuts, time.GetUtcNow(), options.Value.AbsoluteLifetime);
         if (principal is null)
         {
             context.RejectPrincipal();

@@ -25,15 +25,16 @@ internal static class ConsolePrincipal
 
     /// <summary>
     /// The session's principal for this request, or null when the session has ended: past its absolute lifetime, or
-    /// (key sessions) its key no longer works — revoked, expired, or its consumer disabled. Name, group and roles are
+    /// signed out, or (key sessions) its key no longer works — revoked, expired, or its consumer disabled. Name, group and roles are
     /// read again from the key directory, so a role change applies to the next request.
     /// </summary>
-    public static ClaimsPrincipal? Revalidate(ClaimsPrincipal? ticket, ConsumerDirectory directory, DateTimeOffset now, TimeSpan absoluteLifetime)
+    public static ClaimsPrincipal? Revalidate(
+        ClaimsPrincipal? ticket, ConsumerDirectory directory, ConsoleSignOuts signOuts, DateTimeOffset now, TimeSpan absoluteLifetime)
     {
         if (ticket is null || SignedInAt(ticket) is not { } signedInAt || now >= signedInAt + absoluteLifetime) return null;
         var method = ticket.FindFirst(ConsoleClaims.Method)?.Value;
         var csrf = ticket.FindFirst(ConsoleClaims.Csrf)?.Value;
-        if (string.IsNullOrEmpty(csrf)) return null;
+        if (string.IsNullOrEmpty(csrf) || signOuts.Contains(csrf)) return null;
         switch (method)
         {
             case ConsoleClaims.KeyMethod:

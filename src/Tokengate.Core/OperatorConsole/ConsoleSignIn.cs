@@ -48,6 +48,7 @@ internal static partial class ConsoleSignIn
         services.AddOptions<KeyManagementOptions>().Configure<ConsoleKeyRing>((o, ring) => o.XmlRepository = ring);
 
         services.AddSingleton<ConsoleCookieEvents>();
+        services.AddSingleton<ConsoleSignOuts>();
         services.AddAuthentication().AddCookie(SchemeName, _ => { });
         services.AddOptions<CookieAuthenticationOptions>(SchemeName).Configure<IOptions<ConsoleOptions>>((o, console) =>
         {
@@ -170,9 +171,11 @@ internal static partial class ConsoleSignIn
         await Results.Json(View(principal, expires, options.Value)).ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    private static async Task SignOutAsync(HttpContext context, ILoggerFactory loggers)
+    private static async Task SignOutAsync(HttpContext context, ConsoleSignOuts signOuts, IOptions<ConsoleOptions> options, ILoggerFactory loggers)
     {
         ConsoleSecurityHeaders.Apply(context.Response);
+        if (context.User.FindFirst(ConsoleClaims.Csrf)?.Value is { } session && ConsolePrincipal.SignedInAt(context.User) is { } signedInAt)
+            signOuts.Add(session, signedInAt + options.Value.AbsoluteLifetime);
         await context.SignOutAsync(SchemeName).ConfigureAwait(false);
         LogSignedOut(loggers.CreateLogger(typeof(ConsoleSignIn).FullName!), context.User.Identity?.Name ?? "(unknown)");
         context.Response.StatusCode = StatusCodes.Status204NoContent;
