@@ -158,7 +158,7 @@ internal static partial class ConsoleSignIn
     public static bool HasRole(ClaimsPrincipal? principal, string role) =>
         principal is not null && Roles.Includes(principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase), role);
 
-    private static async Task DescribeAsync(HttpContext context, IOptions<ConsoleOptions> options)
+    private static async Task DescribeAsync(HttpContext context, IOptions<ConsoleOptions> options, TimeProvider time)
     {
         ConsoleSecurityHeaders.Apply(context.Response);
         var result = await context.AuthenticateAsync(SchemeName).ConfigureAwait(false);
@@ -167,8 +167,7 @@ internal static partial class ConsoleSignIn
             await ConsoleErrors.SessionRequired.WriteAsync(context).ConfigureAwait(false);
             return;
         }
-        var expires = result.Properties.ExpiresUtc ?? DateTimeOffset.MaxValue;
-        await Results.Json(View(principal, expires, options.Value)).ExecuteAsync(context).ConfigureAwait(false);
+        await Results.Json(View(principal, SlidingEnd(result.Properties, time.GetUtcNow(), options.Value), options.Value)).ExecuteAsync(context).ConfigureAwait(false);
     }
 
     private static async Task SignOutAsync(HttpContext context, ConsoleSignOuts signOuts, IOptions<ConsoleOptions> options, ILoggerFactory loggers)
@@ -179,6 +178,14 @@ internal static partial class ConsoleSignIn
         await context.SignOutAsync(SchemeName).ConfigureAwait(false);
         LogSignedOut(loggers.CreateLogger(typeof(ConsoleSignIn).FullName!), context.User.Identity?.Name ?? "(unknown)");
         context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    // The cookie handler renews the ticket on this very request once more than half of its window has passed (the
+    // new window starts now); the answer tells the end that holds after this request.
+    private static DateTimeOffset SlidingEnd(AuthenticationProperties properties, DateTimeOffset now, ConsoleOptions options)
+    {
+        if (properties.IssuedUtc is not { } issued || properties.ExpiresUtc is not { } expires) return now + options.SlidingExpiration;
+        return now - issued > expires - now ? now + (expires - issued) : expires;
     }
 
     private static ConsoleSessionView View(ClaimsPrincipal principal, DateTimeOffset slidingEnd, ConsoleOptions options)

@@ -5,6 +5,8 @@ using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.OperatorConsole;
 using Tokengate.Simulator;
+using Tokengate.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Tokengate.IntegrationTests.OperatorConsole;
 
@@ -66,6 +68,12 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
         var session = await browser.GetAsync("console/session");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
         Assert.Equal(browser.Csrf, (await ConsoleBrowser.ReadAsync(session)).GetProperty("csrfToken").GetString());
+
+        // The cookie is protected with keys kept in the gateway's database, not in a folder of the machine.
+        await using var connection = await _gateway.Services.GetRequiredService<IDatabase>().OpenConnectionAsync(default);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM console_key_ring";
+        Assert.True(Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
     }
 
     [Fact]
