@@ -103,7 +103,11 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-reader")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("admin/pools")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("metrics")).StatusCode);
         await AzureErrorAssert.IsErrorAsync(await browser.SendAsync(HttpMethod.Post, "admin/consumers", new { name = "x" }), HttpStatusCode.Forbidden, "PermissionDenied");
+        // The session is for the operator endpoints only: the model routes still want a key or a token.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(HttpMethod.Post, "openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+            new { messages = new[] { new { role = "user", content = "hi" } } })).StatusCode);
     }
 
     [Fact]
