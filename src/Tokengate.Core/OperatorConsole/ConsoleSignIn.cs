@@ -45,7 +45,12 @@ internal static partial class ConsoleSignIn
         services.AddSingleton<IMigrationSource, ConsoleKeyRingMigrations>();
         services.AddSingleton<ConsoleKeyRing>();
         services.AddDataProtection().SetApplicationName("Tokengate");
-        services.AddOptions<KeyManagementOptions>().Configure<ConsoleKeyRing>((o, ring) => o.XmlRepository = ring);
+        services.AddSingleton<ConsoleKeyRingEncryptor>();
+        services.AddOptions<KeyManagementOptions>().Configure<ConsoleKeyRing, ConsoleKeyRingEncryptor>((o, ring, encryptor) =>
+        {
+            o.XmlRepository = ring;
+            o.XmlEncryptor = encryptor;
+        });
 
         services.AddSingleton<ConsoleCookieEvents>();
         services.AddSingleton<ConsoleSignOuts>();

@@ -6,6 +6,9 @@ using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.OperatorConsole;
 using Tokengate.Simulator;
 using Tokengate.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Tokengate.IntegrationTests.OperatorConsole;
@@ -69,11 +72,39 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
         Assert.Equal(browser.Csrf, (await ConsoleBrowser.ReadAsync(session)).GetProperty("csrfToken").GetString());
 
-        // The cookie is protected with keys kept in the gateway's database, not in a folder of the machine.
-        await using var connection = await _gateway.Services.GetRequiredService<IDatabase>().OpenConnectionAsync(default);
-        await using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM console_key_ring";
-        Assert.True(Convert.ToInt64(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+    }
+
+    [Fact]
+    public async Task SessionCookie_KeysInDatabaseWrapped_AnotherInstanceReadsIt()
+    {
+        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-operator")).StatusCode);
+
+        // The ring is in the database, each key wrapped by the gateway's envelope encryption.
+        var database = _gateway.Services.GetRequiredService<IDatabase>();
+        var ring = new ConsoleKeyRing(database, TimeProvider.System).GetAllElements();
+        Assert.NotEmpty(ring);
+        Assert.All(ring, key =>
+        {
+            Assert.Contains(ConsoleKeyRingEncryptor.ElementName, key.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("masterKey", key.ToString(), StringComparison.Ordinal);
+        });
+
+        // What another instance (or this one after a restart) does: read the ring from the database, unwrap it, and
+        // open the cookie this instance issued.
+        var services = new ServiceCollection();
+        services.AddSingleton(_gateway.Services.GetRequiredService<Tokengate.Encryption.IEnvelopeEncryption>());
+        services.AddDataProtection().SetApplicationName("Tokengate");
+        services.Configure<KeyManagementOptions>(o =>
+        {
+            o.XmlRepository = new ConsoleKeyRing(database, TimeProvider.System);
+            o.AutoGenerateKeys = false;
+        });
+        await using var other = services.BuildServiceProvider();
+        var protector = other.GetRequiredService<IDataProtectionProvider>()
+            .CreateProtector("Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationMiddleware", ConsoleSignIn.SchemeName, "v2");
+        var ticket = new TicketDataFormat(protector).Unprotect(browser.Cookie("tokengate-console"));
+        Assert.Equal("op", ticket?.Principal.Identity?.Name);
     }
 
     [Fact]
