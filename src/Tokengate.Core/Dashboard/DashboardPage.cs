@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tokengate.OperatorConsole;
 
 namespace Tokengate.Dashboard;
 
@@ -12,9 +13,6 @@ namespace Tokengate.Dashboard;
 /// </summary>
 internal static class DashboardPage
 {
-    // No inline script or style, no third-party origin: the page can only talk to the gateway itself.
-    private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
     private static readonly FrozenDictionary<string, (byte[] Content, string Type)> Assets = Load();
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder endpoints)
@@ -27,11 +25,9 @@ internal static class DashboardPage
     private static IResult Serve(HttpContext context, string file)
     {
         if (!Assets.TryGetValue(file, out var asset)) return Results.NotFound();
-        var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = Policy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.CacheControl = "no-cache";
+        // No inline script or style, no third-party origin: the page can only talk to the gateway itself.
+        ConsoleSecurityHeaders.Apply(context.Response);
+        context.Response.Headers.CacheControl = "no-cache";
         return Results.Bytes(asset.Content, asset.Type);
     }
 
