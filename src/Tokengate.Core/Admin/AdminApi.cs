@@ -7,18 +7,23 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
+using Tokengate.OperatorConsole;
 using Tokengate.Routing;
 
 namespace Tokengate.Admin;
 
 /// <summary>
-/// The admin API under <c>/admin</c>: authenticated with gateway keys or Entra ID / OIDC bearer tokens, authorized
+/// The admin API under <c>/admin</c>: authenticated with gateway keys, Entra ID / OIDC bearer tokens or an operator
+/// console session cookie (<see cref="ConsoleSignIn"/>), authorized
 /// by role (base roles and active elevations) through the policies in <see cref="AdminPolicies"/>. Features add
 /// their endpoints to the group that <see cref="MapAdminApi"/> returns.
 /// </summary>
 public static class AdminApi
 {
-    /// <summary>The scheme admin policies name: forwards to the JWT scheme for a token that looks like one, else to the key scheme.</summary>
+    /// <summary>
+    /// The scheme admin policies name: forwards to the JWT scheme for a token that looks like one, to the key scheme
+    /// for any other header credential, to the console cookie scheme for a session cookie without one.
+    /// </summary>
     public const string SchemeName = "Tokengate";
 
     /// <summary>Adds authentication (gateway keys and bearer tokens) and one authorization policy per management role.</summary>
@@ -30,10 +35,7 @@ public static class AdminApi
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, GatewayKeyAuthenticationHandler>(GatewayKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null)
-            .AddPolicyScheme(SchemeName, null, o => o.ForwardDefaultSelector = context =>
-                context.RequestServices.GetRequiredService<JwtConsumerAuthenticator>().Enabled && JwtTokens.LooksLikeJwt(PresentedKeys.From(context.Request.Headers))
-                    ? JwtAuthenticationHandler.SchemeName
-                    : GatewayKeyAuthenticationHandler.SchemeName);
+            .AddPolicyScheme(SchemeName, null, o => o.ForwardDefaultSelector = SelectScheme);
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicies.Authenticated, p => p.AddAuthenticationSchemes(SchemeName).RequireAuthenticatedUser())
             .AddPolicy(AdminPolicies.Reader, p => RoleAtLeast(p, Identity.Roles.Reader))
@@ -55,6 +57,20 @@ public static class AdminApi
         admin.MapGet("/pools", PoolStatus.Describe);
         admin.MapGet("/config", ConfigurationView.Describe).RequireAuthorization(AdminPolicies.Operator);
         return admin;
+    }
+
+    // A header credential wins: a call that brings a key or a token is that caller, whatever cookie the browser adds.
+    // Without one, a console session cookie is the credential; with neither, the key scheme answers the challenge.
+    private static string SelectScheme(HttpContext context)
+    {
+        var presented = PresentedKeys.From(context.Request.Headers);
+        if (!presented.IsEmpty)
+        {
+            return context.RequestServices.GetRequiredService<JwtConsumerAuthenticator>().Enabled && JwtTokens.LooksLikeJwt(presented)
+                ? JwtAuthenticationHandler.SchemeName
+                : GatewayKeyAuthenticationHandler.SchemeName;
+        }
+        return ConsoleSignIn.HasSessionCookie(context) ? ConsoleSignIn.SchemeName : GatewayKeyAuthenticationHandler.SchemeName;
     }
 
     private static void RoleAtLeast(AuthorizationPolicyBuilder policy, string role) =>

@@ -34,6 +34,12 @@ public sealed class GatewayOptions
     /// <summary>Consumer authentication beyond gateway keys (Entra ID / OIDC).</summary>
     public IdentitySectionOptions Identity { get; set; } = new();
 
+    /// <summary>
+    /// The <c>Tokengate:Console</c> section as part of the whole configuration, so the outbound allowlist can name the
+    /// console's sign-in provider; validated on its own through <see cref="OperatorConsole.ConsoleOptions"/>.
+    /// </summary>
+    public OperatorConsole.ConsoleOptions Console { get; set; } = new();
+
     /// <summary>Scopes: which logical deployments and operations each consumer and consumer group may call.</summary>
     public AccessOptions Access { get; set; } = new();
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tokengate.OperatorConsole;
 
 namespace Tokengate.Dashboard;
 
@@ -13,9 +14,6 @@ namespace Tokengate.Dashboard;
 /// </summary>
 internal static class ConsolePage
 {
-    // No inline script or style, no third-party origin: the page can only talk to the gateway itself.
-    private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
     private const string ResourcePrefix = "Tokengate.Dashboard.";
 
     private static readonly FrozenDictionary<string, (byte[] Content, string Type)> Assets = Load();
@@ -35,11 +33,9 @@ internal static class ConsolePage
     private static IResult Serve(HttpContext context, string path)
     {
         if (!Assets.TryGetValue(path, out var asset)) return Results.NotFound();
+        // No inline script or style, no third-party origin: the page can only talk to the gateway itself.
+        ConsoleSecurityHeaders.Apply(context.Response);
         var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = Policy;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["Cross-Origin-Opener-Policy"] = "same-origin";
         headers["Cross-Origin-Resource-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
         headers.CacheControl = "no-cache";

@@ -26,6 +26,7 @@ using Tokengate.Limits;
 using Tokengate.Logging;
 using Tokengate.OpenAI;
 using Tokengate.Operations;
+using Tokengate.OperatorConsole;
 using Tokengate.Proxy;
 using Tokengate.Realtime;
 using Tokengate.Screening;
@@ -97,6 +98,7 @@ public static class Gateway
         services.AddBatches();  // the Batch API: gateway-run batches on idle provisioned capacity, or forwarded to batch deployments
         services.AddJwtIdentity(configuration);
         services.AddAdminApi();
+        services.AddConsoleSignIn(configuration);  // operator console: cookie sessions (key or OIDC sign-in), accepted by the admin API
         services.AddAudit(configuration);
         services.AddElevation(configuration);
         services.AddUsageAccounting();
@@ -183,6 +185,7 @@ public static class Gateway
         endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
         endpoints.MapConsole();
+        endpoints.MapConsoleSignIn();
         endpoints.MapElevations();
         return endpoints;
     }

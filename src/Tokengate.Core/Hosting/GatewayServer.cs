@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Tokengate.OpenAI;
+using Tokengate.OperatorConsole;
 
 namespace Tokengate.Hosting;
 
@@ -90,6 +91,8 @@ public sealed class GatewayServer : IAsyncDisposable
             operators.UseMiddleware<HttpErrorShapeMiddleware>();
             operators.UseAuthentication();
             operators.UseAuthorization();
+            // Console sessions ride on a cookie the browser adds by itself: changes need the session's CSRF token.
+            operators.UseConsoleSignIn();
         });
         // WebApplication puts both middlewares in front of every request unless the root builder records that the
         // application added them; a branch writes to its own copy of the properties, so the marks are set here.

@@ -51,6 +51,15 @@ internal sealed partial class ConsumerDirectory : IConsumerKeyStore, IDisposable
     {
         Span<char> hex = stackalloc char[64];
         KeyHash.ComputeHex(key, hex);
+        return TryFindHash(hex, out consumer);
+    }
+
+    /// <summary>
+    /// Looks a key up by its upper-case hex SHA-256, with the same expiry and staleness rules as
+    /// <see cref="TryFind"/>: for sessions that remember which key opened them, never the key itself.
+    /// </summary>
+    public bool TryFindHash(ReadOnlySpan<char> hex, out Consumer consumer)
+    {
         var now = _time.GetUtcNow();
         var found = _table.Lookup.TryGetValue(hex, out var entry);
         var stale = IsStale(now);

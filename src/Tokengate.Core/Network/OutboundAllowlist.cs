@@ -73,6 +73,7 @@ internal sealed class OutboundAllowlist
         {
             if (UrlHost(url) is { } host) yield return (path, host);
         }
+        if (UrlHost(options.Console.Oidc.Authority) is { } console) yield return ($"{OperatorConsole.ConsoleOptions.SectionName}:Oidc:Authority", console);
         if (UrlHost(options.Budgets.WebhookUrl) is { } webhook) yield return ($"{GatewayOptions.SectionName}:Budgets:WebhookUrl", webhook);
         for (var i = 0; i < options.Alerts.WebhookUrls.Count; i++)
         {

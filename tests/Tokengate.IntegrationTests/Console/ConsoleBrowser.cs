@@ -62,7 +62,6 @@ internal sealed class ConsoleBrowser : IAsyncDisposable
         await context.AddInitScriptAsync("""
             document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
             """);
-        await SessionShim.InstallIfMissingAsync(context, gateway);
         var page = await context.NewPageAsync();
         return new ConsoleBrowser(playwright, browser, context, page, gateway);
     }

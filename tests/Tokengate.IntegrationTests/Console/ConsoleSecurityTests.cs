@@ -41,7 +41,7 @@ public sealed class ConsoleSecurityTests
         Assert.Empty(browser.Errors);
     }
 
-    [Fact(Skip = "Needs the console session (cookie and CSRF check), not merged yet.")]
+    [Fact]
     public async Task ChangeFromAnotherOrigin_WithTheOperatorsCookie_IsRefusedAndCreatesNothing()
     {
         await using var h = await ConsoleHarness.StartAsync();
