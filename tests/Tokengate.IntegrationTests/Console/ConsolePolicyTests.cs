@@ -34,6 +34,15 @@ public sealed class ConsolePolicyTests
         await page.WaitForSelectorAsync("form[data-part=logging] [role=status]:has-text(\"Saved\")");
         Assert.Equal("metadata", (await h.AdminGetAsync("/admin/consumers/alice")).GetProperty("policy").GetProperty("logging").GetString());
 
+        // A group's policy: the same editor, without IP ranges (a consumer's own).
+        await browser.GoAsync("groups/team", "Group team");
+        Assert.Equal(0, await page.Locator("form[data-part=allowedIpRanges]").CountAsync());
+        await page.FillAsync("form[data-part=limits] input[name=rpm]", "100");
+        await page.ClickAsync("form[data-part=limits] button[type=submit]");
+        await page.WaitForSelectorAsync("form[data-part=limits] [role=status]:has-text(\"Saved\")");
+        Assert.Equal(100, (await h.AdminGetAsync("/admin/groups/team")).GetProperty("policy").GetProperty("limits").GetProperty("requestsPerMinute").GetInt32());
+        Assert.Contains("app", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+
         // app's limits come from the gateway's configuration: read-only, with the source named.
         var detail = await h.AdminGetAsync("/admin/consumers/app");
         var source = detail.GetProperty("sources").GetProperty("limits").GetString()!;

@@ -10,9 +10,10 @@ export function Groups() {
   const groups = useLoad(() => api("/admin/groups"), []);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
   async function create(e) {
     e.preventDefault();
-    if (await attempt(() => api("/admin/groups", { method: "POST", body: { name: name.trim() } }))) {
+    if (await attempt(() => api("/admin/groups", { method: "POST", body: { name: name.trim(), description: description.trim() || null } }))) {
       setCreating(false);
       location.hash = "#/groups/" + seg(name.trim());
     }
@@ -22,11 +23,14 @@ export function Groups() {
     ${groups.data ? html`<${Table} rowKey=${(g) => g.name} empty="No groups" rows=${listOf(groups.data)} columns=${[
       { label: "Name", value: (g) => html`<a href=${"#/groups/" + seg(g.name)}>${g.name}</a>` },
       { label: "Members", value: (g) => (g.members ? (Array.isArray(g.members) ? g.members.length : g.members) : g.consumers ?? "–") },
-      { label: "Source", value: (g) => g.source || "–" },
+      { label: "Description", value: (g) => g.description || "–" },
     ]} />` : groups.loading ? html`<p class="loading">Loading…</p>` : null}
     ${creating ? html`<${Dialog} title="New group" onClose=${() => setCreating(false)}>
       <form id="create-group" onSubmit=${create}>
-        <${Input} label="Name" name="name" required value=${name} onInput=${setName} />
+        <div class="fields">
+          <${Input} label="Name" name="name" required value=${name} onInput=${setName} />
+          <${Input} label="Description" name="description" value=${description} onInput=${setDescription} placeholder="(optional)" />
+        </div>
         <div class="form-actions"><button type="submit" class="primary">Create group</button><button type="button" onClick=${() => setCreating(false)}>Cancel</button></div>
       </form></${Dialog}>` : null}
   </${Page}>`;
@@ -41,7 +45,7 @@ export function GroupDetail({ arg }) {
     ${!g ? (group.loading ? html`<p class="loading">Loading…</p>` : html`<${Empty}>This group could not be loaded.</${Empty}>`) : html`<div class="grid">
       <${Panel} title="Members">
         ${members.length === 0 ? html`<${Empty}>No consumers in this group</${Empty}>` : html`<ul class="plain">${members.map((m) => { const n = typeof m === "string" ? m : m.name; return html`<li><a href=${"#/consumers/" + seg(n)}>${n}</a></li>`; })}</ul>`}
-        ${g.source ? html`<p class="muted">Source: ${g.source}</p>` : null}
+        ${g.description ? html`<p class="muted">${g.description}</p>` : null}
       </${Panel}>
       <${PolicyEditor} policy=${g.policy} sources=${g.sources} path=${"/admin/groups/" + seg(arg) + "/policy"} onSaved=${group.reload} />
     </div>`}

@@ -66,10 +66,10 @@ export function PolicyEditor({ policy, sources, path, onSaved }) {
         <${TextArea} label="Deployments" hint="(one a line; empty: all)" name="scope-deployments" value=${deployments} onInput=${setDeployments} />
         <${TextArea} label="Operations" hint="(one a line; empty: all)" name="scope-operations" value=${operations} onInput=${setOperations} />
       </${PartForm}>
-      <${PartForm} title="IP ranges" part="allowedIpRanges" owner=${ownerOf(sources, "allowedIpRanges")} canEdit=${canEdit}
-        save=${() => put("allowedIpRanges", lines(ranges))}>
+      ${!sources || "allowedIpRanges" in sources ? html`<${PartForm} title="IP ranges" part="allowedIpRanges" owner=${ownerOf(sources, "allowedIpRanges")} canEdit=${canEdit}
+        save=${() => put("allowedIpRanges", lines(ranges).length ? lines(ranges) : null)}>
         <${TextArea} label="Allowed IP ranges" hint="(CIDR, one a line; empty: any address)" name="ip-ranges" value=${ranges} onInput=${setRanges} />
-      </${PartForm}>
+      </${PartForm}>` : null}
       <${PartForm} title="Limits" part="limits" owner=${ownerOf(sources, "limits")} canEdit=${canEdit}
         save=${() => put("limits", {
           tokensPerMinute: numberOrNull(tpm), requestsPerMinute: numberOrNull(rpm), concurrentRequests: numberOrNull(concurrent),
@@ -91,5 +91,6 @@ export function PolicyEditor({ policy, sources, path, onSaved }) {
         <${TextArea} label="Detectors" hint="(one a line; empty: the default)" name="screening-detectors" value=${detectors} onInput=${setDetectors} />
       </${PartForm}>
     </div>
+    ${Array.isArray(p.budgets) && p.budgets.length ? html`<p class="muted">Budgets: ${p.budgets.map((b) => `${String(b.period).toLowerCase()} ${b.amount} ${String(b.unit).toLowerCase()}`).join(", ")} — <a href="#/budgets">edit on the Budgets page</a>.</p>` : null}
   </${Panel}>`;
 }
