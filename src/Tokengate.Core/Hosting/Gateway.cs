@@ -27,6 +27,7 @@ using Tokengate.Logging;
 using Tokengate.OpenAI;
 using Tokengate.Operations;
 using Tokengate.Proxy;
+using Tokengate.Routing;
 using Tokengate.Realtime;
 using Tokengate.Screening;
 using Tokengate.Secrets;
@@ -98,6 +99,7 @@ public static class Gateway
         services.AddAudit(configuration);
         services.AddElevation(configuration);
         services.AddUsageAccounting();
+        services.AddBackendDrains();  // drained backends: in the database, re-read on change by every instance
         services.AddKeyStore(configuration);
         services.AddGatewayTelemetry(configuration);
         services.AddRequestLogging(configuration);
@@ -178,7 +180,7 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapBackendDrains().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapElevations();

@@ -5,4 +5,7 @@ internal static class StateChangeTopics
 {
     /// <summary>Consumers, keys or roles changed (e.g. a key was revoked): drop cached identities.</summary>
     public const string Consumers = "consumers";
+
+    /// <summary>A backend was drained or resumed: re-read the drained backends.</summary>
+    public const string BackendDrains = "backend-drains";
 }
