@@ -108,6 +108,6 @@ internal sealed partial class BackendDrainState(IDatabase database, IStateChange
         }
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Reading the drained backends failed ({Error}); keeping the last known list until the next change")]
+    [LoggerMessage(2501, LogLevel.Warning, "Reading the drained backends failed ({Error}); keeping the last known list until the next change")]
     private static partial void LogReloadFailed(ILogger logger, string error);
 }
