@@ -131,6 +131,50 @@ public sealed class PostgresLedgerTests : IAsyncLifetime
         Assert.Equal(("app", "3"), (rows[1][0], rows[1][2]));
     }
 
+    [Fact]
+    public async Task RequestLog_ListFiltersAndPagesOnPostgres()
+    {
+        await using var h = await LimitsHarness.StartAsync(new()
+        {
+            ["Tokengate:Data:Provider"] = "PostgreSql",
+            ["Tokengate:Data:ConnectionString"] = "env:" + _variable,
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            using var response = await h.ChatAsync(LimitsHarness.ChatBody($"Tide {i}?", maxTokens: 20));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        JsonElement page;
+        while ((page = await GetJsonAsync(h, "admin/requests?limit=2&consumer=app&outcome=success&status=2xx")).GetProperty("data").GetArrayLength() < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, page.ToString());
+            await Task.Delay(25);
+        }
+        var first = page.GetProperty("data").EnumerateArray().ToList();
+        Assert.True(first[0].GetProperty("at").GetDateTimeOffset() > first[1].GetProperty("at").GetDateTimeOffset());
+        Assert.All(first, r => Assert.Equal(("app", "team", 200, false), (r.GetProperty("consumer").GetString(), r.GetProperty("group").GetString(),
+            r.GetProperty("status").GetInt32(), r.GetProperty("stream").GetBoolean())));
+        var next = page.GetProperty("nextBefore").GetString();
+        var rest = (await GetJsonAsync(h, $"admin/requests?limit=2&before={next}")).GetProperty("data").EnumerateArray().ToList();
+        var last = Assert.Single(rest);
+        Assert.True(last.GetProperty("at").GetDateTimeOffset() < first[1].GetProperty("at").GetDateTimeOffset());
+        Assert.Empty((await GetJsonAsync(h, "admin/requests?outcome=screened")).GetProperty("data").EnumerateArray());
+
+        var detail = await GetJsonAsync(h, $"admin/requests/{last.GetProperty("id").GetString()}");
+        Assert.Equal(("forbidden", "app"), (detail.GetProperty("contentAvailable").GetString(), detail.GetProperty("consumer").GetString()));
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(LimitsHarness h, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("api-key", LimitsHarness.ReaderKey);
+        using var response = await h.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+
     private static async Task<List<JsonElement>> PollSeriesAsync(LimitsHarness h, string query)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
