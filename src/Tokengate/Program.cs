@@ -16,6 +16,7 @@ var root = new RootCommand("Tokengate: an AI gateway for Azure OpenAI and OpenAI
     EncryptionCommand.Create(),
     BenchCommand.Create(),
     UsageCommand.Create(),
+    RequestsCommand.Create(),
     AdviseCommand.Create(),
     FineTuneCommand.Create(),
     DrCommand.Create(),

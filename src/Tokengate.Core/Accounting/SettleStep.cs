@@ -83,6 +83,9 @@ internal sealed partial class SettleStep(
             SentServiceTier = feature.Outcome.SentServiceTier,
             Pool = (served ?? pool).Name,
             MaxOutputTokens = admission?.LedgerMaxOutputTokens,
+            Screening = ScreeningVerdict(feature.Screening),
+            ScreenedOut = feature.ScreenedOut,
+            Id = feature.RequestId,
         };
         if (feature.BatchLine is { } line)
         {
@@ -100,6 +103,15 @@ internal sealed partial class SettleStep(
             LogLedgerClosed(logger, consumer.Name);
         }
     }
+
+    /// <summary>The verdict as the annotation header names it (<see cref="Screening.ScreenMiddleware.HeaderValue"/>, without the detail); null when not screened.</summary>
+    private static string? ScreeningVerdict(Screening.ScreeningResult? result) => result switch
+    {
+        null => null,
+        { Established: false } or { NobodyAnswered: true } => "unavailable",
+        { AttackDetected: true } => Screening.AttackNames.Of(result.Attack),
+        _ => Screening.AttackNames.None,
+    };
 
     /// <summary>
     /// Streams: until the first event reached the consumer (response headers come before any token); other responses:

@@ -5,7 +5,7 @@ namespace Tokengate.Accounting;
 
 /// <summary>
 /// Writes a batch of usage records to the SQLite ledger through SQLite's own statement interface: one prepared
-/// single-row <c>INSERT</c>, its 29 values bound by position, stepped and reset for each record, inside the caller's
+/// single-row <c>INSERT</c>, its 31 values bound by position, stepped and reset for each record, inside the caller's
 /// transaction. The ADO.NET command path looks every named parameter up in the statement on each execution and
 /// boxes every value; at tens of thousands of records a second that bookkeeping cost more than SQLite's own insert,
 /// on the same cores that serve requests.
@@ -15,8 +15,9 @@ internal static class SqliteLedgerInsert
     private const string Sql = """
         INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
             completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id,
-            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters, service_tier, batch_id, pool, max_output_tokens)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
+            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters, service_tier, batch_id, pool, max_output_tokens,
+            screening, screened_out)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
         ON CONFLICT (record_id) DO NOTHING
         """;
 
@@ -65,6 +66,8 @@ internal static class SqliteLedgerInsert
                 Text(statement, 28, r.Pool);
                 if (r.MaxOutputTokens is { } bound) raw.sqlite3_bind_int64(statement, 29, bound);
                 else raw.sqlite3_bind_null(statement, 29);
+                Text(statement, 30, r.Screening);
+                raw.sqlite3_bind_int(statement, 31, r.ScreenedOut ? 1 : 0);
                 var rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE) Check(rc, db);
                 raw.sqlite3_reset(statement);

@@ -34,47 +34,12 @@ internal static class UsageAccounting
     }
 
     /// <summary>
-    /// <c>GET /admin/usage?by=consumer|group|deployment|pool|model|backend|priority|service_tier|operation|modality&amp;period=total|hour|day|month&amp;since=&amp;until=&amp;consumer=&amp;group=&amp;deployment=&amp;model=</c>
-    /// for readers and above.
+    /// <c>GET /admin/usage</c> and <c>GET /admin/usage/series</c> for readers and above (<see cref="UsageApi"/>).
     /// </summary>
     public static RouteGroupBuilder MapUsage(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/usage", async (IDatabase database, string? by, string? period, DateTimeOffset? since, DateTimeOffset? until,
-            string? consumer, string? group, string? deployment, string? model, CancellationToken ct) =>
-        {
-            var grouping = UsageGrouping.Consumer;
-            var buckets = UsagePeriod.Total;
-            if ((by is not null && !UsageReport.TryParseGrouping(by, out grouping)) || (period is not null && !Enum.TryParse(period, ignoreCase: true, out buckets)))
-            {
-                return Results.Json(new { error = new { code = "invalid_value", message = "'by' is consumer, group, deployment, pool, model, backend, priority, service_tier, operation or modality; 'period' is total, hour, day or month." } },
-                    statusCode: StatusCodes.Status400BadRequest);
-            }
-            var query = new UsageQuery(grouping, buckets, since, until, consumer, group, deployment, model);
-            var rows = await UsageReport.QueryAsync(database, query, ct).ConfigureAwait(false);
-            return Results.Json(new
-            {
-                by = query.By.ToString().ToLowerInvariant(),
-                period = query.Period.ToString().ToLowerInvariant(),
-                data = rows.Select(r => new
-                {
-                    key = r.Key,
-                    period = r.Period,
-                    requests = r.Requests,
-                    promptTokens = r.PromptTokens,
-                    cachedTokens = r.CachedTokens,
-                    completionTokens = r.CompletionTokens,
-                    totalTokens = r.TotalTokens,
-                    costUsd = r.CostUsd,
-                    audioInputTokens = r.AudioInputTokens,
-                    imageInputTokens = r.ImageInputTokens,
-                    audioOutputTokens = r.AudioOutputTokens,
-                    imageOutputTokens = r.ImageOutputTokens,
-                    images = r.Images,
-                    audioSeconds = r.AudioSeconds,
-                    characters = r.Characters,
-                }),
-            });
-        }).RequireAuthorization(AdminPolicies.Reader);
+        admin.MapGet("/usage", UsageApi.ReportAsync).RequireAuthorization(AdminPolicies.Reader);
+        admin.MapGet("/usage/series", UsageApi.SeriesAsync).RequireAuthorization(AdminPolicies.Reader);
         return admin;
     }
 }

@@ -24,7 +24,7 @@ internal sealed partial class UsageLedgerWriter(
     UsageLedger ledger, LedgerSpool spool, IDatabase database, IOptions<GatewayOptions> options, AccountingMetrics metrics, GatewayMetrics gatewayMetrics, TimeProvider time, ILogger<UsageLedgerWriter> logger)
     : QueueDrainingWriter
 {
-    private const int Columns = 29;
+    private const int Columns = 31;
     private static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(1);
     private DateTimeOffset _nextAttempt;
 
@@ -122,7 +122,8 @@ internal sealed partial class UsageLedgerWriter(
     private const string InsertColumns = """
         INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, backend, model, prompt_tokens, cached_tokens,
             completion_tokens, cost_nanousd, status, latency_ms, ttfb_ms, stream, usage_source, priority, record_id,
-            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters, service_tier, batch_id, pool, max_output_tokens) VALUES
+            operation, audio_input_tokens, image_input_tokens, audio_output_tokens, image_output_tokens, images, audio_ms, characters, service_tier, batch_id, pool, max_output_tokens,
+            screening, screened_out) VALUES
         """;
 
     internal Task WriteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) =>
@@ -137,7 +138,7 @@ internal sealed partial class UsageLedgerWriter(
         r.TimeToFirstTokenMs, r.Stream, r.Source.ToString(), r.Priority, r.Id.ToString(),
         r.OperationName, r.Media.AudioInputTokens, r.Media.ImageInputTokens, r.Media.AudioOutputTokens, r.Media.ImageOutputTokens,
         (long)r.Media.Images, UsageTime.ToMilliseconds(r.Media.AudioSeconds), r.Media.Characters, r.ServiceTier, r.BatchId, r.Pool,
-        r.MaxOutputTokens,
+        r.MaxOutputTokens, r.Screening, r.ScreenedOut,
     ];
 
     /// <summary>

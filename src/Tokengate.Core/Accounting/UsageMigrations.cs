@@ -74,6 +74,13 @@ internal sealed class UsageMigrations : IMigrationSource
     // NULL for operations that generate no text, requests not admitted, requests without a bound, and older rows.
     private const string MaxOutput = "ALTER TABLE usage_ledger ADD COLUMN max_output_tokens BIGINT NULL;";
 
+    // What screening said of each request, and whether it refused it: a screened-out request is findable in the
+    // ledger (GET /admin/requests?outcome=screened) whatever the consumer's request logging policy.
+    private const string Screening = """
+        ALTER TABLE usage_ledger ADD COLUMN screening TEXT NULL;
+        ALTER TABLE usage_ledger ADD COLUMN screened_out BOOLEAN NOT NULL DEFAULT FALSE;
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -98,5 +105,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0406_usage_ledger_max_output",
             Sqlite: MaxOutput,
             PostgreSql: MaxOutput),
+        new("0407_usage_ledger_screening",
+            Sqlite: Screening,
+            PostgreSql: Screening),
     ];
 }

@@ -65,6 +65,15 @@ internal sealed record UsageRecord(
     /// </summary>
     public long? MaxOutputTokens { get; init; }
 
+    /// <summary>
+    /// What screening said (column <c>screening</c>): <c>none</c>, <c>jailbreak</c>, <c>indirect_attack</c> or
+    /// <c>unavailable</c>; null when the request was not screened.
+    /// </summary>
+    public string? Screening { get; init; }
+
+    /// <summary>Screening refused the request (column <c>screened_out</c>).</summary>
+    public bool ScreenedOut { get; init; }
+
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 }

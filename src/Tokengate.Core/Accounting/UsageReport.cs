@@ -12,7 +12,7 @@ internal static class UsageReport
     public static async Task<IReadOnlyList<UsageRow>> QueryAsync(IDatabase database, UsageQuery query, CancellationToken cancellationToken)
     {
         var sqlite = database.Provider == DatabaseProvider.Sqlite;
-        var key = query.By switch
+        var key = query.Ungrouped ? "NULL" : query.By switch
         {
             UsageGrouping.Group => "consumer_group",
             UsageGrouping.Deployment => "deployment",
@@ -48,6 +48,16 @@ internal static class UsageReport
         Filter("consumer_group = @group", "@group", query.Group);
         Filter("deployment = @deployment", "@deployment", query.Deployment);
         Filter("model = @model", "@model", query.Model);
+        Filter("priority = @priority", "@priority", query.Priority);
+        Filter("backend = @backend", "@backend", query.Backend);
+        Filter("COALESCE(pool, deployment) = @pool", "@pool", query.Pool);
+        Filter("service_tier = @service_tier", "@service_tier", query.ServiceTier);
+        Filter("operation = @operation", "@operation", query.Operation);
+        if (query.Modality is { } modality) where.Add(ModalitySql(modality));
+        // Modality rows are split after the query: order and limit them there.
+        var inSql = query.Ungrouped || query.By != UsageGrouping.Modality;
+        var order = inSql ? OrderSql(query.Order) : "2, 1";
+        var limit = inSql && query.Limit is { } l ? $"LIMIT {l.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
         command.CommandText = $"""
             SELECT {key}, {period}, COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(cached_tokens), 0),
                    COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost_nanousd), 0),
@@ -59,7 +69,8 @@ internal static class UsageReport
             FROM usage_ledger
             {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
             {GroupBy(key, period)}
-            ORDER BY 2, 1
+            ORDER BY {order}
+            {limit}
             """;
 
         var rows = new List<UsageRow>();
@@ -80,11 +91,40 @@ internal static class UsageReport
                 AudioSeconds = reader.GetInt64(12) / 1000.0,
                 Characters = reader.GetInt64(13),
             };
-            if (query.By == UsageGrouping.Modality) rows.AddRange(ByModality(row, reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)));
+            if (!inSql) rows.AddRange(ByModality(row, reader.GetInt64(14), reader.GetInt64(15), reader.GetInt64(16)));
             else rows.Add(row);
         }
-        return rows;
+        if (inSql) return rows;
+        IEnumerable<UsageRow> ordered = query.Order switch
+        {
+            UsageOrder.Cost => rows.OrderBy(r => r.Period, StringComparer.Ordinal).ThenByDescending(r => r.CostUsd),
+            UsageOrder.Requests => rows.OrderBy(r => r.Period, StringComparer.Ordinal).ThenByDescending(r => r.Requests),
+            UsageOrder.Tokens => rows.OrderBy(r => r.Period, StringComparer.Ordinal).ThenByDescending(r => r.TotalTokens),
+            _ => rows,
+        };
+        return [.. query.Limit is { } max ? ordered.Take(max) : ordered];
     }
+
+    /// <summary>The ORDER BY list: time first (series stay in order), then the chosen measure, then the key (ties stay stable).</summary>
+    private static string OrderSql(UsageOrder order) => order switch
+    {
+        UsageOrder.Cost => "2, 7 DESC, 1",
+        UsageOrder.Requests => "2, 3 DESC, 1",
+        UsageOrder.Tokens => "2, COALESCE(SUM(prompt_tokens), 0) + COALESCE(SUM(completion_tokens), 0) DESC, 1",
+        _ => "2, 1",
+    };
+
+    /// <summary>The WHERE condition of a modality (see <see cref="UsageModality"/>); rows without an operation are text.</summary>
+    private static string ModalitySql(UsageModality modality) => modality switch
+    {
+        UsageModality.Embeddings => "operation = 'embeddings'",
+        UsageModality.Image => "(operation LIKE 'images.%' OR image_input_tokens > 0 OR image_output_tokens > 0 OR images > 0)",
+        UsageModality.Audio => "(operation LIKE 'audio.%' OR audio_input_tokens > 0 OR audio_output_tokens > 0 OR audio_ms > 0 OR characters > 0)",
+        _ => """
+            (COALESCE(operation, 'chat.completions') <> 'embeddings' AND COALESCE(operation, '') NOT LIKE 'images.%' AND COALESCE(operation, '') NOT LIKE 'audio.%'
+             AND (prompt_tokens > audio_input_tokens + image_input_tokens OR completion_tokens > audio_output_tokens + image_output_tokens OR prompt_tokens + completion_tokens = 0))
+            """,
+    };
 
     /// <summary>The GROUP BY clause without the constant columns (PostgreSQL refuses <c>GROUP BY NULL</c>); none when both are constant.</summary>
     private static string GroupBy(params string[] columns)

@@ -174,7 +174,7 @@ internal sealed partial class FineTuningService(
                 $"The backend that holds fine-tuning job {job.Id} is no longer configured; the job cannot be reached through the gateway."));
         }
         var options = snapshot.Forwarding;
-        if (!health.IgnoringSpillover.IsAvailable(backend, pool) || !health.TryBeginAttempt(backend)) return Answer.Of(Pinned(job, backend));
+        if (!health.Pinned.IsAvailable(backend, pool) || !health.TryBeginAttempt(backend)) return Answer.Of(Pinned(job, backend));
         var verdict = false;
         try
         {

@@ -28,6 +28,7 @@ using Tokengate.OpenAI;
 using Tokengate.Operations;
 using Tokengate.OperatorConsole;
 using Tokengate.Proxy;
+using Tokengate.Routing;
 using Tokengate.Realtime;
 using Tokengate.Screening;
 using Tokengate.Secrets;
@@ -102,6 +103,7 @@ public static class Gateway
         services.AddAudit(configuration);
         services.AddElevation(configuration);
         services.AddUsageAccounting();
+        services.AddBackendDrains();  // drained backends: in the database, re-read on change by every instance
         services.AddKeyStore(configuration);
         services.AddGatewayTelemetry(configuration);
         services.AddRequestLogging(configuration);
@@ -182,7 +184,11 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
+<<<<<<< HEAD
         endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
+=======
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapBackendDrains().MapRequestLog().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
+>>>>>>> opsapi
         endpoints.MapGatewayTelemetry();
         endpoints.MapConsole();
         endpoints.MapConsoleSignIn();

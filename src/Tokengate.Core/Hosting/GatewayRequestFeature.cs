@@ -81,6 +81,15 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// <summary>What step 5 (screening) came to; null when the request was not screened (its policy is off).</summary>
     public Screening.ScreeningResult? Screening { get; set; }
 
+    /// <summary>Screening refused the request (step 5 answered it); the ledger keeps the fact, whatever the logging policy.</summary>
+    public bool ScreenedOut { get; set; }
+
+    /// <summary>
+    /// The request's id: its ledger record id and the <c>requestId</c> of its request log entry, so the admin API can
+    /// join the two (a batch line's record keeps the line's own id).
+    /// </summary>
+    public Guid RequestId { get; } = Guid.CreateVersion7();
+
     /// <summary>Step 6's estimate, reservation and budget holds, for step 8 to settle.</summary>
     public AdmissionState? Admission { get; set; }
 

@@ -12,13 +12,6 @@ namespace Tokengate.Identity;
 /// </summary>
 internal sealed class JwtConsumerAuthenticator
 {
-    private static readonly string[] AsymmetricAlgorithms =
-    [
-        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
-        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
-        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
-    ];
-
     private readonly OidcOptions _options;
     private readonly OidcSigningKeys? _keys;
     private readonly JwtClaimMapper _mapper;
@@ -65,27 +58,6 @@ internal sealed class JwtConsumerAuthenticator
         return CredentialCheck.Valid(consumer);
     }
 
-    private TokenValidationParameters Parameters(OidcKeySet keys) => new()
-    {
-        ValidIssuer = keys.Issuer,
-        ValidAudiences = _options.Audiences,
-        IssuerSigningKeys = keys.Keys,
-        ValidAlgorithms = AsymmetricAlgorithms,
-        RequireSignedTokens = true,
-        RequireExpirationTime = true,
-        ValidateIssuer = true,
-        ValidateAudience = true,
-        ValidateIssuerSigningKey = true,
-        ValidateLifetime = true,
-        ClockSkew = _options.ClockSkew,
-        LifetimeValidator = ValidateLifetime,
-    };
-
-    // The library's own check reads the system clock; this one reads the gateway's TimeProvider.
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null || now - _options.ClockSkew >= expires.Value) return false;
-        return notBefore is null || now + _options.ClockSkew >= notBefore.Value;
-    }
+    private TokenValidationParameters Parameters(OidcKeySet keys) =>
+        JwtValidation.Parameters(keys.Issuer, _options.Audiences, keys.Keys, _options.ClockSkew, _time);
 }

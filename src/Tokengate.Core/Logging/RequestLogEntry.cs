@@ -24,4 +24,8 @@ internal sealed record RequestLogEntry(
     byte[]? RequestBody = null,
     byte[]? ResponseBody = null,
     string? StreamedText = null,
-    Screening.ScreeningResult? Screening = null);
+    Screening.ScreeningResult? Screening = null)
+{
+    /// <summary>The request's id, the same as its ledger record's (<c>record_id</c>), written as <c>requestId</c>.</summary>
+    public Guid RequestId { get; init; }
+}

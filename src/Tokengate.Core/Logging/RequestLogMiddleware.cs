@@ -38,7 +38,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, RequestLogPolic
                 full ? RequestBody(feature) : null,
                 full ? capture!.Body : null,
                 full ? feature.Outcome.StreamTap?.CompletionText : null,
-                feature.Screening));
+                feature.Screening) { RequestId = feature.RequestId });
         }
     }
 

@@ -106,7 +106,8 @@ internal sealed partial class RequestLogWriter(
         }
     }
 
-    private byte[] KeyEncryptionKey()
+    /// <summary>The key-encryption key of full logs (the caller zeroes it after use).</summary>
+    internal byte[] KeyEncryptionKey()
     {
         var reference = options.Value.EncryptionKey ?? throw new InvalidOperationException("Tokengate:RequestLogging:EncryptionKey is not set.");
         var key = Convert.FromBase64String(secrets.Resolve(reference).Trim());
@@ -118,6 +119,7 @@ internal sealed partial class RequestLogWriter(
     {
         json.WriteStartObject();
         json.WriteString("at", e.At);
+        if (e.RequestId != Guid.Empty) json.WriteString("requestId", e.RequestId);
         json.WriteString("policy", e.Policy == RequestLogPolicy.Full ? "full" : "metadata");
         json.WriteString("consumer", e.Consumer);
         if (e.Group is not null) json.WriteString("group", e.Group);

@@ -21,12 +21,6 @@ internal sealed class ConsoleOidcProvider
     private static readonly TimeSpan MetadataLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan UnknownKeyRefreshInterval = TimeSpan.FromMinutes(1);
     private const int MaxTokenResponseBytes = 1024 * 1024;
-    private static readonly string[] AsymmetricAlgorithms =
-    [
-        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
-        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
-        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
-    ];
 
     private readonly ConsoleOidcOptions _options;
     private readonly OutboundHttpClient _client;
@@ -136,28 +130,9 @@ internal sealed class ConsoleOidcProvider
         return consumer is null ? CredentialCheck.Refused("the id token carries none of the user claims") : CredentialCheck.Valid(consumer);
     }
 
-    private TokenValidationParameters Parameters(OpenIdConnectConfiguration metadata) => new()
-    {
-        ValidIssuer = metadata.Issuer,
-        ValidAudience = _options.ClientId,
-        IssuerSigningKeys = metadata.SigningKeys,
-        ValidAlgorithms = AsymmetricAlgorithms,
-        RequireSignedTokens = true,
-        RequireExpirationTime = true,
-        ValidateIssuer = true,
-        ValidateAudience = true,
-        ValidateIssuerSigningKey = true,
-        ValidateLifetime = true,
-        ClockSkew = _options.ClockSkew,
-        LifetimeValidator = ValidateLifetime,
-    };
-
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        if (expires is null || now - _options.ClockSkew >= expires.Value) return false;
-        return notBefore is null || now + _options.ClockSkew >= notBefore.Value;
-    }
+    // ClientId is required whenever single sign-on is on (ConsoleOptionsValidator).
+    private TokenValidationParameters Parameters(OpenIdConnectConfiguration metadata) =>
+        JwtValidation.Parameters(metadata.Issuer, [_options.ClientId!], metadata.SigningKeys, _options.ClockSkew, _time);
 
     // An error code from the provider goes to the log; keep it to a short token.
     private static string Safe(string? text) =>

@@ -67,7 +67,7 @@ internal sealed partial class Forwarder(
             while (feature.Outcome.Attempts < options.MaxAttempts)
             {
                 var backend = feature.PinnedBackend is { } pinned
-                    ? (tried & (1UL << pinned.Index)) == 0 && health.IgnoringSpillover.IsAvailable(pinned, pool) ? pinned : null
+                    ? (tried & (1UL << pinned.Index)) == 0 && health.Pinned.IsAvailable(pinned, pool) ? pinned : null
                     : Select(pool, view, fallsBack, tried, estimate);
                 if (backend is null && feature.PinnedBackend is null && feature.WaitUntil is not null && overflow is null)
                 {

@@ -11,6 +11,12 @@ internal interface IBackendHealth : IBackendAvailability
     IBackendAvailability IgnoringSpillover { get; }
 
     /// <summary>
+    /// The view for a request pinned to its backend by a stored id: spillover and drains ignored (the id lives only
+    /// there, so a drained backend still serves its follow-ups), rests and open circuits still count.
+    /// </summary>
+    IBackendAvailability Pinned { get; }
+
+    /// <summary>
     /// The same view, but a provisioned backend is skipped at or above <paramref name="basisPoints"/> (utilization
     /// percent × 100; 0: never) instead of its pool's spillover threshold: a priority class's headroom. With
     /// <paramref name="provisionedOnly"/>, only provisioned backends count as available (a class that waits for

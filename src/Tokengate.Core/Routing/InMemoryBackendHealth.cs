@@ -10,15 +10,23 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     private readonly ConcurrentDictionary<long, IBackendAvailability> _limitViews = new();
     private readonly TimeProvider _time;
     private readonly Func<ForwardingOptions> _options;
+    private readonly BackendDrainState? _drains;
 
-    public InMemoryBackendHealth(TimeProvider time, Func<ForwardingOptions> options)
+    /// <param name="time">The clock.</param>
+    /// <param name="options">The forwarding options in force.</param>
+    /// <param name="drains">The drained backends (none when null): every view but <see cref="Pinned"/> skips them.</param>
+    public InMemoryBackendHealth(TimeProvider time, Func<ForwardingOptions> options, BackendDrainState? drains = null)
     {
         _time = time;
         _options = options;
+        _drains = drains;
         IgnoringSpillover = new LimitView(this, 0, provisionedOnly: false);
+        Pinned = new LimitView(this, 0, provisionedOnly: false, ignoreDrain: true);
     }
 
     public IBackendAvailability IgnoringSpillover { get; }
+
+    public IBackendAvailability Pinned { get; }
 
     public bool IsAvailable(Backend backend, Pool pool) => IsAvailable(backend, pool, pool.SpilloverBasisPoints);
 
@@ -163,8 +171,9 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     }
 
     /// <summary>Available now, with a provisioned backend skipped at or above <paramref name="limitBasisPoints"/> (0: never).</summary>
-    private bool IsAvailable(Backend backend, Pool pool, long limitBasisPoints)
+    private bool IsAvailable(Backend backend, Pool pool, long limitBasisPoints, bool ignoreDrain = false)
     {
+        if (!ignoreDrain && _drains is not null && _drains.IsDrained(backend)) return false;
         var s = State(backend);
         var now = NowTicks;
         if (now < Interlocked.Read(ref s.CoolingUntilTicks)) return false;
@@ -255,10 +264,10 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     private long NowTicks => _time.GetUtcNow().UtcTicks;
 
     /// <summary>Availability with a fixed utilization threshold instead of the pool's (0: spillover ignored), and optionally of provisioned backends only.</summary>
-    private sealed class LimitView(InMemoryBackendHealth health, long limitBasisPoints, bool provisionedOnly) : IBackendAvailability
+    private sealed class LimitView(InMemoryBackendHealth health, long limitBasisPoints, bool provisionedOnly, bool ignoreDrain = false) : IBackendAvailability
     {
         public bool IsAvailable(Backend backend, Pool pool) =>
-            (!provisionedOnly || backend.Type == BackendType.Provisioned) && health.IsAvailable(backend, pool, limitBasisPoints);
+            (!provisionedOnly || backend.Type == BackendType.Provisioned) && health.IsAvailable(backend, pool, limitBasisPoints, ignoreDrain);
 
         public BackendQuota Quota(Backend backend) => health.Quota(backend);
     }

@@ -5,11 +5,11 @@ namespace Tokengate.Routing;
 
 /// <summary>
 /// <c>GET /admin/pools</c>: every pool and backend with its current health and quota, for operators and the dashboard;
-/// a consumer group's dedicated pool also shows the deployment name it serves, its groups and its overflow.
+/// a drained backend shows who drained it and when (it is then not available); a consumer group's dedicated pool also shows the deployment name it serves, its groups and its overflow.
 /// </summary>
 internal static class PoolStatus
 {
-    public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health) =>
+    public static IResult Describe(GatewayConfiguration configuration, IBackendHealth health, BackendDrainState drains) =>
         Results.Json(new
         {
             pools = configuration.Current.Pools.Select(pool => new
@@ -28,6 +28,7 @@ internal static class PoolStatus
                 backends = pool.Backends.Select(b =>
                 {
                     var h = health.Describe(b);
+                    var drain = drains.Find(b.Name);
                     return new
                     {
                         name = b.Name,
@@ -36,6 +37,9 @@ internal static class PoolStatus
                         weight = b.Weight,
                         region = b.Region,
                         available = health.IsAvailable(b, pool),
+                        drained = drain is not null,
+                        drainedBy = drain?.By,
+                        drainedAt = drain?.At,
                         coolingUntil = h.CoolingUntil,
                         throttledUntil = h.ThrottledUntil,
                         circuitOpenUntil = h.CircuitOpenUntil,

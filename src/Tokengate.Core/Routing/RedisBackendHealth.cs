@@ -38,18 +38,22 @@ internal sealed partial class RedisBackendHealth : IBackendHealth, IHostedServic
     private readonly ILogger<RedisBackendHealth> _logger;
     private Task _loop = Task.CompletedTask;
 
-    public RedisBackendHealth(RedisConnection redis, GatewayConfiguration configuration, TimeProvider time, StateMetrics metrics, ILogger<RedisBackendHealth> logger)
+    public RedisBackendHealth(RedisConnection redis, GatewayConfiguration configuration, TimeProvider time, StateMetrics metrics, ILogger<RedisBackendHealth> logger,
+        BackendDrainState? drains = null)
     {
         _redis = redis;
         _configuration = configuration;
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _local = new InMemoryBackendHealth(time, () => configuration.Current.Forwarding);
+        _local = new InMemoryBackendHealth(time, () => configuration.Current.Forwarding, drains);
         IgnoringSpillover = new SharedView(this, _local.IgnoringSpillover);
+        Pinned = new SharedView(this, _local.Pinned);
     }
 
     public IBackendAvailability IgnoringSpillover { get; }
+
+    public IBackendAvailability Pinned { get; }
 
     public IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false) =>
         basisPoints <= 0 && !provisionedOnly ? IgnoringSpillover

@@ -30,6 +30,7 @@ internal sealed class ScreenMiddleware(RequestDelegate next, ScreenStep step)
     {
         if (await screening.ConfigureAwait(false) is { } refused)
         {
+            feature.ScreenedOut = true;
             await refused.WriteAsync(context).ConfigureAwait(false);
             return;
         }

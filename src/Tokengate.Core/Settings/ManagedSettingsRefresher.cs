@@ -109,9 +109,9 @@ internal sealed partial class ManagedSettingsRefresher(
         }
     }
 
-    [LoggerMessage(2601, LogLevel.Information, "Managed settings loaded: {Count} keys at version {Version}")]
+    [LoggerMessage(2610, LogLevel.Information, "Managed settings loaded: {Count} keys at version {Version}")]
     private static partial void LogLoaded(ILogger logger, int count, long version);
 
-    [LoggerMessage(2602, LogLevel.Warning, "Could not re-read the managed settings; the ones in force stay until a read succeeds")]
+    [LoggerMessage(2612, LogLevel.Warning, "Could not re-read the managed settings; the ones in force stay until a read succeeds")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

@@ -44,7 +44,7 @@ internal static class SharedState
         services.AddSingleton<IBackendHealth>(sp =>
         {
             var config = sp.GetRequiredService<GatewayConfiguration>();
-            return new InMemoryBackendHealth(sp.GetRequiredService<TimeProvider>(), () => config.Current.Forwarding);
+            return new InMemoryBackendHealth(sp.GetRequiredService<TimeProvider>(), () => config.Current.Forwarding, sp.GetService<BackendDrainState>());
         });
         services.AddSingleton<IStateChangeNotifier, InMemoryStateChangeNotifier>();
         return services;

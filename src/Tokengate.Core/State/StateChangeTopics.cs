@@ -8,4 +8,7 @@ internal static class StateChangeTopics
 
     /// <summary>Settings written through the admin API changed: re-read the managed settings.</summary>
     public const string Settings = "settings";
+
+    /// <summary>A backend was drained or resumed: re-read the drained backends.</summary>
+    public const string BackendDrains = "backend-drains";
 }

@@ -7,7 +7,7 @@ namespace Tokengate.Telemetry;
 /// The observable gauges of the <c>Tokengate</c> meter: read when a scrape or an export asks, never on the
 /// request path. Created once at start (<see cref="Register"/>).
 /// </summary>
-internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings readings, UsageLedger ledger, Priority.WaitQueue queue)
+internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings readings, UsageLedger ledger, Priority.WaitQueue queue, Routing.BackendDrainState drains)
 {
     private const string Tokens = "tokens";
     private const string Requests = "requests";
@@ -27,6 +27,8 @@ internal sealed class GatewayGauges(GatewayMetrics metrics, CapacityReadings rea
             "Provisioned: the backend's reported utilization; standard: the share of its token limit in use.");
         meter.CreateObservableGauge("tokengate.backend.cooling", () => Backends(r => r.Cooling ? 1 : 0), "1",
             "1 while the backend rests after a 429 or a failure.");
+        meter.CreateObservableGauge("tokengate.backend.drained", () => Backends(r => drains.Find(r.Backend) is null ? 0 : 1), "1",
+            "1 while an operator has the backend drained (it takes no new requests).");
         meter.CreateObservableGauge("tokengate.backend.circuit_state", () => Backends(r => r.CircuitState switch { "open" => 1, "half_open" => 2, _ => 0 }), "1",
             "Circuit breaker: 0 closed, 1 open, 2 half-open.");
         meter.CreateObservableGauge("tokengate.budget.consumed", BudgetRatios, "1", "Share of each budget spent in its current period (1 = the amount).");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Tokengate.Accounting;
+using Tokengate.Admin;
 using Tokengate.Storage;
 
 namespace Tokengate.Commands;
@@ -31,12 +32,21 @@ internal static class UsageCommand
         var group = new Option<string?>("--group") { Description = "Only this consumer group." };
         var deployment = new Option<string?>("--deployment") { Description = "Only this logical deployment." };
         var model = new Option<string?>("--model") { Description = "Only this model." };
+        var priority = new Option<string?>("--priority") { Description = "Only this priority class." };
+        var backend = new Option<string?>("--backend") { Description = "Only this backend." };
+        var pool = new Option<string?>("--pool") { Description = "Only this pool (the one that served)." };
+        var serviceTier = new Option<string?>("--service-tier") { Description = "Only this service_tier (priority, default, flex)." };
+        var operation = new Option<string?>("--operation") { Description = "Only this operation (chat.completions, embeddings, ...)." };
+        var modality = new Option<UsageModality?>("--modality") { Description = "Only text, image, audio or embeddings requests (a chat with an image counts as text and image)." };
+        var order = new Option<UsageOrder>("--order") { Description = "key (default), cost, requests or tokens: the largest first within each period.", DefaultValueFactory = _ => UsageOrder.Key };
+        var limit = new Option<int?>("--limit") { Description = "At most this many rows (e.g. the top 10 spenders: --order cost --limit 10)." };
         var format = new Option<string>("--format") { Description = "table, csv or json.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "json");
+        var csv = new Option<bool>("--csv") { Description = "The same as --format csv (RFC 4180, formula-safe cells)." };
 
         var command = new Command("usage", "Show tokens and cost from the usage ledger, by consumer, group, deployment or model and period.")
         {
-            data, by, period, since, until, consumer, group, deployment, model, format,
+            data, by, period, since, until, consumer, group, deployment, model, priority, backend, pool, serviceTier, operation, modality, order, limit, format, csv,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,7 +57,22 @@ internal static class UsageCommand
                 return 2;
             }
             var query = new UsageQuery(parse.GetValue(by), parse.GetValue(period), parse.GetValue(since), parse.GetValue(until),
-                parse.GetValue(consumer), parse.GetValue(group), parse.GetValue(deployment), parse.GetValue(model));
+                parse.GetValue(consumer), parse.GetValue(group), parse.GetValue(deployment), parse.GetValue(model))
+            {
+                Priority = parse.GetValue(priority),
+                Backend = parse.GetValue(backend),
+                Pool = parse.GetValue(pool),
+                ServiceTier = parse.GetValue(serviceTier),
+                Operation = parse.GetValue(operation),
+                Modality = parse.GetValue(modality),
+                Order = parse.GetValue(order),
+                Limit = parse.GetValue(limit) is { } l and > 0 ? l : null,
+            };
+            if (query.Since > query.Until)
+            {
+                await Console.Error.WriteLineAsync("--since is after --until.").ConfigureAwait(false);
+                return 2;
+            }
             IReadOnlyList<UsageRow> rows;
             try
             {
@@ -62,7 +87,7 @@ internal static class UsageCommand
             {
                 SqliteConnection.ClearAllPools();
             }
-            await Console.Out.WriteAsync(Render(rows, query, parse.GetValue(format)!)).ConfigureAwait(false);
+            await Console.Out.WriteAsync(Render(rows, query, parse.GetValue(csv) ? "csv" : parse.GetValue(format)!)).ConfigureAwait(false);
             return 0;
         });
         return command;
@@ -93,7 +118,10 @@ internal static class UsageCommand
                     ["imageOutputTokens"] = r.ImageOutputTokens, ["images"] = r.Images, ["audioSeconds"] = r.AudioSeconds, ["characters"] = r.Characters,
                 })) + Environment.NewLine;
             case "csv":
-                return string.Join(Environment.NewLine, new[] { header }.Concat(lines).Select(l => string.Join(',', l.Select(Csv)))) + Environment.NewLine;
+                var text = new System.Text.StringBuilder();
+                CsvText.AppendLine(text, header);
+                foreach (var line in lines) CsvText.AppendLine(text, line.Select((cell, i) => i < 2 ? CsvText.Text(cell) : cell));
+                return text.ToString();
             default:
                 var all = new[] { header }.Concat(lines).ToList();
                 var widths = header.Select((_, i) => all.Max(l => l[i].Length)).ToArray();
@@ -108,8 +136,4 @@ internal static class UsageCommand
     ];
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Csv(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
-        ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
-        : value;
 }

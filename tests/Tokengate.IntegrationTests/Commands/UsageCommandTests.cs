@@ -132,4 +132,27 @@ public sealed class UsageCommandTests : IAsyncLifetime
             empty.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Csv_FiltersOrderAndLimit_Rfc4180()
+    {
+        await using var process = await RunAsync("--data", _h.Data.FullName, "--by", "consumer", "--priority", "normal", "--backend", "sim",
+            "--pool", LimitsHarness.Deployment, "--modality", "text", "--order", "cost", "--limit", "1", "--csv");
+
+        Assert.True(process.ExitCode == 0, process.StandardError);
+        // The process harness reads stdout line by line: put the record ends back before parsing.
+        var rows = CsvReader.Parse(string.Concat(process.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r') + "\r\n")));
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["consumer", "period", "requests"], rows[0][..3]);
+        Assert.Equal(["app", "all", "3"], rows[1][..3]);
+    }
+
+    [Fact]
+    public async Task Json_FilterMatchesNothing_EmptyArray()
+    {
+        await using var process = await RunAsync("--data", _h.Data.FullName, "--modality", "embeddings", "--format", "json");
+
+        Assert.True(process.ExitCode == 0, process.StandardError);
+        Assert.Equal("[]", process.StandardOutput.Trim());
+    }
 }
