@@ -44,6 +44,7 @@ export function ChartView({ kind, labels, series, label, stacked, horizontal, id
         spanGaps: false,
         fill: false,
         stack: stacked ? "all" : undefined,
+        maxBarThickness: 56,
       };
     });
     if (!chart.current) {

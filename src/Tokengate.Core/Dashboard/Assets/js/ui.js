@@ -12,6 +12,8 @@ export function num(n) {
 export const int = (v) => (v === null || v === undefined ? "–" : Math.round(Number(v)).toLocaleString("en-US"));
 export function usd(v, digits) {
   if (v === null || v === undefined) return "–";
+  // A tiny amount (a test budget, one cheap request) keeps two significant digits rather than rounding to $0.00.
+  if (Number(v) !== 0 && Math.abs(v) < 0.0001) return "$" + Number(v).toPrecision(2);
   const d = digits === undefined ? (Math.abs(v) < 1 ? 4 : 2) : digits;
   return "$" + Number(v).toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 }

@@ -4,7 +4,7 @@ import { api, can, seg } from "../api.js";
 import { Page, Table, Dialog, Confirm, Input, Select, Meter, useLoad, attempt, usd, int } from "../ui.js";
 
 const lower = (v) => String(v || "").toLowerCase();
-const amountText = (b, v) => (lower(b.unit) === "tokens" ? int(v) + " tokens" : usd(v, 2));
+const amountText = (b, v) => (lower(b.unit) === "tokens" ? int(v) + " tokens" : usd(v, Math.abs(v) >= 1 || !v ? 2 : 4));
 
 function BudgetForm({ budget, onClose, onSaved }) {
   const b = budget || {};

@@ -49,12 +49,12 @@ export function Pools() {
         { label: "Type", value: (b) => b.type },
         { label: "Priority", num: true, value: (b) => b.priority },
         { label: "Weight", num: true, value: (b) => b.weight },
-        { label: "State", value: (b) => html`<span class=${"state " + state(b).replace(" ", "-")} data-backend=${b.name}>${state(b)}</span>` },
+        { label: "State", value: (b) => html`<span class=${"state " + state(b).replace(" ", "-")} data-backend=${b.name}>${state(b)}</span>${b.drained && b.drainedBy ? html`<br /><span class="muted">by ${b.drainedBy}${b.drainedAt ? " " + when(b.drainedAt) : ""}</span>` : null}` },
         { label: "Cooling", value: (b) => until(b.coolingUntil) || until(b.throttledUntil) || "–" },
         { label: "Circuit", value: (b) => until(b.circuitOpenUntil) ? "open " + until(b.circuitOpenUntil) : "closed" },
         { label: "Utilization", value: (b) => html`<${Meter} percent=${b.utilizationPercent} label=${"Utilization of " + b.name} />` },
-        { label: "Remaining tokens", num: true, value: (b) => (b.quota ? num(b.quota.remainingTokens) + " / " + num(b.quota.limitTokens) : "–") },
-        { label: "Recent attempts", num: true, value: (b) => `${b.recentAttempts} (${b.recentFailures} failed)` },
+        { label: "Remaining", num: true, value: (b) => (b.quota ? num(b.quota.remainingTokens) + " / " + num(b.quota.limitTokens) : "–") },
+        { label: "Attempts (failed)", num: true, value: (b) => `${b.recentAttempts} (${b.recentFailures})` },
         ...(operator ? [{ label: "Actions", value: (b) => html`<span class="row-actions">
           ${b.drained ? html`<button type="button" onClick=${() => act(b, "resume")} aria-label=${"Resume " + b.name}>Resume</button>` : html`<button type="button" onClick=${() => act(b, "drain")} aria-label=${"Drain " + b.name}>Drain</button>`}
           <button type="button" onClick=${() => act(b, "rotate-key")} aria-label=${"Rotate the key of " + b.name}>Rotate key</button></span>` }] : []),
