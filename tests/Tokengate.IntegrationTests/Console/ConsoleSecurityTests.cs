@@ -158,9 +158,16 @@ public sealed class ConsoleSecurityTests
                     HttpListenerContext context;
                     try { context = await _listener.GetContextAsync(); }
                     catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-                    context.Response.ContentType = "text/html; charset=utf-8";
-                    await context.Response.OutputStream.WriteAsync(body);
-                    context.Response.Close();
+                    try
+                    {
+                        context.Response.ContentType = "text/html; charset=utf-8";
+                        await context.Response.OutputStream.WriteAsync(body);
+                        context.Response.Close();
+                    }
+                    catch (HttpListenerException)
+                    {
+                        // the browser went away (a favicon request it dropped, the page closed): nothing to serve
+                    }
                 }
             });
         }
