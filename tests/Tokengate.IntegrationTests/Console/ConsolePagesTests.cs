@@ -61,6 +61,12 @@ public sealed class ConsolePagesTests
         {
             await browser.GoAsync(route, heading);
             await browser.Page.WaitForFunctionAsync("() => !document.querySelector('main .loading')");
+            if (route == "pools")
+            {
+                await browser.Page.ClickAsync("details summary");
+                await browser.Page.WaitForSelectorAsync("#config-pools");
+                Assert.DoesNotContain(TestBackends.BackendKey, await browser.Page.InnerTextAsync("#config-pools"), StringComparison.Ordinal);
+            }
             await browser.ScreenshotAsync(shot);
         }
         // Usable at 1024 wide: nothing wider than the window but the tables' own scroll areas.

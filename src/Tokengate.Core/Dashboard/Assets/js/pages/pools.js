@@ -49,7 +49,7 @@ export function Pools() {
         { label: "Type", value: (b) => b.type },
         { label: "Priority", num: true, value: (b) => b.priority },
         { label: "Weight", num: true, value: (b) => b.weight },
-        { label: "State", value: (b) => html`<span class=${"state " + state(b).replace(" ", "-")} data-backend=${b.name}>${state(b)}</span>${b.drained && b.drainedBy ? html`<br /><span class="muted">by ${b.drainedBy}${b.drainedAt ? " " + when(b.drainedAt) : ""}</span>` : null}` },
+        { label: "State", value: (b) => html`<span class=${"state " + state(b).replace(" ", "-")} data-backend=${b.name}>${state(b)}</span>${b.drained && b.drainedBy ? html`<br /><span class="muted nowrap" title=${b.drainedAt ? when(b.drainedAt) : ""}>by ${b.drainedBy}${b.drainedAt ? " at " + new Date(b.drainedAt).toISOString().slice(11, 16) + " UTC" : ""}</span>` : null}` },
         { label: "Cooling", value: (b) => until(b.coolingUntil) || until(b.throttledUntil) || "–" },
         { label: "Circuit", value: (b) => until(b.circuitOpenUntil) ? "open " + until(b.circuitOpenUntil) : "closed" },
         { label: "Utilization", value: (b) => html`<${Meter} percent=${b.utilizationPercent} label=${"Utilization of " + b.name} />` },
