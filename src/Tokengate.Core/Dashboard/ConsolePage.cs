@@ -42,9 +42,6 @@ internal static class ConsolePage
         return Results.Bytes(asset.Content, asset.Type);
     }
 
-    /// <summary>The embedded asset paths (relative to the console's root, '/'-separated), for tests and docs.</summary>
-    public static IEnumerable<string> Paths => Assets.Keys;
-
     private static FrozenDictionary<string, (byte[], string)> Load()
     {
         var assembly = typeof(ConsolePage).Assembly;
