@@ -184,11 +184,9 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-<<<<<<< HEAD
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings().MapBackendKeyAdmin().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
-=======
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapBackendKeyAdmin().MapBackendDrains().MapRequestLog().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
->>>>>>> opsapi
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings()
+            .MapBackendKeyAdmin().MapBackendDrains().MapRequestLog().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts()
+            .MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
         endpoints.MapDashboard();
         endpoints.MapConsoleSignIn();
