@@ -83,6 +83,7 @@ internal sealed partial class SettleStep(
             SentServiceTier = feature.Outcome.SentServiceTier,
             Pool = (served ?? pool).Name,
             MaxOutputTokens = admission?.LedgerMaxOutputTokens,
+            OverheadMs = OverheadMs(feature),
         };
         if (feature.BatchLine is { } line)
         {
@@ -99,6 +100,18 @@ internal sealed partial class SettleStep(
         {
             LogLedgerClosed(logger, consumer.Name);
         }
+    }
+
+    /// <summary>
+    /// The gateway's own time: all of the request's time so far, less the waits on backends for their response headers
+    /// and, for a stream, for its first byte. Null when no backend's answer was relayed.
+    /// </summary>
+    private double? OverheadMs(GatewayRequestFeature feature)
+    {
+        if (feature.Outcome.ResponseStartTimestamp == 0) return null;
+        var waited = feature.Outcome.BackendWaitTicks + (feature.Outcome.StreamTap?.FirstByteWaitTicks ?? 0);
+        var overhead = time.GetElapsedTime(feature.StartTimestamp) - time.GetElapsedTime(0, waited);
+        return Math.Max(0, overhead.TotalMilliseconds);
     }
 
     /// <summary>
