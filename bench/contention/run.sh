@@ -3,7 +3,8 @@
 #   bench/contention/run.sh [DLL...]   each DLL a tokengate.dll (default: this tree's Release build)
 # Env: ROUNDS (3), DUR (10 s), CONNS (64), PORT_BASE (19680), SERVER_CPU (1), LOAD_CPU (0), COUNTERS (1: collect
 # dotnet-counters System.Runtime for each Tokengate run), PERF (a path prefix: `perf record -g` of each Tokengate
-# build in round 1; set XENV=DOTNET_PerfMapEnabled=1 so perf can name JIT-compiled frames).
+# build in round 1, with PERF_ARGS (default -F 499; -e syscalls:sys_enter_futex finds where threads block); set
+# XENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" so perf can name JIT-compiled frames).
 # Prints one line per run: target, req/s, lock contentions per 1,000 requests, GCs, bytes allocated per request,
 # thread-pool threads, CPU µs/req (counters cover the load run plus about a second either side).
 set -euo pipefail
@@ -71,7 +72,7 @@ for r in $(seq "$ROUNDS"); do
     counters_start "$pid"
     c0=$(cpu "$pid")
     if [ -n "${PERF:-}" ] && [ "$t" != yarp ] && [ "$r" = 1 ]; then
-      perf record -F 499 -g -o "$PERF-$name.data" -p "$pid" -- sleep "$DUR" >/dev/null 2>&1 & PERFPID=$!
+      perf record ${PERF_ARGS:--F 499} -g -o "$PERF-$name.data" -p "$pid" -- sleep "$DUR" >/dev/null 2>&1 & PERFPID=$!
     fi
     read -r n errs < <(load "$port" "$key" "$DUR")
     [ -n "${PERFPID:-}" ] && { wait "$PERFPID" || true; PERFPID=; }

@@ -3,23 +3,30 @@ namespace Tokengate.Limits;
 /// <summary>
 /// The counters of one scope: 60 one-second slots of tokens and requests, and requests in flight. Thread-safe
 /// without a lock, because every request of one consumer (or group) charges the same counter and a lock would make
-/// them queue behind each other on every core: a slot is an object that holds its second, replaced by
-/// compare-and-swap when that second leaves the window, and its counts move with <see cref="Interlocked"/>. A
-/// charge is added first and checked after (<see cref="InMemoryLimitStore"/>), and taken back when it does not fit, so
-/// concurrent requests can never exceed a limit together; at worst one of them is refused while another's charge is
-/// being taken back.
+/// them queue behind each other on every core. Counts move with <see cref="Interlocked"/>; a slot whose second has
+/// left the window is taken (its second swapped for <see cref="Resetting"/>), zeroed and then given its new second,
+/// so no count can land in it half-way. A charge is added first and checked after (<see cref="InMemoryLimitStore"/>),
+/// and taken back when it does not fit, so concurrent requests can never exceed a limit together; at worst one of
+/// them is refused while another's charge is being taken back. The slots are plain arrays, so a window's sum reads a
+/// few cache lines rather than sixty objects.
 /// </summary>
 internal sealed class SlidingWindowCounter
 {
     public const int WindowSeconds = 60;
-    private readonly Slot?[] _slots = new Slot?[WindowSeconds];
+
+    /// <summary>A slot's second while it is being zeroed for a new second: counted by nobody.</summary>
+    private const long Resetting = long.MinValue;
+
+    private readonly long[] _slotSecond = new long[WindowSeconds];
+    private readonly long[] _tokens = new long[WindowSeconds];
+    private readonly long[] _requests = new long[WindowSeconds];
     private int _inFlight;
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public long Tokens(long nowSecond) => Sum(nowSecond, tokens: true);
+    public long Tokens(long nowSecond) => Sum(_tokens, nowSecond);
 
-    public long Requests(long nowSecond) => Sum(nowSecond, tokens: false);
+    public long Requests(long nowSecond) => Sum(_requests, nowSecond);
 
     /// <summary>One more request in flight, unless that would pass <paramref name="limit"/> (null: no limit).</summary>
     public bool TryEnter(int? limit)
@@ -31,32 +38,24 @@ internal sealed class SlidingWindowCounter
     }
 
     /// <summary>One request fewer in flight (never below zero).</summary>
-    public void Exit()
-    {
-        var current = Volatile.Read(ref _inFlight);
-        while (current > 0)
-        {
-            var seen = Interlocked.CompareExchange(ref _inFlight, current - 1, current);
-            if (seen == current) return;
-            current = seen;
-        }
-    }
+    public void Exit() => AddNotBelowZero(ref _inFlight, -1);
 
     /// <summary>Adds to the slot of <paramref name="second"/>, starting it afresh when it still holds an older second.</summary>
     public void Add(long second, long tokens, long requests)
     {
-        var slot = SlotFor(second);
-        if (tokens != 0) Interlocked.Add(ref slot.Tokens, tokens);
-        if (requests != 0) Interlocked.Add(ref slot.Requests, requests);
+        var i = Index(second);
+        Claim(i, second);
+        if (tokens != 0) Interlocked.Add(ref _tokens[i], tokens);
+        if (requests != 0) Interlocked.Add(ref _requests[i], requests);
     }
 
     /// <summary>Adjusts a slot only while it is still in the window (after that it no longer counts anyway).</summary>
     public void Correct(long second, long tokens, long requests, long nowSecond)
     {
-        var slot = Volatile.Read(ref _slots[Index(second)]);
-        if (slot is null || slot.Second != second || second <= nowSecond - WindowSeconds) return;
-        AddNotBelowZero(ref slot.Tokens, tokens);
-        AddNotBelowZero(ref slot.Requests, requests);
+        var i = Index(second);
+        if (Volatile.Read(ref _slotSecond[i]) != second || second <= nowSecond - WindowSeconds) return;
+        AddNotBelowZero(ref _tokens[i], tokens);
+        AddNotBelowZero(ref _requests[i], requests);
     }
 
     /// <summary>
@@ -66,41 +65,48 @@ internal sealed class SlidingWindowCounter
     public long? SecondsUntilFits(long nowSecond, long cost, long limit, bool tokens)
     {
         if (cost > limit) return null;
-        var used = Sum(nowSecond, tokens);
+        var values = tokens ? _tokens : _requests;
+        var used = Sum(values, nowSecond);
         for (var age = WindowSeconds - 1; age >= 0; age--)
         {
             var second = nowSecond - age;
-            var slot = Volatile.Read(ref _slots[Index(second)]);
-            if (slot is null || slot.Second != second) continue;
-            used -= tokens ? Volatile.Read(ref slot.Tokens) : Volatile.Read(ref slot.Requests);
+            var i = Index(second);
+            if (Volatile.Read(ref _slotSecond[i]) != second) continue;
+            used -= Volatile.Read(ref values[i]);
             if (used + cost <= limit) return WindowSeconds - age;
         }
         return WindowSeconds;
     }
 
-    private Slot SlotFor(long second)
+    /// <summary>Makes slot <paramref name="i"/> hold <paramref name="second"/>; once per slot and second, one thread zeroes it.</summary>
+    private void Claim(int i, long second)
     {
-        ref var cell = ref _slots[Index(second)];
+        ref var slotSecond = ref _slotSecond[i];
+        var spinner = default(SpinWait);
         while (true)
         {
-            var slot = Volatile.Read(ref cell);
-            if (slot is not null && slot.Second == second) return slot;
-            // A slot of a later second is never replaced by an earlier one (a clock that went back): count it there.
-            if (slot is not null && slot.Second > second) return slot;
-            var fresh = new Slot(second);
-            if (Interlocked.CompareExchange(ref cell, fresh, slot) == slot) return fresh;
+            var seen = Volatile.Read(ref slotSecond);
+            // A slot of a later second is never set back to an earlier one (a clock that went back): count it there.
+            if (seen == second || seen > second) return;
+            if (seen != Resetting && Interlocked.CompareExchange(ref slotSecond, Resetting, seen) == seen)
+            {
+                Volatile.Write(ref _tokens[i], 0);
+                Volatile.Write(ref _requests[i], 0);
+                Volatile.Write(ref slotSecond, second);
+                return;
+            }
+            spinner.SpinOnce();
         }
     }
 
-    private long Sum(long nowSecond, bool tokens)
+    private long Sum(long[] values, long nowSecond)
     {
         long total = 0;
         var oldest = nowSecond - WindowSeconds;
         for (var i = 0; i < WindowSeconds; i++)
         {
-            var slot = Volatile.Read(ref _slots[i]);
-            if (slot is null || slot.Second <= oldest || slot.Second > nowSecond) continue;
-            total += tokens ? Volatile.Read(ref slot.Tokens) : Volatile.Read(ref slot.Requests);
+            var second = Volatile.Read(ref _slotSecond[i]);
+            if (second > oldest && second <= nowSecond) total += Volatile.Read(ref values[i]);
         }
         return total;
     }
@@ -117,13 +123,16 @@ internal sealed class SlidingWindowCounter
         }
     }
 
-    private static int Index(long second) => (int)(((second % WindowSeconds) + WindowSeconds) % WindowSeconds);
-
-    /// <summary>One second's counts; replaced, never reset, so a late add to a second that has left cannot leak into a new one.</summary>
-    private sealed class Slot(long second)
+    private static void AddNotBelowZero(ref int value, int delta)
     {
-        public readonly long Second = second;
-        public long Tokens;
-        public long Requests;
+        var current = Volatile.Read(ref value);
+        while (current > 0 || delta > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref value, Math.Max(0, current + delta), current);
+            if (seen == current) return;
+            current = seen;
+        }
     }
+
+    private static int Index(long second) => (int)(((second % WindowSeconds) + WindowSeconds) % WindowSeconds);
 }
