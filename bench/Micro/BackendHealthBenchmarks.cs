@@ -12,7 +12,9 @@ namespace Tokengate.Micro;
 /// sample and the settled count. ns/op is wall time per request per thread: flat from 1 to 2 threads on 2 cores means
 /// the threads run in parallel.
 /// </summary>
-[ShortRunJob]
+// ShortRun with more iterations: the 2-core development machine is shared, and the minimum and median resist its noise.
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 11)]
+[MinColumn, MedianColumn]
 public class BackendHealthBenchmarks
 {
     private const int PerThread = 20_000;
