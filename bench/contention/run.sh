@@ -2,7 +2,8 @@
 # Lock contention and throughput of Tokengate builds beside the YARP pass-through, interleaved in one run.
 #   bench/contention/run.sh [DLL...]   each DLL a tokengate.dll (default: this tree's Release build)
 # Env: ROUNDS (3), DUR (10 s), CONNS (64), PORT_BASE (19680), SERVER_CPU (1), LOAD_CPU (0), COUNTERS (1: collect
-# dotnet-counters System.Runtime for each Tokengate run), PERF (a path prefix: `perf record -g` of each Tokengate
+# dotnet-counters System.Runtime for each Tokengate run), TRACE (a path prefix: a dotnet-trace of the runtime's
+# contention events with their stacks, per Tokengate build in round 1), PERF (a path prefix: `perf record -g` of each Tokengate
 # build in round 1, with PERF_ARGS (default -F 499; -e syscalls:sys_enter_futex finds where threads block); set
 # XENV="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0" so perf can name JIT-compiled frames).
 # Prints one line per run: target, req/s, lock contentions per 1,000 requests, GCs, bytes allocated per request,
@@ -74,7 +75,12 @@ for r in $(seq "$ROUNDS"); do
     if [ -n "${PERF:-}" ] && [ "$t" != yarp ] && [ "$r" = 1 ]; then
       perf record ${PERF_ARGS:--F 499} -g -o "$PERF-$name.data" -p "$pid" -- sleep "$DUR" >/dev/null 2>&1 & PERFPID=$!
     fi
+    if [ -n "${TRACE:-}" ] && [ "$t" != yarp ] && [ "$r" = 1 ]; then
+      taskset -c "$LOAD_CPU" dotnet-trace collect -p "$pid" --providers Microsoft-Windows-DotNETRuntime:0x4000:5 \
+        --duration "00:00:$(printf %02d $((DUR - 2)))" -o "$TRACE-$name.nettrace" >/dev/null 2>&1 & TRACEPID=$!
+    fi
     read -r n errs < <(load "$port" "$key" "$DUR")
+    [ -n "${TRACEPID:-}" ] && { wait "$TRACEPID" || true; TRACEPID=; }
     [ -n "${PERFPID:-}" ] && { wait "$PERFPID" || true; PERFPID=; }
     c1=$(cpu "$pid")
     read -r lc gcs alloc th < <(counters_stop "$name-$r")
