@@ -86,6 +86,7 @@ internal sealed partial class SettleStep(
             Screening = ScreeningVerdict(feature.Screening),
             ScreenedOut = feature.ScreenedOut,
             Id = feature.RequestId,
+            OverheadMs = OverheadMs(feature),
         };
         if (feature.BatchLine is { } line)
         {
@@ -112,6 +113,18 @@ internal sealed partial class SettleStep(
         { AttackDetected: true } => Screening.AttackNames.Of(result.Attack),
         _ => Screening.AttackNames.None,
     };
+
+    /// <summary>
+    /// The gateway's own time: all of the request's time so far, less the waits on backends for their response headers
+    /// and, for a stream, for its first byte. Null when no backend's answer was relayed.
+    /// </summary>
+    private double? OverheadMs(GatewayRequestFeature feature)
+    {
+        if (feature.Outcome.ResponseStartTimestamp == 0) return null;
+        var waited = feature.Outcome.BackendWaitTicks + (feature.Outcome.StreamTap?.FirstByteWaitTicks ?? 0);
+        var overhead = time.GetElapsedTime(feature.StartTimestamp) - time.GetElapsedTime(0, waited);
+        return Math.Max(0, overhead.TotalMilliseconds);
+    }
 
     /// <summary>
     /// Streams: until the first event reached the consumer (response headers come before any token); other responses:

@@ -74,6 +74,14 @@ internal sealed record UsageRecord(
     /// <summary>Screening refused the request (column <c>screened_out</c>).</summary>
     public bool ScreenedOut { get; init; }
 
+    /// <summary>
+    /// The gateway's own time for the request in milliseconds: its whole time less the time spent waiting on backends
+    /// until their response headers (for a stream, until its first byte). Null when no backend's answer was relayed.
+    /// Only for the <c>tokengate.gateway.overhead</c> histogram: neither stored in the ledger nor spooled.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? OverheadMs { get; init; }
+
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 }

@@ -184,7 +184,9 @@ public static class Gateway
 
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
         endpoints.MapGet("/readyz", Readiness.Describe);
-        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings().MapBackendKeyAdmin().MapBackendDrains().MapRequestLog().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts().MapFineTuningAdmin().MapAdvice();
+        endpoints.MapAdminApi().MapAudit().MapUsage().MapConsumerAdmin().MapConsumerSettings().MapGroupSettings().MapBudgetSettings()
+            .MapBackendKeyAdmin().MapBackendDrains().MapRequestLog().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts()
+            .MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
         endpoints.MapConsole();
         endpoints.MapConsoleSignIn();

@@ -26,6 +26,13 @@ internal struct RequestOutcome
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the relayed response's headers arrived (0: none relayed).</summary>
     public long ResponseStartTimestamp;
 
+    /// <summary>
+    /// <see cref="TimeProvider.GetTimestamp"/> ticks spent waiting on backends, summed over the attempts: from sending
+    /// each request until its response headers arrived (or the attempt failed). A stream's wait for its first byte is
+    /// on its <see cref="StreamTap"/>.
+    /// </summary>
+    public long BackendWaitTicks;
+
     /// <summary>The usage the backend reported in a non-streaming body.</summary>
     public UsageCounts? ReportedUsage;
 

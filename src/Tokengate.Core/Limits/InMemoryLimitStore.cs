@@ -1,51 +1,54 @@
+using System.Collections.Concurrent;
+
 namespace Tokengate.Limits;
 
 /// <summary>
-/// The counters of a single gateway instance. One lock makes a reservation atomic across all its scopes; it is
-/// held only for a few array sums, never across an await.
+/// The counters of a single gateway instance, without a lock: every request of one consumer charges the same
+/// counters, so one lock (there was one for the whole store) made every core queue for it. A reservation charges
+/// each scope and then checks it (<see cref="SlidingWindowCounter"/>); when a scope does not fit, the charges made
+/// so far are taken back and the request is refused, so the limits still hold exactly under parallel requests.
 /// </summary>
 internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
 {
-    private readonly Dictionary<string, SlidingWindowCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Lock _lock = new();
+    private readonly ConcurrentDictionary<string, SlidingWindowCounter> _counters = new(StringComparer.OrdinalIgnoreCase);
 
     public ValueTask<LimitDecision> TryReserveAsync(IReadOnlyList<LimitScope> scopes, long tokens, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var nowSecond = now.ToUnixTimeSeconds();
-        lock (_lock)
+        // Indexed loops: a foreach over the interface would box an enumerator on every request.
+        for (var i = 0; i < scopes.Count; i++)
         {
-            // Indexed loops: a foreach over the interface would box an enumerator on every request.
-            for (var i = 0; i < scopes.Count; i++)
+            var scope = scopes[i];
+            var c = Counter(scope.Key);
+            if (!c.TryEnter(scope.ConcurrentRequests))
             {
-                var scope = scopes[i];
-                var c = Counter(scope.Key);
-                if (scope.ConcurrentRequests is { } concurrent && c.InFlight + 1 > concurrent)
-                    return Refuse(scope, LimitKind.ConcurrentRequests, TimeSpan.FromSeconds(1));
-                if (scope.RequestsPerMinute is { } rpm && c.Requests(nowSecond) + 1 > rpm)
-                    return Refuse(scope, LimitKind.RequestsPerMinute, Until(c.SecondsUntilFits(nowSecond, 1, rpm, tokens: false)));
-                if (scope.TokensPerMinute is { } tpm && c.Tokens(nowSecond) + tokens > tpm)
-                    return Refuse(scope, LimitKind.TokensPerMinute, Until(c.SecondsUntilFits(nowSecond, tokens, tpm, tokens: true)));
+                Undo(scopes, i, nowSecond, tokens);
+                return Refuse(scope, LimitKind.ConcurrentRequests, TimeSpan.FromSeconds(1));
             }
-
-            for (var i = 0; i < scopes.Count; i++)
+            c.Add(nowSecond, tokens, 1);
+            if (scope.RequestsPerMinute is { } rpm && c.Requests(nowSecond) > rpm)
             {
-                var c = Counter(scopes[i].Key);
-                c.Add(nowSecond, tokens, 1);
-                c.InFlight++;
+                Undo(scopes, i + 1, nowSecond, tokens);
+                return Refuse(scope, LimitKind.RequestsPerMinute, Until(c.SecondsUntilFits(nowSecond, 1, rpm, tokens: false)));
             }
-
-            long? remainingTokens = null, remainingRequests = null;
-            if (scopes.Count > 0)
+            if (scope.TokensPerMinute is { } tpm && c.Tokens(nowSecond) > tpm)
             {
-                var first = scopes[0];
-                var c = Counter(first.Key);
-                if (first.TokensPerMinute is { } tpm) remainingTokens = Math.Max(0, tpm - c.Tokens(nowSecond));
-                if (first.RequestsPerMinute is { } rpm) remainingRequests = Math.Max(0, rpm - c.Requests(nowSecond));
+                Undo(scopes, i + 1, nowSecond, tokens);
+                return Refuse(scope, LimitKind.TokensPerMinute, Until(c.SecondsUntilFits(nowSecond, tokens, tpm, tokens: true)));
             }
-            return ValueTask.FromResult(new LimitDecision(new LimitReservation(scopes, tokens, nowSecond),
-                RemainingTokens: remainingTokens, RemainingRequests: remainingRequests));
         }
+
+        long? remainingTokens = null, remainingRequests = null;
+        if (scopes.Count > 0)
+        {
+            var first = scopes[0];
+            var c = Counter(first.Key);
+            if (first.TokensPerMinute is { } tpm) remainingTokens = Math.Max(0, tpm - c.Tokens(nowSecond));
+            if (first.RequestsPerMinute is { } rpm) remainingRequests = Math.Max(0, rpm - c.Requests(nowSecond));
+        }
+        return ValueTask.FromResult(new LimitDecision(new LimitReservation(scopes, tokens, nowSecond),
+            RemainingTokens: remainingTokens, RemainingRequests: remainingRequests));
 
         TimeSpan? Until(long? seconds) => seconds is { } s
             ? DateTimeOffset.FromUnixTimeSeconds(nowSecond + s) - now
@@ -64,26 +67,32 @@ internal sealed class InMemoryLimitStore(TimeProvider time) : ILimitStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Takes back the charges of the first <paramref name="count"/> scopes of a reservation that was refused.</summary>
+    private void Undo(IReadOnlyList<LimitScope> scopes, int count, long nowSecond, long tokens)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var c = Counter(scopes[i].Key);
+            c.Add(nowSecond, -tokens, -1);
+            c.Exit();
+        }
+        // The scope whose concurrency refused was entered and left by TryEnter itself; its window was not charged.
+    }
+
     private void Return(LimitReservation reservation, long tokens, long requests)
     {
         var nowSecond = time.GetUtcNow().ToUnixTimeSeconds();
-        lock (_lock)
+        var scopes = reservation.Scopes;
+        for (var i = 0; i < scopes.Count; i++)
         {
-            var scopes = reservation.Scopes;
-            for (var i = 0; i < scopes.Count; i++)
-            {
-                var c = Counter(scopes[i].Key);
-                c.Correct(reservation.Second, tokens, requests, nowSecond);
-                c.InFlight = Math.Max(0, c.InFlight - 1);
-            }
+            var c = Counter(scopes[i].Key);
+            c.Correct(reservation.Second, tokens, requests, nowSecond);
+            c.Exit();
         }
     }
 
-    private SlidingWindowCounter Counter(string key)
-    {
-        if (!_counters.TryGetValue(key, out var counter)) _counters[key] = counter = new SlidingWindowCounter();
-        return counter;
-    }
+    private SlidingWindowCounter Counter(string key) =>
+        _counters.TryGetValue(key, out var counter) ? counter : _counters.GetOrAdd(key, static _ => new SlidingWindowCounter());
 
     private static ValueTask<LimitDecision> Refuse(LimitScope scope, LimitKind kind, TimeSpan? retryAfter) =>
         ValueTask.FromResult(new LimitDecision(null, scope, kind, retryAfter));

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tokengate.Affinity;
 using Tokengate.Configuration;
 using Tokengate.Hosting;
@@ -38,8 +40,13 @@ namespace Tokengate.Proxy;
 /// </remarks>
 internal sealed partial class Forwarder(
     OutboundHttpClient client, IBackendHealth health, ResponseAffinity affinity, TimeProvider time, Random random, GatewayMetrics metrics, WaitQueue queue,
-    ILogger<Forwarder> logger, Screening.ScreeningMetrics? screening = null)
+    ILogger<Forwarder> logger, Screening.ScreeningMetrics? screening = null, IOptions<TelemetryOptions>? telemetry = null)
 {
+    /// <summary>The response header with the gateway's own time (<see cref="TelemetryOptions.OverheadHeader"/>).</summary>
+    public const string OverheadHeader = "x-tokengate-overhead-ms";
+
+    private readonly bool _overheadHeader = telemetry?.Value.OverheadHeader ?? false;
+
     /// <summary>Forwards the admitted request and writes its answer (or the gateway's error) to <paramref name="response"/>.</summary>
     public async Task ForwardAsync(GatewayRequestFeature feature, IResponseSink response)
     {
@@ -222,7 +229,15 @@ internal sealed partial class Forwarder(
                 using var request = UpstreamRequestFactory.Create(feature, backend);
                 await backend.Credential.ApplyAsync(request, attemptTimeout.Token).ConfigureAwait(false);
                 health.ReportSent(backend, feature.Admission?.EstimatedTokens ?? 0);
-                response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                var sent = time.GetTimestamp();
+                try
+                {
+                    response = await client.SendAsync(request, attemptTimeout.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    feature.Outcome.BackendWaitTicks += time.GetTimestamp() - sent;
+                }
             }
             catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
             {
@@ -286,6 +301,11 @@ internal sealed partial class Forwarder(
         feature.Outcome.ResponseStartTimestamp = time.GetTimestamp();
         ResponseRelay.CopyStatusAndHeaders(response, sink);
         RateLimitHeaders.Apply(sink.Headers, feature.Admission);
+        if (_overheadHeader)
+        {
+            var overhead = time.GetElapsedTime(feature.StartTimestamp, feature.Outcome.ResponseStartTimestamp) - time.GetElapsedTime(0, feature.Outcome.BackendWaitTicks);
+            sink.Headers[OverheadHeader] = Math.Max(0, overhead.TotalMilliseconds).ToString("F3", CultureInfo.InvariantCulture);
+        }
         var operation = feature.Route.Operation;
         // A response the backend stores (the default) is recorded before the consumer can name it in a follow-up.
         var records = operation.Affinity == AffinityRole.Creates && feature.Parsed.Store != false && response.IsSuccessStatusCode;

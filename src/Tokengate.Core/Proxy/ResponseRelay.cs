@@ -161,6 +161,7 @@ internal static class ResponseRelay
                 }
 
                 int read;
+                var waitStarted = tap.FirstByteWaitTicks == 0 ? time.GetTimestamp() : 0;
                 try
                 {
                     read = await source.ReadAsync(buffer.AsMemory(filled), aborted).ConfigureAwait(false);
@@ -171,6 +172,7 @@ internal static class ResponseRelay
                     break;
                 }
                 if (read == 0) break;
+                if (waitStarted != 0) tap.FirstByteWaitTicks = Math.Max(1, time.GetTimestamp() - waitStarted);
                 filled += read;
 
                 var complete = CompleteEventsLength(buffer.AsSpan(0, filled));

@@ -21,6 +21,9 @@ internal abstract class StreamTap
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the first event reached the consumer (0: none yet).</summary>
     public long FirstEventTimestamp { get; set; }
 
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> ticks spent waiting for the stream's first byte from the backend (after its headers).</summary>
+    public long FirstByteWaitTicks { get; set; }
+
     /// <summary>The completion text relayed so far (content, refusals, tool-call names and arguments).</summary>
     public abstract string CompletionText { get; }
 

@@ -1,8 +1,9 @@
 namespace Tokengate.Routing;
 
 /// <summary>
-/// Mutable health of one backend. Cooldown, breaker and utilization fields are read and written with interlocked
-/// operations only; the quota fields change together, under <see cref="QuotaLock"/> (never held across an await).
+/// Mutable health of one backend. Every field is read and written without a lock (interlocked operations, a sequence
+/// number for the quota reading, per-minute counts replaced by compare-and-swap): every request to a backend updates
+/// it, so a lock here made requests on all cores queue behind each other.
 /// </summary>
 internal sealed class BackendHealthState
 {
@@ -26,7 +27,11 @@ internal sealed class BackendHealthState
 
     public long UtilizationAtTicks;
 
-    public readonly Lock QuotaLock = new();
+    /// <summary>
+    /// Even while the quota reading below is whole, odd while one is being written: readers retry on a change (a
+    /// sequence lock), so neither the request path nor the selection policy takes a lock for it.
+    /// </summary>
+    public int QuotaVersion;
 
     /// <summary>The backend's last rate-limit headers.</summary>
     public BackendQuotaReading QuotaReading;
@@ -34,16 +39,16 @@ internal sealed class BackendHealthState
     /// <summary>When <see cref="QuotaReading"/> arrived; 0 when never.</summary>
     public long QuotaReadAtTicks;
 
-    /// <summary>Estimated tokens and requests sent since <see cref="QuotaReading"/>.</summary>
-    public long TokensSentSinceReading;
+    /// <summary><see cref="TokensSent"/> and <see cref="RequestsSent"/> when <see cref="QuotaReading"/> arrived.</summary>
+    public long TokensSentAtReading;
 
-    public long RequestsSentSinceReading;
+    public long RequestsSentAtReading;
 
-    /// <summary>Start of the minute the <c>*ThisMinute</c> counts belong to (a multiple of one minute in ticks).</summary>
-    public long MinuteStartTicks;
+    /// <summary>Estimated tokens and requests ever sent (only ever added to): what was sent since a reading is the difference.</summary>
+    public long TokensSent;
 
-    public long TokensThisMinute;
-    public long RequestsThisMinute;
-    public long TokensLastMinute;
-    public long RequestsLastMinute;
+    public long RequestsSent;
+
+    /// <summary>The gateway's own count for the current minute (and, through it, the minute before).</summary>
+    public MinuteCounts? Minute;
 }

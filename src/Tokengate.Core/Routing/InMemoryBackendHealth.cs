@@ -37,10 +37,7 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     public BackendQuota Quota(Backend backend)
     {
         var s = State(backend);
-        lock (s.QuotaLock)
-        {
-            return s.QuotaReadAtTicks == 0 ? BackendQuota.Unknown : QuotaRecord(s).ProjectAt(_time.GetUtcNow());
-        }
+        return ReadQuota(s) is { } record ? record.ProjectAt(_time.GetUtcNow()) : BackendQuota.Unknown;
     }
 
     public bool TryBeginAttempt(Backend backend)
@@ -103,38 +100,34 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
     public void ReportSent(Backend backend, long estimatedTokens)
     {
         var s = State(backend);
-        lock (s.QuotaLock)
-        {
-            s.TokensSentSinceReading += estimatedTokens;
-            s.RequestsSentSinceReading++;
-            RollMinute(s, NowTicks);
-            s.TokensThisMinute += estimatedTokens;
-            s.RequestsThisMinute++;
-        }
+        Interlocked.Add(ref s.TokensSent, estimatedTokens);
+        Interlocked.Increment(ref s.RequestsSent);
+        var minute = CurrentMinute(s, NowTicks);
+        Interlocked.Add(ref minute.Tokens, estimatedTokens);
+        Interlocked.Increment(ref minute.Requests);
     }
 
     public void ReportQuota(Backend backend, BackendQuotaReading reading)
     {
         if (reading.IsEmpty) return;
         var s = State(backend);
-        lock (s.QuotaLock)
-        {
-            // The headers already include this request and everything the backend admitted before it.
-            s.QuotaReading = reading;
-            s.QuotaReadAtTicks = NowTicks;
-            s.TokensSentSinceReading = 0;
-            s.RequestsSentSinceReading = 0;
-        }
+        var now = NowTicks;
+        var version = Volatile.Read(ref s.QuotaVersion);
+        // Another response's reading is being written at this very moment: it is as fresh as this one, and stands.
+        if ((version & 1) == 1 || Interlocked.CompareExchange(ref s.QuotaVersion, version + 1, version) != version) return;
+        // The headers already include this request and everything the backend admitted before it.
+        s.QuotaReading = reading;
+        s.QuotaReadAtTicks = now;
+        s.TokensSentAtReading = Volatile.Read(ref s.TokensSent);
+        s.RequestsSentAtReading = Volatile.Read(ref s.RequestsSent);
+        Volatile.Write(ref s.QuotaVersion, version + 2);
     }
 
     public void ReportSettled(Backend backend, long estimatedTokens, long actualTokens)
     {
         var s = State(backend);
-        lock (s.QuotaLock)
-        {
-            RollMinute(s, NowTicks);
-            s.TokensThisMinute = Math.Max(0, s.TokensThisMinute + actualTokens - estimatedTokens);
-        }
+        var minute = CurrentMinute(s, NowTicks);
+        AddNotBelowZero(ref minute.Tokens, actualTokens - estimatedTokens);
     }
 
     public PoolRecovery EarliestRecovery(Pool pool) => PoolRecovery.Earliest(pool, Describe, _time.GetUtcNow());
@@ -148,16 +141,13 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
         var open = Interlocked.Read(ref s.CircuitOpenUntilTicks);
         var window = s.Window.Totals(now, _options().BreakerSamplingDuration);
         var utilization = Interlocked.Read(ref s.UtilizationBasisPoints);
-        BackendQuota quota;
-        long readAt, tokensPerMinute, requestsPerMinute;
-        lock (s.QuotaLock)
-        {
-            readAt = s.QuotaReadAtTicks;
-            quota = readAt == 0 ? BackendQuota.Unknown : QuotaRecord(s).ProjectAt(new DateTimeOffset(now, TimeSpan.Zero));
-            tokensPerMinute = SlidingTokensPerMinute(s, now);
-            var lastShare = 1 - ((double)(now - s.MinuteStartTicks) / TimeSpan.TicksPerMinute);
-            requestsPerMinute = s.RequestsThisMinute + (long)Math.Round(s.RequestsLastMinute * lastShare);
-        }
+        var record = ReadQuota(s);
+        var readAt = record is { } r ? r.ReadAt.UtcTicks : 0;
+        var quota = record is { } known ? known.ProjectAt(new DateTimeOffset(now, TimeSpan.Zero)) : BackendQuota.Unknown;
+        var tokensPerMinute = SlidingTokensPerMinute(s, now);
+        var minute = CurrentMinute(s, now);
+        var lastShare = 1 - ((double)(now - minute.StartTicks) / TimeSpan.TicksPerMinute);
+        var requestsPerMinute = Volatile.Read(ref minute.Requests) + (long)Math.Round(LastMinute(minute, tokens: false) * lastShare);
         return new BackendHealthRecord(
             cooling > now ? new DateTimeOffset(cooling, TimeSpan.Zero) : null,
             open != 0 ? new DateTimeOffset(open, TimeSpan.Zero) : null,
@@ -196,38 +186,82 @@ internal sealed class InMemoryBackendHealth : IBackendHealth
             basisPoints = Interlocked.Read(ref s.UtilizationBasisPoints);
         if (backend.ProvisionedTokensPerMinute is { } capacity)
         {
-            long tokens;
-            lock (s.QuotaLock)
-            {
-                tokens = SlidingTokensPerMinute(s, now);
-            }
+            var tokens = SlidingTokensPerMinute(s, now);
             basisPoints = Math.Max(basisPoints, tokens * 10_000 / capacity);
         }
         return basisPoints;
     }
 
-    /// <summary>A sliding minute from two fixed ones: the last minute's count weighted by how much of it is still inside. The caller holds the quota lock.</summary>
+    /// <summary>A sliding minute from two fixed ones: the last minute's count weighted by how much of it is still inside.</summary>
     private static long SlidingTokensPerMinute(BackendHealthState s, long now)
     {
-        RollMinute(s, now);
-        var lastShare = 1 - ((double)(now - s.MinuteStartTicks) / TimeSpan.TicksPerMinute);
-        return s.TokensThisMinute + (long)Math.Round(s.TokensLastMinute * lastShare);
+        var minute = CurrentMinute(s, now);
+        var lastShare = 1 - ((double)(now - minute.StartTicks) / TimeSpan.TicksPerMinute);
+        return Volatile.Read(ref minute.Tokens) + (long)Math.Round(LastMinute(minute, tokens: true) * lastShare);
     }
 
-    private static BackendQuotaRecord QuotaRecord(BackendHealthState s) =>
-        new(s.QuotaReading, new DateTimeOffset(s.QuotaReadAtTicks, TimeSpan.Zero), s.TokensSentSinceReading, s.RequestsSentSinceReading);
+    private static long LastMinute(MinuteCounts minute, bool tokens) =>
+        Volatile.Read(ref minute.Previous) is { } previous ? tokens ? Volatile.Read(ref previous.Tokens) : Volatile.Read(ref previous.Requests) : 0;
 
-    /// <summary>Moves the per-minute counts on to the minute of <paramref name="nowTicks"/>; the caller holds the quota lock.</summary>
-    private static void RollMinute(BackendHealthState s, long nowTicks)
+    /// <summary>
+    /// The quota facts as one consistent copy: retried while a reading is being written (a sequence lock; writers
+    /// never wait, readers only spin for the few stores of one reading). Null when no reading has come yet.
+    /// </summary>
+    private static BackendQuotaRecord? ReadQuota(BackendHealthState s)
     {
-        var minute = nowTicks - (nowTicks % TimeSpan.TicksPerMinute);
-        if (minute == s.MinuteStartTicks) return;
-        var adjacent = minute - s.MinuteStartTicks == TimeSpan.TicksPerMinute;
-        s.TokensLastMinute = adjacent ? s.TokensThisMinute : 0;
-        s.RequestsLastMinute = adjacent ? s.RequestsThisMinute : 0;
-        s.TokensThisMinute = 0;
-        s.RequestsThisMinute = 0;
-        s.MinuteStartTicks = minute;
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            var version = Volatile.Read(ref s.QuotaVersion);
+            if ((version & 1) == 0)
+            {
+                var reading = s.QuotaReading;
+                var readAt = s.QuotaReadAtTicks;
+                var tokensAt = s.TokensSentAtReading;
+                var requestsAt = s.RequestsSentAtReading;
+                // The loads above must not move below the second read of the version.
+                Interlocked.MemoryBarrier();
+                if (Volatile.Read(ref s.QuotaVersion) == version)
+                {
+                    if (readAt == 0) return null;
+                    return new BackendQuotaRecord(reading, new DateTimeOffset(readAt, TimeSpan.Zero),
+                        Volatile.Read(ref s.TokensSent) - tokensAt, Volatile.Read(ref s.RequestsSent) - requestsAt);
+                }
+            }
+            spinner.SpinOnce();
+        }
+    }
+
+    /// <summary>
+    /// The counts of the minute of <paramref name="nowTicks"/>, starting it when the clock has moved on to a new one
+    /// (the one it replaces stays behind it while adjacent). A clock that went back keeps counting in the later minute.
+    /// </summary>
+    private static MinuteCounts CurrentMinute(BackendHealthState s, long nowTicks)
+    {
+        var start = nowTicks - (nowTicks % TimeSpan.TicksPerMinute);
+        while (true)
+        {
+            var current = Volatile.Read(ref s.Minute);
+            if (current is not null && current.StartTicks >= start) return current;
+            var adjacent = current is not null && start - current.StartTicks == TimeSpan.TicksPerMinute;
+            var fresh = new MinuteCounts(start, adjacent ? current : null);
+            if (Interlocked.CompareExchange(ref s.Minute, fresh, current) != current) continue;
+            // Only one minute back is ever read: let the older ones go.
+            if (current is not null) Volatile.Write(ref current.Previous, null);
+            return fresh;
+        }
+    }
+
+    private static void AddNotBelowZero(ref long value, long delta)
+    {
+        if (delta == 0) return;
+        var current = Volatile.Read(ref value);
+        while (true)
+        {
+            var seen = Interlocked.CompareExchange(ref value, Math.Max(0, current + delta), current);
+            if (seen == current) return;
+            current = seen;
+        }
     }
 
     /// <summary>

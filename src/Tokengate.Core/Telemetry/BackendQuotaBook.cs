@@ -21,11 +21,18 @@ internal sealed class BackendQuotaBook(TimeProvider time)
         var remainingRequests = Read(headers, "x-ratelimit-remaining-requests");
         if (limitTokens < 0 && remainingTokens < 0 && limitRequests < 0 && remainingRequests < 0) return;
         var s = _states.GetOrAdd(backend.Name, static _ => new BackendQuotaState());
-        if (limitTokens >= 0) Interlocked.Exchange(ref s.LimitTokens, limitTokens);
-        if (remainingTokens >= 0) Interlocked.Exchange(ref s.RemainingTokens, remainingTokens);
-        if (limitRequests >= 0) Interlocked.Exchange(ref s.LimitRequests, limitRequests);
-        if (remainingRequests >= 0) Interlocked.Exchange(ref s.RemainingRequests, remainingRequests);
-        Interlocked.Exchange(ref s.ReportedAtTicks, time.GetUtcNow().UtcTicks);
+        // Every response of a backend lands here, from every core: a value that did not change is not written again,
+        // so the line it lives on is not taken from the other cores for nothing.
+        Set(ref s.LimitTokens, limitTokens);
+        Set(ref s.RemainingTokens, remainingTokens);
+        Set(ref s.LimitRequests, limitRequests);
+        Set(ref s.RemainingRequests, remainingRequests);
+        Volatile.Write(ref s.ReportedAtTicks, time.GetUtcNow().UtcTicks);
+    }
+
+    private static void Set(ref long field, long value)
+    {
+        if (value >= 0 && Volatile.Read(ref field) != value) Volatile.Write(ref field, value);
     }
 
     private static long Read(HttpResponseHeaders headers, string name) =>

@@ -23,4 +23,12 @@ public sealed class TelemetryOptions
 
     /// <summary>How often metrics are pushed over OTLP. Default 60 seconds; at least 1 second.</summary>
     public TimeSpan OtlpExportInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Adds <c>x-tokengate-overhead-ms</c> to every response relayed from a backend: the gateway's own time for the
+    /// request until the response headers went out, less the time spent waiting on backends for their response
+    /// headers, in milliseconds with three decimals. Default <c>false</c> (the figure tells a caller how long the
+    /// gateway's own work takes). The <c>tokengate.gateway.overhead</c> histogram is recorded either way.
+    /// </summary>
+    public bool OverheadHeader { get; set; }
 }
