@@ -38,8 +38,8 @@ public sealed class ConsoleOverviewTests
         Assert.Contains("sim-a", await page.InnerTextAsync("#utilization"), StringComparison.Ordinal);
         Assert.Contains("No requests waiting", await page.InnerTextAsync("main"), StringComparison.Ordinal);
         // Live periods refresh on their own.
-        var first = await page.InnerTextAsync(".page-head [role=status]");
-        await page.WaitForFunctionAsync("t => document.querySelector('.page-head [role=status]').textContent !== t", first, new() { Timeout = 15_000 });
+        var first = await page.InnerTextAsync("#overview-updated");
+        await page.WaitForFunctionAsync("t => document.querySelector('#overview-updated').textContent !== t", first, new() { Timeout = 15_000 });
         // The ledger periods draw from /admin/usage.
         await page.ClickAsync("button:has-text(\"24 hours\")");
         await page.WaitForFunctionAsync(HasData, "chart-rpm");

@@ -78,4 +78,33 @@ public sealed class ConsolePagesTests
         }
         Assert.Empty(browser.Errors);
     }
+
+    [Fact]
+    public async Task SignIn_RefusesAWrongKey_NavigatesByKeyboard_AndSignsOut()
+    {
+        await using var h = await ConsoleHarness.StartAsync();
+        await using var browser = await ConsoleBrowser.OpenAsync(h.Endpoint);
+        var page = browser.Page;
+        await page.GotoAsync(new Uri(h.Endpoint, "console").ToString());
+        await page.FillAsync("#key", "not-a-key");
+        await page.ClickAsync("#signin-form button[type=submit]");
+        await page.WaitForSelectorAsync("#signin-error[role=alert]:has-text(\"refused\")");
+        await page.FillAsync("#key", ConsoleHarness.AppKey); // a consumer without a management role
+        await page.ClickAsync("#signin-form button[type=submit]");
+        await page.WaitForSelectorAsync("#signin-error:has-text(\"no reader role\")");
+
+        await browser.SignInWithKeyAsync(ConsoleHarness.OperatorKey);
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.length ? 'stored' : localStorage.length ? 'stored' : null"));
+        Assert.DoesNotContain(ConsoleHarness.OperatorKey, await page.ContentAsync(), StringComparison.Ordinal);
+        // The navigation is links: focus one, press Enter, and the new page's heading has the focus.
+        await page.FocusAsync("nav.side a[href=\"#/budgets\"]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.id === 'page-title' && document.activeElement.textContent === 'Budgets'");
+        Assert.Equal("page", await page.GetAttributeAsync("nav.side a[href=\"#/budgets\"]", "aria-current"));
+
+        await page.ClickAsync("#signout");
+        await page.WaitForSelectorAsync("#signin-form");
+        Assert.Equal(401, await page.EvaluateAsync<int>("async () => (await fetch('/console/session')).status"));
+        Assert.Empty(browser.Errors);
+    }
 }

@@ -88,7 +88,7 @@ export function Overview() {
 
   const periodButtons = html`<div class="segmented" role="group" aria-label="Period">
     ${PERIODS.map((p) => html`<button type="button" aria-pressed=${p.id === period.id ? "true" : "false"} onClick=${() => setPeriod(p)}>${p.label}</button>`)}
-  </div><span class="muted" role="status">${updated}</span>`;
+  </div><span class="muted" id="overview-updated">${updated}</span>`;
 
   return html`<${Page} title="Overview" actions=${periodButtons}>
     ${!charts || !health ? html`<p class="loading">Loading…</p>` : html`<div class="grid">

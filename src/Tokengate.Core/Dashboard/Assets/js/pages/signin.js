@@ -32,7 +32,7 @@ export function SignIn({ notice, onSignedIn }) {
       <input id="key" name="key" type="password" autocomplete="off" required value=${key} onInput=${(e) => setKey(e.currentTarget.value)} />
       <p class="muted">The key is exchanged for a session cookie; the page does not keep it.</p>
       <button type="submit" class="primary" disabled=${busy}>Sign in</button>
-      ${error ? html`<p class="error" id="signin-error">${error}</p>` : null}
+      ${error ? html`<p class="error" id="signin-error" role="alert">${error}</p>` : null}
     </form>` : null}
     ${options.oidc && options.oidc.enabled ? html`<p class="or">or</p><a class="button" id="signin-oidc" href="/console/signin/oidc">Sign in with ${options.oidc.name || "single sign-on"}</a>` : null}
   </section>`;
