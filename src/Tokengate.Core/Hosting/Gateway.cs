@@ -188,7 +188,7 @@ public static class Gateway
             .MapBackendKeyAdmin().MapBackendDrains().MapRequestLog().MapEncryptionAdmin().MapFilesAdmin().MapMetricsApi().MapAlerts()
             .MapFineTuningAdmin().MapAdvice();
         endpoints.MapGatewayTelemetry();
-        endpoints.MapDashboard();
+        endpoints.MapConsole();
         endpoints.MapConsoleSignIn();
         endpoints.MapElevations();
         return endpoints;

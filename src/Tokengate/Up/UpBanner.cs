@@ -35,7 +35,7 @@ internal static class UpBanner
         if (up.TlsEndpoint is { } secure)
             text.AppendLine($"  Realtime (wss):    {secure.ToString().TrimEnd('/')}/openai/v1/realtime?model=gpt-realtime, or {endpoint.Replace("http:", "ws:", StringComparison.Ordinal)}/openai/v1/realtime?model=gpt-realtime");
         text.AppendLine();
-        text.AppendLine($"  Dashboard:         {endpoint}/dashboard (sign in with the operator key in");
+        text.AppendLine($"  Console:           {endpoint}/console (sign in with the operator key in");
         text.AppendLine($"                     {Path.Combine(up.DataDirectory.FullName, Identity.GatewayDiscovery.KeyFileName)}, valid while this runs)");
         text.AppendLine("  Admin commands:    tokengate keys|consumers|audit|usage|backends, run from this folder");
         text.AppendLine();

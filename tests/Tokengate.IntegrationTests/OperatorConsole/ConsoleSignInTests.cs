@@ -249,7 +249,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task ConsoleResponses_CarrySecurityHeaders()
     {
-        foreach (var path in new[] { "console/session/providers", "dashboard" })
+        foreach (var path in new[] { "console/session/providers", "console", "dashboard" })
         {
             var response = await _gateway.Client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
