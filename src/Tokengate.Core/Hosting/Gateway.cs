@@ -15,7 +15,6 @@ using Tokengate.Audit;
 using Tokengate.Authorization;
 using Tokengate.Batches;
 using Tokengate.Configuration;
-using Tokengate.Dashboard;
 using Tokengate.Elevation;
 using Tokengate.Files;
 using Tokengate.Encryption;

@@ -37,8 +37,8 @@ public sealed class ConsoleOidcSignInTests : IAsyncLifetime
     [Fact]
     public async Task SignIn_CodeFlowWithPkce_OpensOidcSession()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
-        var providers = await ConsoleBrowser.ReadAsync(await browser.GetAsync("console/session/providers"));
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
+        var providers = await ConsoleSessionClient.ReadAsync(await browser.GetAsync("console/session/providers"));
         Assert.True(providers.GetProperty("oidc").GetProperty("enabled").GetBoolean());
         Assert.Equal("Test issuer", providers.GetProperty("oidc").GetProperty("name").GetString());
 
@@ -59,7 +59,7 @@ public sealed class ConsoleOidcSignInTests : IAsyncLifetime
 
         var session = await browser.GetAsync("console/session");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
-        var body = await ConsoleBrowser.ReadAsync(session);
+        var body = await ConsoleSessionClient.ReadAsync(session);
         Assert.Equal("ops@example.com", body.GetProperty("name").GetString());
         Assert.Equal("oidc", body.GetProperty("authMethod").GetString());
         Assert.Equal(["operator"], body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
@@ -73,7 +73,7 @@ public sealed class ConsoleOidcSignInTests : IAsyncLifetime
     [Fact]
     public async Task Callback_WrongState_Is400AndRedeemsNothing()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         var start = await browser.GetAsync("console/signin/oidc");
         var callback = await FollowToCallbackAsync(browser, start.Headers.Location!);
         var tampered = System.Text.RegularExpressions.Regex.Replace(callback.ToString(), "state=[^&]+", "state=forged");
@@ -86,7 +86,7 @@ public sealed class ConsoleOidcSignInTests : IAsyncLifetime
     [Fact]
     public async Task Callback_Replayed_IsRefused()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         var start = await browser.GetAsync("console/signin/oidc");
         var callback = await FollowToCallbackAsync(browser, start.Headers.Location!);
         var stateCookie = browser.Cookie("tokengate-console-oidc");
@@ -110,7 +110,7 @@ public sealed class ConsoleOidcSignInTests : IAsyncLifetime
     public async Task SignIn_UserWithoutReaderRole_Is403()
     {
         _issuer.UserRoles = [];
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         var start = await browser.GetAsync("console/signin/oidc");
         var callback = await FollowToCallbackAsync(browser, start.Headers.Location!);
 
@@ -119,7 +119,7 @@ public sealed class ConsoleOidcSignInTests : IAsyncLifetime
     }
 
     // The provider consents at once and sends the browser back to the gateway's callback.
-    private static async Task<Uri> FollowToCallbackAsync(ConsoleBrowser browser, Uri authorize)
+    private static async Task<Uri> FollowToCallbackAsync(ConsoleSessionClient browser, Uri authorize)
     {
         var answer = await browser.Client.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);

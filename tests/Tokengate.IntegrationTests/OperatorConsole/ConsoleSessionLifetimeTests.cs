@@ -36,8 +36,8 @@ public sealed class ConsoleSessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Session_UsedWithinSlidingWindow_LastsUntilAbsoluteEnd()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
-        var signIn = await ConsoleBrowser.ReadAsync(await browser.SignInAsync("key-reader"));
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
+        var signIn = await ConsoleSessionClient.ReadAsync(await browser.SignInAsync("key-reader"));
         Assert.Equal(_time.GetUtcNow().AddHours(1), signIn.GetProperty("expires").GetDateTimeOffset());
 
         _time.Advance(TimeSpan.FromMinutes(50));
@@ -46,7 +46,7 @@ public sealed class ConsoleSessionLifetimeTests : IAsyncLifetime
         var session = await browser.GetAsync("console/session");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
         // Renewed, but capped by the absolute end: two hours after sign-in.
-        Assert.Equal(_time.GetUtcNow().AddMinutes(20), (await ConsoleBrowser.ReadAsync(session)).GetProperty("expires").GetDateTimeOffset());
+        Assert.Equal(_time.GetUtcNow().AddMinutes(20), (await ConsoleSessionClient.ReadAsync(session)).GetProperty("expires").GetDateTimeOffset());
 
         _time.Advance(TimeSpan.FromMinutes(21));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("admin/pools")).StatusCode);
@@ -55,7 +55,7 @@ public sealed class ConsoleSessionLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task Session_UnusedPastSlidingWindow_Ends()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-reader")).StatusCode);
 
         _time.Advance(TimeSpan.FromMinutes(61));

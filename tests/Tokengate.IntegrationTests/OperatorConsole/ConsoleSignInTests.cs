@@ -46,7 +46,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task SignIn_OperatorKey_SetsStrictHttpOnlyCookieAndAdminApiTakesItAlone()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         var response = await browser.SignInAsync("key-operator");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -56,7 +56,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
         Assert.Contains("samesite=strict", flags);
         Assert.Contains("path=/", flags);
         Assert.DoesNotContain("secure", flags);  // plain HTTP here; HTTPS requests get Secure
-        var body = await ConsoleBrowser.ReadAsync(response);
+        var body = await ConsoleSessionClient.ReadAsync(response);
         Assert.Equal("op", body.GetProperty("name").GetString());
         Assert.Equal(["operator"], body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
         Assert.Equal("key", body.GetProperty("authMethod").GetString());
@@ -65,19 +65,19 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
 
         var whoami = await browser.GetAsync("admin/whoami");
         Assert.Equal(HttpStatusCode.OK, whoami.StatusCode);
-        Assert.Equal("op", (await ConsoleBrowser.ReadAsync(whoami)).GetProperty("name").GetString());
+        Assert.Equal("op", (await ConsoleSessionClient.ReadAsync(whoami)).GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("admin/config")).StatusCode);
 
         var session = await browser.GetAsync("console/session");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
-        Assert.Equal(browser.Csrf, (await ConsoleBrowser.ReadAsync(session)).GetProperty("csrfToken").GetString());
+        Assert.Equal(browser.Csrf, (await ConsoleSessionClient.ReadAsync(session)).GetProperty("csrfToken").GetString());
 
     }
 
     [Fact]
     public async Task SessionCookie_KeysInDatabaseWrapped_AnotherInstanceReadsIt()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-operator")).StatusCode);
 
         // The ring is in the database, each key wrapped by the gateway's envelope encryption.
@@ -110,7 +110,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task SignIn_WrongKey_Is401AndCountsTowardTheThrottle()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         for (var i = 0; i < 3; i++) await AzureErrorAssert.IsErrorAsync(await browser.SignInAsync("not-a-key"), HttpStatusCode.Unauthorized, "401");
 
         // The address used up its failures: even the right key is refused until the window ends.
@@ -121,7 +121,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task SignIn_KeyWithoutReaderRole_Is403()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         await AzureErrorAssert.IsErrorAsync(await browser.SignInAsync("key-dev"), HttpStatusCode.Forbidden, "PermissionDenied");
         Assert.Null(browser.Cookie("tokengate-console"));
         await AzureErrorAssert.IsErrorAsync(await browser.GetAsync("console/session"), HttpStatusCode.Unauthorized, "401");
@@ -130,7 +130,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task ReaderSession_GetAllowedChangeForbiddenByRole()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-reader")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("admin/pools")).StatusCode);
@@ -144,7 +144,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task OperatorSession_Change_NeedsCsrfHeaderAndOwnOrigin()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-operator")).StatusCode);
         var own = _gateway.Client.BaseAddress!.GetLeftPart(UriPartial.Authority);
 
@@ -168,7 +168,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task OperatorSession_CrossSiteFormPost_IsRefused()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-operator")).StatusCode);
 
         // What a form on another site can send: the cookie (if the browser sent it at all), a form body, no custom header.
@@ -182,7 +182,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     public async Task Session_KeyRevoked_EndsAtNextCall()
     {
         var key = await CreateStoredOperatorAsync("ops-revoked");
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync(key.Key)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("admin/pools")).StatusCode);
 
@@ -196,7 +196,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     public async Task Session_ConsumerDisabled_EndsAtNextCall()
     {
         var key = await CreateStoredOperatorAsync("ops-disabled");
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync(key.Key)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("console/session")).StatusCode);
 
@@ -208,7 +208,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task SignOut_WithCsrf_EndsSessionEvenForACopiedCookie()
     {
-        using var browser = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var browser = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync("key-reader")).StatusCode);
         var copied = browser.Cookie("tokengate-console");
 
@@ -225,24 +225,24 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
     [Fact]
     public async Task Elevation_RequestedAndApprovedThroughSessions_ChangesEffectiveRole()
     {
-        using var reader = new ConsoleBrowser(_gateway.Client.BaseAddress!);
-        using var admin = new ConsoleBrowser(_gateway.Client.BaseAddress!);
+        using var reader = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
+        using var admin = new ConsoleSessionClient(_gateway.Client.BaseAddress!);
         Assert.Equal(HttpStatusCode.OK, (await reader.SignInAsync("key-reader")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.SignInAsync("key-admin")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("admin/audit")).StatusCode);
 
         var requested = await reader.SendAsync(HttpMethod.Post, "admin/elevations", new { role = "operator", reason = "incident 7", duration = "01:00:00" });
         Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
-        var id = (await ConsoleBrowser.ReadAsync(requested)).GetProperty("id").GetString();
+        var id = (await ConsoleSessionClient.ReadAsync(requested)).GetProperty("id").GetString();
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.SendAsync(HttpMethod.Post, $"admin/elevations/{id}/approve", csrf: false)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(HttpMethod.Post, $"admin/elevations/{id}/approve")).StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("admin/audit")).StatusCode);
-        var session = await ConsoleBrowser.ReadAsync(await reader.GetAsync("console/session"));
+        var session = await ConsoleSessionClient.ReadAsync(await reader.GetAsync("console/session"));
         Assert.Contains("operator", session.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         // The same roles as the key itself sees.
-        var keyed = await ConsoleBrowser.ReadAsync(await _gateway.Client.SendAsync(Keyed(HttpMethod.Get, "admin/whoami", "key-reader")));
-        var cookie = await ConsoleBrowser.ReadAsync(await reader.GetAsync("admin/whoami"));
+        var keyed = await ConsoleSessionClient.ReadAsync(await _gateway.Client.SendAsync(Keyed(HttpMethod.Get, "admin/whoami", "key-reader")));
+        var cookie = await ConsoleSessionClient.ReadAsync(await reader.GetAsync("admin/whoami"));
         Assert.Equal(keyed.GetProperty("roles").ToString(), cookie.GetProperty("roles").ToString());
     }
 
@@ -258,7 +258,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
             Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
             Assert.Equal("same-origin", response.Headers.GetValues("Cross-Origin-Opener-Policy").Single());
         }
-        var providers = await ConsoleBrowser.ReadAsync(await _gateway.Client.GetAsync("console/session/providers"));
+        var providers = await ConsoleSessionClient.ReadAsync(await _gateway.Client.GetAsync("console/session/providers"));
         Assert.True(providers.GetProperty("key").GetBoolean());
         Assert.False(providers.GetProperty("oidc").GetProperty("enabled").GetBoolean());
         Assert.Equal(HttpStatusCode.NotFound, (await _gateway.Client.GetAsync("console/signin/oidc")).StatusCode);
@@ -283,7 +283,7 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
         var issue = Keyed(HttpMethod.Post, $"admin/consumers/{name}/keys", "key-admin");
         var issued = await _gateway.Client.SendAsync(issue);
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        var body = await ConsoleBrowser.ReadAsync(issued);
+        var body = await ConsoleSessionClient.ReadAsync(issued);
         return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 

@@ -8,7 +8,7 @@ using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Simulator;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>
 /// A gateway for the console tests: pool <c>chat</c> over two simulated gpt-4o backends of equal priority

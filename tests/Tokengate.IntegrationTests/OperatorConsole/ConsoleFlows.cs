@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>Console actions driven through the UI the way an operator does them, shared by the flow tests.</summary>
 internal static class ConsoleFlows

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 using Tokengate.Identity;
 using Tokengate.IntegrationTests.Infrastructure;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>Roles in the UI and at the API, CSRF from another origin, hostile names rendered as text, headers and assets.</summary>
 public sealed class ConsoleSecurityTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Playwright;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>The policy editor: a managed part saved through the API; a part a configuration source owns shown read-only with its source.</summary>
 public sealed class ConsolePolicyTests

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Tokengate.IntegrationTests.Infrastructure;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>Every console page, signed in as an operator after a little traffic: it renders, with no console error or CSP violation, and is screenshotted.</summary>
 public sealed class ConsolePagesTests

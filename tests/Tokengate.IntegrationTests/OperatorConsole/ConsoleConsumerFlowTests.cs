@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>
 /// An operator creates a group, a consumer and its key in the console; the npm openai client uses the key; the

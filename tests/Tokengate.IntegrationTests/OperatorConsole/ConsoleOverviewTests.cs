@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Tokengate.IntegrationTests.Infrastructure;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>The overview's live Chart.js charts and the advice page, read by a reader.</summary>
 public sealed class ConsoleOverviewTests

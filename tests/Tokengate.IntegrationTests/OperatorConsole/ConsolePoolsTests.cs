@@ -1,7 +1,7 @@
 using System.Net;
 using Tokengate.IntegrationTests.Infrastructure;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>Draining a backend from the pools page moves the traffic to the other one; resuming brings it back.</summary>
 public sealed class ConsolePoolsTests

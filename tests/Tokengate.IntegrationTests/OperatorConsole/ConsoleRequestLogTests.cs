@@ -1,7 +1,7 @@
 using System.Net;
 using Tokengate.IntegrationTests.Infrastructure;
 
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>The request log (screening blocks among the rows, one request's detail) and the usage explorer's CSV export.</summary>
 public sealed class ConsoleRequestLogTests

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tokengate.OperatorConsole;
 
-namespace Tokengate.Dashboard;
+namespace Tokengate.OperatorConsole;
 
 /// <summary>
 /// The operator console: <c>GET /console</c> and its scripts, styles and vendored libraries (Preact, htm,
@@ -14,7 +14,7 @@ namespace Tokengate.Dashboard;
 /// </summary>
 internal static class ConsolePage
 {
-    private const string ResourcePrefix = "Tokengate.Dashboard.";
+    private const string ResourcePrefix = "Tokengate.OperatorConsole.";
 
     private static readonly FrozenDictionary<string, (byte[] Content, string Type)> Assets = Load();
 

@@ -1,4 +1,4 @@
-namespace Tokengate.IntegrationTests.Console;
+namespace Tokengate.IntegrationTests.OperatorConsole;
 
 /// <summary>The access page: an operator requests an elevation, an admin approves it in their own session, and the operator's effective roles show it.</summary>
 public sealed class ConsoleAccessTests
