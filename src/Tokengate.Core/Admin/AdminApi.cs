@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tokengate.Identity;
 using Tokengate.OpenAI;
@@ -56,6 +57,7 @@ public static class AdminApi
         }));
         admin.MapGet("/pools", PoolStatus.Describe);
         admin.MapGet("/config", ConfigurationView.Describe).RequireAuthorization(AdminPolicies.Operator);
+        admin.MapGet("/config/sources", (IConfiguration configuration) => ConfigurationView.DescribeSources(configuration));
         return admin;
     }
 

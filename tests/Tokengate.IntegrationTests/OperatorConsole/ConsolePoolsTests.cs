@@ -13,6 +13,8 @@ public sealed class ConsolePoolsTests
         await using var browser = await ConsoleBrowser.SignInAsync(h.Endpoint, ConsoleHarness.OperatorKey);
         var page = browser.Page;
         await browser.GoAsync("pools", "Pools & backends");
+        // The pool is the configuration's: the page says where it comes from.
+        await page.WaitForSelectorAsync(".pool-source:has-text(\"Configured in in-memory configuration\")");
         await page.ClickAsync("button[aria-label=\"Drain sim-a\"]");
         await page.ClickAsync("dialog button:has-text(\"Drain\")");
         await page.WaitForSelectorAsync("[data-backend=\"sim-a\"]:has-text(\"drained\")");

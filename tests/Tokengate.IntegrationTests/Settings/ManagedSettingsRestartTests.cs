@@ -75,6 +75,13 @@ public sealed class ManagedSettingsRestartTests : IAsyncLifetime
         Assert.Contains("policy.json", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         var filer = await ReadAsync(await SendAsync(again, HttpMethod.Get, "admin/consumers/filer", null));
         Assert.Equal("policy.json", filer.GetProperty("sources").GetProperty("limits").GetString());
+
+        // Where each entry of the configuration comes from: the file, the host's in-memory settings, the managed layer.
+        var sources = (await ReadAsync(await SendAsync(again, HttpMethod.Get, "admin/config/sources", null))).GetProperty("data").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("section").GetString() + ":" + e.GetProperty("name").GetString(), e => e.GetProperty("source").GetString());
+        Assert.Equal("policy.json", sources["Limits:Consumers"]);
+        Assert.Equal("in-memory configuration", sources["Pools:chat"]);
+        Assert.Equal("managed", sources["Budgets:Groups"]);
     }
 
     private async Task<GatewayServer> StartAsync(Tokengate.Simulator.SimulatorServer backend)

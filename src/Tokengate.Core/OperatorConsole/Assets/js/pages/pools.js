@@ -17,6 +17,7 @@ function state(b) {
 
 export function Pools() {
   const pools = useLoad(() => api("/admin/pools"), []);
+  const sources = useLoad(() => api("/admin/config/sources"), []);
   const [config, setConfig] = useState(null);
   const [confirm, setConfirm] = useState(null);
   const operator = can("operator");
@@ -41,8 +42,14 @@ export function Pools() {
   }
 
   const list = pools.data ? pools.data.pools : [];
+  // Where each pool's configuration comes from (a file, the environment): shown, since it is changed there.
+  const sourceOf = (pool) => {
+    const entry = sources.data && sources.data.data.find((e) => e.section === "Pools" && e.name.toLowerCase() === pool.toLowerCase());
+    return entry ? entry.source : null;
+  };
   return html`<${Page} title="Pools & backends">
     ${list.map((p) => html`<${Panel} title=${"Pool " + p.name} wide>
+      ${sourceOf(p.name) ? html`<p class="muted pool-source" data-pool=${p.name}>Configured in ${sourceOf(p.name)} (read-only here)</p>` : null}
       ${p.dedicatedTo ? html`<p class="muted">Dedicated to groups ${p.dedicatedTo.groups.join(", ")} of ${p.dedicatedTo.deployment}${p.dedicatedTo.overflow ? ", overflow at " + p.dedicatedTo.overflowPriority : ""}</p>` : null}
       <${Table} rowKey=${(b) => b.name} rows=${p.backends} caption=${`Backends of pool ${p.name}`} columns=${[
         { label: "Backend", value: (b) => b.name },
