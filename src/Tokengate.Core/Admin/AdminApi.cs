@@ -57,7 +57,7 @@ public static class AdminApi
         }));
         admin.MapGet("/pools", PoolStatus.Describe);
         admin.MapGet("/config", ConfigurationView.Describe).RequireAuthorization(AdminPolicies.Operator);
-        admin.MapGet("/config/sources", (IConfiguration configuration) => ConfigurationView.DescribeSources(configuration));
+        admin.MapGet("/config/sources", (IConfiguration configuration) => ConfigurationView.DescribeSources(configuration)).RequireAuthorization(AdminPolicies.Operator);
         return admin;
     }
 

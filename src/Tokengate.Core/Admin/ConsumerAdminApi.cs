@@ -63,7 +63,7 @@ internal static class ConsumerAdminApi
         var (body, error) = await AdminJsonBody.ReadAsync<CreateKeyRequest>(context.Request, required: false, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
         var result = await administration.CreateKeyAsync(await CallerAsync(context, ct).ConfigureAwait(false), name, body?.Expires, ct).ConfigureAwait(false);
-        return Issued(result, null);
+        return Issued(context, result, null);
     }
 
     private static async Task<IResult> ListKeysAsync(string? consumer, ConsumerStore store, TimeProvider time, CancellationToken ct)
@@ -80,7 +80,7 @@ internal static class ConsumerAdminApi
         var (body, error) = await AdminJsonBody.ReadAsync<CreateKeyRequest>(context.Request, required: false, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
         var result = await administration.RotateKeyAsync(await CallerAsync(context, ct).ConfigureAwait(false), id, body?.Expires, body?.Grace, ct).ConfigureAwait(false);
-        return Issued(result, id);
+        return Issued(context, result, id);
     }
 
     private static async Task<IResult> RevokeKeyAsync(HttpContext context, string id, ConsumerAdministration administration, TimeProvider time, CancellationToken ct)
@@ -89,9 +89,11 @@ internal static class ConsumerAdminApi
         return result.Value is { } key ? Results.Json(KeyView(key, time.GetUtcNow())) : new GatewayErrorResult(result.Error!);
     }
 
-    private static IResult Issued(AdminResult<IssuedKey> result, string? replaces)
+    private static IResult Issued(HttpContext context, AdminResult<IssuedKey> result, string? replaces)
     {
         if (result.Value is not { } issued) return new GatewayErrorResult(result.Error!);
+        // The only answer that holds a key in full: no cache, shared or the browser's own, may keep it.
+        context.Response.Headers.CacheControl = "no-store";
         var k = issued.Record;
         return Results.Json(new
         {

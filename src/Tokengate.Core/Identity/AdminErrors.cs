@@ -12,4 +12,6 @@ internal static class AdminErrors
     public static GatewayError Conflict(string message) => new(409, "Conflict", message);
 
     public static GatewayError Forbidden(string message) => new(403, "PermissionDenied", message);
+
+    public static GatewayError UnsupportedMediaType(string message) => new(415, "UnsupportedMediaType", message, "invalid_request_error");
 }

@@ -29,6 +29,9 @@ internal sealed class ConsumerAdministration(ConsumerStore store, ConsumerDirect
         if (error is null && IsReserved(name!))
             error = AdminErrors.Conflict($"Consumer '{name}' is defined in configuration (or reserved); manage it there.");
 
+        // Names are compared without regard to case everywhere policies are looked up: "ALICE" would share alice's.
+        if (error is null && await store.FindConsumerIgnoringCaseAsync(name!, cancellationToken).ConfigureAwait(false) is { } existing)
+            error = AdminErrors.Conflict($"Consumer '{existing.Name}' already exists (names are compared without regard to case).");
         AdminResult<ConsumerRecord> result = error ?? (AdminResult<ConsumerRecord>)new ConsumerRecord(name!, group, granted, time.GetUtcNow());
         if (result.Value is { } record && !await store.TryCreateConsumerAsync(record, cancellationToken).ConfigureAwait(false))
             result = AdminErrors.Conflict($"Consumer '{name}' already exists.");

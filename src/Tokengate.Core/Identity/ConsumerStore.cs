@@ -34,6 +34,13 @@ internal sealed class ConsumerStore(IDatabase database, TimeProvider time)
     public async Task<ConsumerRecord?> FindConsumerAsync(string name, CancellationToken cancellationToken) =>
         (await QueryConsumersAsync("WHERE name = @name", c => c.AddParameter("@name", name), cancellationToken).ConfigureAwait(false)).FirstOrDefault();
 
+    /// <summary>
+    /// The stored consumer whose name equals <paramref name="name"/> regardless of case. Policies in configuration are
+    /// looked up without regard to case, so two consumers whose names differ only in case would share them.
+    /// </summary>
+    public async Task<ConsumerRecord?> FindConsumerIgnoringCaseAsync(string name, CancellationToken cancellationToken) =>
+        (await QueryConsumersAsync("WHERE lower(name) = lower(@name)", c => c.AddParameter("@name", name), cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
     public Task<IReadOnlyList<ConsumerRecord>> ListConsumersAsync(CancellationToken cancellationToken) =>
         QueryConsumersAsync("ORDER BY name", _ => { }, cancellationToken);
 

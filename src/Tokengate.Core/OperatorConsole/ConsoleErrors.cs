@@ -19,7 +19,7 @@ internal static class ConsoleErrors
     public static GatewayError OidcNotConfigured { get; } = new(404, "404",
         "Single sign-on is not configured (Tokengate:Console:Oidc).");
 
-    public static GatewayError SignInFailed(string message) => new(400, "signin_failed", message, "invalid_request_error");
+    public static GatewayError SignInFailed(string message, int status = 400) => new(status, "signin_failed", message, "invalid_request_error");
 
     public static GatewayError ProviderUnavailable { get; } = new(502, "BadGateway",
         "The sign-in provider could not be reached or gave an answer the gateway could not use.");

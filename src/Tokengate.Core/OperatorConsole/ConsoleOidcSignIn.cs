@@ -87,7 +87,7 @@ internal static class ConsoleOidcSignIn
     public static async Task CallbackAsync(
         HttpContext context, ConsoleOidcProvider provider, IDataProtectionProvider protection, OidcSignInReplayGuard replays,
         IClaimsTransformation transformation, IOptions<ConsoleOptions> console, GatewayConfiguration configuration, FailureAudit failures,
-        TimeProvider time, ILoggerFactory loggers)
+        AuthFailureThrottle throttle, TimeProvider time, ILoggerFactory loggers)
     {
         ConsoleSecurityHeaders.Apply(context.Response);
         var options = provider.Options;
@@ -98,13 +98,22 @@ internal static class ConsoleOidcSignIn
         }
         var request = context.Request;
         var logger = Logger(loggers);
+        // Refused callbacks count toward the caller's failure limit, as wrong keys do: past it, the caller waits.
+        var address = CallerAddress.Of(context, configuration.Current);
+        if (throttle.IsBlocked(address, out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await ConsoleErrors.SignInFailed("Too many failed sign-ins from this address; try again later.", StatusCodes.Status429TooManyRequests).WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
         // One try per started sign-in, whatever its outcome.
         context.Response.Cookies.Delete(StateCookie, new CookieOptions { Path = CookiePath, Secure = request.IsHttps, HttpOnly = true, SameSite = SameSiteMode.Lax });
 
         Task RefuseAsync(string reason, string message)
         {
             ConsoleSignIn.LogOidcRefused(logger, reason);
-            failures.Record(FailureAudit.AdminUnauthenticated, FailureAudit.Unauthenticated, CallerAddress.Of(context, configuration.Current), "console sign-in: " + reason, request);
+            throttle.RecordFailure(address);
+            failures.Record(FailureAudit.AdminUnauthenticated, FailureAudit.Unauthenticated, address, "console sign-in: " + reason, request);
             return ConsoleErrors.SignInFailed(message).WriteAsync(context);
         }
 

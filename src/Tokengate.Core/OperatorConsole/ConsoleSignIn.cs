@@ -103,7 +103,16 @@ internal static partial class ConsoleSignIn
         GatewayConfiguration configuration, FailureAudit failures, TimeProvider time, ILoggerFactory loggers)
     {
         ConsoleSecurityHeaders.Apply(context.Response);
+        // The answer holds the session's CSRF token: kept by no cache.
+        context.Response.Headers.CacheControl = "no-store";
         var request = context.Request;
+        // Only a script of the console's own origin can send JSON here: a cross-site form (which may carry no Origin or
+        // Referer in some browsers) cannot, whatever else holds.
+        if (!request.HasJsonContentType())
+        {
+            await AdminErrors.UnsupportedMediaType("Sign in with a JSON body: Content-Type application/json and {\"key\": ...}.").WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
         // A page of another site must not sign the browser into a session of its choosing either.
         if (CsrfCheck.OriginProblem(request) is { } problem)
         {
@@ -166,6 +175,7 @@ internal static partial class ConsoleSignIn
     private static async Task DescribeAsync(HttpContext context, IOptions<ConsoleOptions> options, TimeProvider time)
     {
         ConsoleSecurityHeaders.Apply(context.Response);
+        context.Response.Headers.CacheControl = "no-store";
         var result = await context.AuthenticateAsync(SchemeName).ConfigureAwait(false);
         if (!result.Succeeded || result.Principal is not { } principal)
         {

@@ -9,20 +9,38 @@ namespace Tokengate.OperatorConsole;
 /// </summary>
 internal sealed class OidcSignInReplayGuard(TimeProvider time)
 {
-    private const int SweepAt = 10_000;
+    // Anyone may start sign-ins and send callbacks, so the set is bounded and swept in passes (every SweepEvery
+    // entries, or when full), never walked on every call.
+    private const int SweepEvery = 1_000;
+    private const int Capacity = 100_000;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
+    private int _sinceSweep;
 
-    /// <summary>True the first time a state is presented before <paramref name="until"/>; false for any repeat.</summary>
+    /// <summary>
+    /// True the first time a state is presented before <paramref name="until"/>; false for any repeat, and while the
+    /// guard is full of unexpired states (a flood of callbacks: sign-in waits rather than memory grows).
+    /// </summary>
     public bool TryUse(string state, DateTimeOffset until)
     {
         var now = time.GetUtcNow();
-        if (_used.Count >= SweepAt)
+        if (Interlocked.Increment(ref _sinceSweep) >= SweepEvery)
         {
-            foreach (var (key, end) in _used)
-            {
-                if (end <= now) _used.TryRemove(key, out _);
-            }
+            Interlocked.Exchange(ref _sinceSweep, 0);
+            Sweep(now);
+        }
+        if (_used.Count >= Capacity)
+        {
+            Sweep(now);
+            if (_used.Count >= Capacity) return false;
         }
         return _used.TryAdd(state, until);
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, end) in _used)
+        {
+            if (end <= now) _used.TryRemove(key, out _);
+        }
     }
 }

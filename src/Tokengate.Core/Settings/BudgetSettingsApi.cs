@@ -30,12 +30,12 @@ internal static class BudgetSettingsApi
     }
 
     private static async Task<IResult> PutAsync(HttpContext context, string scope, string name, string period, ConsumerStore store, GatewayConfiguration configuration,
-        ManagedSettings settings, PolicyView view, CancellationToken ct)
+        GroupDirectory groups, ManagedSettings settings, PolicyView view, CancellationToken ct)
     {
         var (body, error) = await AdminJsonBody.ReadAsync<JsonObject>(context.Request, required: true, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
         var caller = await ConsumerAdminApi.CallerAsync(context, ct).ConfigureAwait(false);
-        var (consumer, budgetPeriod, refused) = await TargetAsync(caller, scope, name, period, store, configuration, ct).ConfigureAwait(false);
+        var (consumer, budgetPeriod, refused) = await TargetAsync(caller, scope, name, period, store, configuration, groups, ct).ConfigureAwait(false);
         if (refused is null && body!.Select(p => p.Key).FirstOrDefault(k => !Fields.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
             refused = AdminErrors.BadRequest($"Unknown budget field '{unknown}'; a budget has {string.Join(", ", Fields)}.");
         if (refused is null && body!["amount"] is null) refused = AdminErrors.BadRequest("'amount' is required.");
@@ -58,10 +58,10 @@ internal static class BudgetSettingsApi
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string scope, string name, string period, ConsumerStore store, GatewayConfiguration configuration,
-        ManagedSettings settings, CancellationToken ct)
+        GroupDirectory groups, ManagedSettings settings, CancellationToken ct)
     {
         var caller = await ConsumerAdminApi.CallerAsync(context, ct).ConfigureAwait(false);
-        var (consumer, budgetPeriod, refused) = await TargetAsync(caller, scope, name, period, store, configuration, ct).ConfigureAwait(false);
+        var (consumer, budgetPeriod, refused) = await TargetAsync(caller, scope, name, period, store, configuration, groups, ct).ConfigureAwait(false);
         var existing = refused is null ? Existing(configuration, consumer, name) : [];
         if (refused is null && !existing.Any(b => b.Period == budgetPeriod))
             refused = AdminErrors.NotFound($"The {scope} '{name}' has no {period} budget.");
@@ -79,7 +79,7 @@ internal static class BudgetSettingsApi
     }
 
     private static async Task<(bool Consumer, BudgetPeriod Period, GatewayError? Refused)> TargetAsync(AdminCaller caller, string scope, string name, string period,
-        ConsumerStore store, GatewayConfiguration configuration, CancellationToken ct)
+        ConsumerStore store, GatewayConfiguration configuration, GroupDirectory groups, CancellationToken ct)
     {
         var consumer = scope.Equals("consumer", StringComparison.OrdinalIgnoreCase);
         if (!consumer && !scope.Equals("group", StringComparison.OrdinalIgnoreCase))
@@ -87,7 +87,7 @@ internal static class BudgetSettingsApi
         if (!Enum.TryParse<BudgetPeriod>(period, ignoreCase: true, out var budgetPeriod) || !Enum.IsDefined(budgetPeriod) || int.TryParse(period, out _))
             return (consumer, default, AdminErrors.BadRequest($"The period must be 'daily' or 'monthly' (was '{period}')."));
         if (ConsumerAdministration.CheckName(name, "name") is { } bad) return (consumer, budgetPeriod, bad);
-        if (!consumer) return (false, budgetPeriod, null);
+        if (!consumer) return (false, budgetPeriod, await GroupTarget.CheckAsync(caller, name, groups, store, configuration, ct).ConfigureAwait(false));
         if (await ConsumerTarget.FindAsync(name, store, configuration, ct).ConfigureAwait(false) is not { } target)
             return (true, budgetPeriod, AdminErrors.NotFound($"Consumer '{name}' does not exist."));
         return (true, budgetPeriod, ConsumerTargetPolicy.Check(caller, target.Name, target.Roles));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Tokengate.Admin;
+using Tokengate.Configuration;
 using Tokengate.Identity;
 
 namespace Tokengate.Settings;
@@ -61,14 +62,17 @@ internal static class GroupSettingsApi
     private static Task<IResult> DetailAsync(string name, GroupDirectory groups, PolicyView view, CancellationToken ct) =>
         DetailResultAsync(name, groups, view, StatusCodes.Status200OK, ct);
 
-    private static async Task<IResult> PutPolicyAsync(HttpContext context, string name, GroupDirectory groups, ManagedSettings settings, PolicyView view, CancellationToken ct)
+    private static async Task<IResult> PutPolicyAsync(HttpContext context, string name, GroupDirectory groups, ManagedSettings settings, PolicyView view,
+        ConsumerStore store, GatewayConfiguration configuration, CancellationToken ct)
     {
         var (body, error) = await AdminJsonBody.ReadAsync<JsonObject>(context.Request, required: true, ct).ConfigureAwait(false);
         if (error is not null) return new GatewayErrorResult(error);
         var caller = await ConsumerAdminApi.CallerAsync(context, ct).ConfigureAwait(false);
         // A policy may name a group before any consumer joins it (that is how a team is prepared), so the name need only be valid.
         var (edits, bad) = PolicyBody.Read(body!, consumer: false, name);
-        var failed = await settings.ApplyAsync(caller.Actor, "group.policy.updated", name, edits, ConsumerAdministration.CheckName(name, "name") ?? bad, ct).ConfigureAwait(false);
+        var refused = ConsumerAdministration.CheckName(name, "name") ?? bad
+            ?? await GroupTarget.CheckAsync(caller, name, groups, store, configuration, ct).ConfigureAwait(false);
+        var failed = await settings.ApplyAsync(caller.Actor, "group.policy.updated", name, edits, refused, ct).ConfigureAwait(false);
         return failed is null ? await DetailResultAsync(name, groups, view, StatusCodes.Status200OK, ct).ConfigureAwait(false) : new GatewayErrorResult(failed);
     }
 

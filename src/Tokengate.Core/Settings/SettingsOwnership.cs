@@ -36,7 +36,8 @@ internal static class SettingsOwnership
         EnvironmentVariablesConfigurationProvider => "environment",
         CommandLineConfigurationProvider => "command line",
         MemoryConfigurationProvider => "in-memory configuration",
-        _ => provider.ToString() ?? provider.GetType().Name,
+        // A custom provider's ToString may name where it reads from (an endpoint); its type says enough.
+        _ => provider.GetType().Name,
     };
 
     private static IEnumerable<IConfigurationProvider> Flatten(IEnumerable<IConfigurationProvider> providers)

@@ -70,6 +70,9 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
 
         var session = await browser.GetAsync("console/session");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        // Both answers hold the CSRF token: no cache may keep them.
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        Assert.True(session.Headers.CacheControl?.NoStore);
         Assert.Equal(browser.Csrf, (await ConsoleSessionClient.ReadAsync(session)).GetProperty("csrfToken").GetString());
 
     }
@@ -273,6 +276,30 @@ public sealed class ConsoleSignInTests : IAsyncLifetime
         };
         request.Headers.Add("Origin", "https://evil.example");
         await AzureErrorAssert.IsErrorAsync(await _gateway.Client.SendAsync(request), HttpStatusCode.Forbidden, "csrf_failed");
+    }
+
+    [Fact]
+    public async Task SignIn_NotJson_Is415AndNoCookie()
+    {
+        // What a cross-site form can send: never JSON, so it never reaches the key check.
+        var request = new HttpRequestMessage(HttpMethod.Post, "console/session")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "key-operator" }),
+        };
+        using var response = await _gateway.Client.SendAsync(request);
+        await AzureErrorAssert.IsErrorAsync(response, HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType");
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task IssuedKey_AnswerIsNotStored()
+    {
+        var create = Keyed(HttpMethod.Post, "admin/consumers", "key-admin");
+        create.Content = JsonContent.Create(new { name = "no-store-check" });
+        Assert.Equal(HttpStatusCode.Created, (await _gateway.Client.SendAsync(create)).StatusCode);
+        using var issued = await _gateway.Client.SendAsync(Keyed(HttpMethod.Post, "admin/consumers/no-store-check/keys", "key-admin"));
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        Assert.True(issued.Headers.CacheControl?.NoStore);
     }
 
     private async Task<(string Id, string Key)> CreateStoredOperatorAsync(string name)

@@ -26,6 +26,10 @@ public sealed class ManagedSettingsTests : IAsyncLifetime
             ["Tokengate:Consumers:watcher:Roles:0"] = "reader",
             ["Tokengate:Consumers:owned:KeyHashes:0"] = KeyHash.Format("key-owned"),
             ["Tokengate:Limits:Consumers:owned:RequestsPerMinute"] = "100",
+            // An admin in group "exec": an operator may not change the group's policy or budgets.
+            ["Tokengate:Consumers:boss:KeyHashes:0"] = KeyHash.Format("key-boss"),
+            ["Tokengate:Consumers:boss:Roles:0"] = "admin",
+            ["Tokengate:Consumers:boss:Group"] = "exec",
             // Everyone may call everything unless a policy of their own says otherwise.
             ["Tokengate:Access:Default:Deployments:0"] = "*",
             ["Tokengate:Access:Default:Operations:0"] = "*",
@@ -300,6 +304,41 @@ public sealed class ManagedSettingsTests : IAsyncLifetime
     {
         using var response = await _gateway.Client.SendAsync(GatewayRequests.Chat("chat", key));
         Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
+    public async Task GroupWrites_GroupWithAnAdminMember_OperatorGets403AndNothingChanges()
+    {
+        using (var policy = await SendAsync(HttpMethod.Put, "admin/groups/exec/policy", new { limits = new { requestsPerMinute = 1 } }))
+        {
+            var error = await AzureErrorAssert.IsErrorAsync(policy, HttpStatusCode.Forbidden, "PermissionDenied");
+            Assert.Contains("boss", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        using (var budget = await SendAsync(HttpMethod.Put, "admin/budgets/group/exec/daily", new { amount = 0.01, unit = "usd", overBudget = "block" }))
+            await AzureErrorAssert.IsErrorAsync(budget, HttpStatusCode.Forbidden, "PermissionDenied");
+
+        var group = await GetAsync("admin/groups/exec");
+        Assert.NotEqual("managed", group.GetProperty("sources").GetProperty("limits").GetString());
+        var budgets = await GetAsync("admin/budgets");
+        Assert.DoesNotContain(budgets.GetProperty("data").EnumerateArray(), b => b.GetProperty("name").GetString() == "exec");
+    }
+
+    [Fact]
+    public async Task CreateConsumer_NameDiffersOnlyInCase_409()
+    {
+        await CreateConsumerAsync(_gateway.Client, "svc-case");
+        using var again = await SendAsync(HttpMethod.Post, "admin/consumers", new { name = "SVC-Case" });
+        var error = await AzureErrorAssert.IsErrorAsync(again, HttpStatusCode.Conflict, "Conflict");
+        Assert.Contains("svc-case", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigSources_Reader403_OperatorSeesThem()
+    {
+        using (var reader = await SendAsync(HttpMethod.Get, "admin/config/sources", null, ReaderKey))
+            Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        var sources = await GetAsync("admin/config/sources");
+        Assert.Contains(sources.GetProperty("data").EnumerateArray(), e => e.GetProperty("section").GetString() == "Pools" && e.GetProperty("name").GetString() == "chat");
     }
 
     internal static async Task<string> CreateConsumerAsync(HttpClient client, string name, bool ignoreConflict = false, string operatorKey = OperatorKey)

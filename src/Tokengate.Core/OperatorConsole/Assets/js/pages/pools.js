@@ -17,7 +17,8 @@ function state(b) {
 
 export function Pools() {
   const pools = useLoad(() => api("/admin/pools"), []);
-  const sources = useLoad(() => api("/admin/config/sources"), []);
+  // Operators only, as the configuration itself.
+  const sources = useLoad(() => (can("operator") ? api("/admin/config/sources") : Promise.resolve(null)), []);
   const [config, setConfig] = useState(null);
   const [confirm, setConfirm] = useState(null);
   const operator = can("operator");
