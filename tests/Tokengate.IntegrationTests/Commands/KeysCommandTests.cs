@@ -54,12 +54,7 @@ public sealed partial class KeysCommandTests : IDisposable
         Assert.Contains("tokengate up", cli.StandardError, StringComparison.Ordinal);
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
-    {
-        await using var cli = TokengateProcess.Start(_workingDirectory, args);
-        var exitCode = await cli.WaitForExitAsync(Deadline);
-        return (exitCode, cli.StandardOutput + cli.StandardError);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => TokengateProcess.RunAsync(_workingDirectory, Deadline, args);
 
     [GeneratedRegex(@"Endpoint\s+(http://\S+)")]
     private static partial Regex EndpointLine();

@@ -93,6 +93,14 @@ internal sealed class TokengateProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one CLI command to its end: its exit code and what it wrote (standard output, then standard error).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan deadline, params string[] args)
+    {
+        await using var cli = Start(workingDirectory, args);
+        var exitCode = await cli.WaitForExitAsync(deadline);
+        return (exitCode, cli.StandardOutput + cli.StandardError);
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan deadline)
     {
         using var timeout = new CancellationTokenSource(deadline);
