@@ -22,6 +22,9 @@ internal sealed class BaselineInMemoryBackendHealth : IBackendHealth
 
     public IBackendAvailability IgnoringSpillover { get; }
 
+    // Drains came after this copy: pinned requests see the same view.
+    public IBackendAvailability Pinned => IgnoringSpillover;
+
     public bool IsAvailable(Backend backend, Pool pool) => IsAvailable(backend, pool, pool.SpilloverBasisPoints);
 
     public IBackendAvailability WithUtilizationLimit(long basisPoints, bool provisionedOnly = false) =>

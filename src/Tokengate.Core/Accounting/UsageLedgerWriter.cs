@@ -44,15 +44,18 @@ internal sealed partial class UsageLedgerWriter(
                 await Task.WhenAny(more, Task.Delay(ReplayInterval, time)).ConfigureAwait(false);
                 if (!more.IsCompleted)
                 {
-                    await ReplayAsync(batchSize).ConfigureAwait(false);
+                    await OnOwnThread(() => ReplayAsync(batchSize)).ConfigureAwait(false);
                     continue;
                 }
             }
             if (!await more.ConfigureAwait(false)) break;
             await GatherAsync(batchSize).ConfigureAwait(false);
             while (batch.Count < batchSize && ledger.Reader.TryRead(out var record)) batch.Add(record);
-            foreach (var record in batch) gatewayMetrics.Record(record, time.GetUtcNow());
-            await PersistAsync(batch, batchSize).ConfigureAwait(false);
+            await OnOwnThread(() =>
+            {
+                gatewayMetrics.Record(batch, time.GetUtcNow());
+                return PersistAsync(batch, batchSize);
+            }).ConfigureAwait(false);
             batch.Clear();
             more = ledger.Reader.WaitToReadAsync().AsTask();
         }
@@ -60,6 +63,16 @@ internal sealed partial class UsageLedgerWriter(
         _nextAttempt = default;
         if (spool.Pending > 0) await ReplayAsync(batchSize).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Runs a batch's work (its metrics, SQLite's inserts, a spool replay) on a thread of its own rather than the
+    /// thread pool's. The work is milliseconds of CPU at a time and SQLite's interface is synchronous (its async
+    /// methods complete before they return): on a pool thread it held back the requests queued behind it, which on a
+    /// gateway given one or two cores was its whole latency tail. An ordinary thread is preempted by the scheduler
+    /// for the request threads instead. PostgreSQL's writes continue on the pool after their first real wait.
+    /// </summary>
+    private static Task OnOwnThread(Func<Task> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     /// <summary>
     /// Gives a batch that is not full a moment to fill (or the queue to close at shutdown). The pause is a batching
@@ -143,15 +156,9 @@ internal sealed partial class UsageLedgerWriter(
 
     /// <summary>
     /// SQLite: one prepared single-row statement run for each record inside one transaction (<see cref="SqliteLedgerInsert"/>).
-    /// SQLite's interface is synchronous (its async methods complete before they return), and a batch costs
-    /// milliseconds of CPU, with a WAL checkpoint now and then; on a thread-pool thread that held back the requests
-    /// queued behind it and doubled the gateway's latency tail under load. Each batch runs on a thread of its own.
+    /// It runs where it is called, synchronously: the writer calls it on a thread of its own (<see cref="OnOwnThread"/>).
     /// </summary>
-    private Task WriteSqliteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => WriteSqliteBatchAsync(batch, cancellationToken), cancellationToken,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-
-    private async Task WriteSqliteBatchAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    private async Task WriteSqliteAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ namespace Tokengate.Telemetry;
 /// latency figures are recorded from each <see cref="UsageRecord"/> by the ledger's background consumer.
 /// Observable gauges live in <see cref="GatewayGauges"/>.
 /// </summary>
-internal sealed class GatewayMetrics : IDisposable
+internal sealed partial class GatewayMetrics : IDisposable
 {
     public const string MeterName = "Tokengate";
 
@@ -46,6 +46,8 @@ internal sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _overhead;
     private readonly MetricsTimeline _timeline;
     private readonly BackendQuotaBook _quotas;
+    private readonly CounterTally _tally = new();
+    private readonly Lock _tallyLock = new();
 
     public GatewayMetrics(IMeterFactory meters, MetricsTimeline timeline, BackendQuotaBook quotas)
     {
@@ -148,36 +150,35 @@ internal sealed class GatewayMetrics : IDisposable
     public void PoolOverflowed(Pool from, Pool to) =>
         _poolOverflows.Add(1, new TagList { { TelemetryTags.PoolFrom, from.Name }, { TelemetryTags.PoolTo, to.Name } });
 
-    /// <summary>Everything a finished request's usage record says, recorded off the request path.</summary>
-    public void Record(UsageRecord r, DateTimeOffset now)
+    /// <summary>One finished request's usage record (a batch line, a finished Azure batch): see <see cref="Record(IReadOnlyList{UsageRecord}, DateTimeOffset)"/>.</summary>
+    public void Record(UsageRecord r, DateTimeOffset now) => Record([r], now);
+
+    /// <summary>
+    /// Everything a batch of finished requests' usage records says, recorded off the request path by the ledger's
+    /// writer. Counters are summed per tag set first and each sum is added once, so a batch of a few hundred records
+    /// from one consumer costs a handful of instrument updates instead of a dozen per record: every update looks its
+    /// tag set up and takes the exporter's lock, and on a gateway given one or two cores that burst delayed the
+    /// requests that arrived during it. Histograms take each record's own value.
+    /// </summary>
+    public void Record(IReadOnlyList<UsageRecord> batch, DateTimeOffset now)
+    {
+        if (batch.Count == 0) return;
+        lock (_tallyLock)
+        {
+            foreach (var r in batch) RecordOne(r, now);
+            _tally.Flush(this);
+        }
+    }
+
+    private void RecordOne(UsageRecord r, DateTimeOffset now)
     {
         _timeline.Record(r);
         _ledgerLag.Record(Math.Max(0, (now - r.At).TotalSeconds));
-        var group = r.Group ?? TelemetryTags.NoGroup;
         // The pool that served (a dedicated pool, or the shared one it overflowed to); the deployment is the name called.
         var pool = r.Pool ?? r.Deployment;
-        var consumer = new TagList { { TelemetryTags.Consumer, r.Consumer }, { TelemetryTags.Group, group }, { TelemetryTags.Pool, pool } };
-        var withStatus = consumer;
-        withStatus.Add(TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status));
-        _consumerRequests.Add(1, withStatus);
-        if (r.Priority is { } priority)
-            _priorityRequests.Add(1, new TagList { { TelemetryTags.Priority, priority }, { TelemetryTags.StatusClass, TelemetryTags.StatusClassOf(r.Status) } });
-        if (r.Backend is not null && r.Operation is { TakesServiceTier: true } && (r.SentServiceTier ?? r.ServiceTier) is not null)
-        {
-            _serviceTierRequests.Add(1, new TagList
-            {
-                { TelemetryTags.ServiceTierRequested, r.SentServiceTier ?? TelemetryTags.NoServiceTier },
-                { TelemetryTags.ServiceTierServed, r.ServiceTier ?? TelemetryTags.NoServiceTier },
-            });
-        }
-        if (r.Rejected) _rejections.Add(1, consumer);
-        if (r.CostUsd != 0) _consumerCost.Add((double)r.CostUsd, consumer);
-        AddTokens(_consumerTokens, consumer, r.PromptTokens, r.CompletionTokens);
-        if (!r.Media.IsEmpty) AddMedia(consumer, r.Media);
+        _tally.Add(r, r.Group ?? TelemetryTags.NoGroup, pool);
 
         if (r.Backend is null) return;
-        AddTokens(_backendTokens, new TagList { { TelemetryTags.Backend, r.Backend }, { TelemetryTags.Pool, pool } }, r.PromptTokens, r.CompletionTokens);
-
         var genAi = new TagList
         {
             { TelemetryTags.Operation, r.Operation?.TelemetryName ?? TelemetryTags.UnknownOperation },
@@ -214,7 +215,7 @@ internal sealed class GatewayMetrics : IDisposable
 
     public void Dispose() => Meter.Dispose();
 
-    private static void AddTokens(Counter<long> counter, TagList tags, long input, long output)
+    internal static void AddTokens(Counter<long> counter, TagList tags, long input, long output)
     {
         if (input > 0)
         {
@@ -227,32 +228,6 @@ internal sealed class GatewayMetrics : IDisposable
             tags.Add(TelemetryTags.TokenType, TelemetryTags.Output);
             counter.Add(output, tags);
         }
-    }
-
-    private void AddMedia(TagList consumer, MediaUsage media)
-    {
-        void Tokens(long count, string type, string modality)
-        {
-            if (count <= 0) return;
-            var tags = consumer;
-            tags.Add(TelemetryTags.TokenType, type);
-            tags.Add(TelemetryTags.Modality, modality);
-            _consumerMediaTokens.Add(count, tags);
-        }
-        void Units(double count, string unit)
-        {
-            if (count <= 0) return;
-            var tags = consumer;
-            tags.Add(TelemetryTags.MediaUnit, unit);
-            _consumerMediaUnits.Add(count, tags);
-        }
-        Tokens(media.AudioInputTokens, TelemetryTags.Input, "audio");
-        Tokens(media.AudioOutputTokens, TelemetryTags.Output, "audio");
-        Tokens(media.ImageInputTokens, TelemetryTags.Input, "image");
-        Tokens(media.ImageOutputTokens, TelemetryTags.Output, "image");
-        Units(media.Images, "image");
-        Units(media.AudioSeconds, "audio_second");
-        Units(media.Characters, "character");
     }
 
     private static bool IsSpillover(Backend backend, Pool pool)
