@@ -210,6 +210,7 @@ def main():
       f"soak {machine['soak_s']} s |")
     w(f"| Versions | .NET SDK {v['dotnet']}, nginx {v['nginx']}, Node.js {v['node']}, wrk {v['wrk']}, "
       f"@portkey-ai/gateway {v['portkey']} |")
+    w(f"| .NET servers | {machine.get('dotnet_build', 'dotnet build -c Release (tier-0 start)')} |")
     w("")
 
     # -- throughput and latency ------------------------------------------------------------------------------
