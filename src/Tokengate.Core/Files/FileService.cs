@@ -124,7 +124,11 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
     {
         var inspector = new JsonlInspector();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * BufferBytes, resumeWriterThreshold: 2 * BufferBytes));
+        // Inline schedulers: the store's reader takes each chunk on the thread that flushed it, instead of a thread-pool
+        // hop per 64 KiB chunk (and the writer resumes on the reader's thread after a pause); the store hands its writes
+        // to the file system asynchronously, so neither side blocks the other.
+        var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: 16 * BufferBytes, resumeWriterThreshold: 8 * BufferBytes, useSynchronizationContext: false));
         var reader = pipe.Reader.AsStream();
         var store = blockId is null
             ? blobs.WriteAsync(blobName, reader, cancellationToken)

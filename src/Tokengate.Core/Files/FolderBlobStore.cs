@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -24,6 +25,14 @@ internal sealed class FolderBlobStore : IBlobStore
     private const string TempFolderName = ".tmp";
     private const string StagingFolderName = ".staging";
     private const int CopyBufferSize = 81_920;
+
+    /// <summary>
+    /// Bytes per write of a new blob. Each write but the last is this size at a multiple of it, so no page of the page
+    /// cache is written in part: ext4 zeroes a new page's unwritten rest before a partial write (the pipe hands over
+    /// 64 KiB chunks plus their 44-byte frame, so plain copies wrote at odd offsets, and that zeroing was 6% of an
+    /// upload's CPU time in a profile).
+    /// </summary>
+    private const int WriteBufferSize = 256 * 1024;
 
     private readonly string _root;
     private readonly string _temp;
@@ -52,7 +61,7 @@ internal sealed class FolderBlobStore : IBlobStore
         {
             await using (var file = CreateFile(temp))
             {
-                await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                await CopyInWholeWritesAsync(content, file, cancellationToken).ConfigureAwait(false);
             }
             MoveIntoPlace(temp, PathOf(name));
         }
@@ -74,7 +83,7 @@ internal sealed class FolderBlobStore : IBlobStore
         {
             await using (var file = CreateFile(temp))
             {
-                await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                await CopyInWholeWritesAsync(content, file, cancellationToken).ConfigureAwait(false);
             }
             Directory.CreateDirectory(folder);
             // Renamed over an earlier block with the same id: staging again replaces it whole.
@@ -180,6 +189,22 @@ internal sealed class FolderBlobStore : IBlobStore
             yield return name;
         }
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static async Task CopyInWholeWritesAsync(Stream content, FileStream file, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(WriteBufferSize);
+        try
+        {
+            int read;
+            while ((read = await content.ReadAtLeastAsync(buffer.AsMemory(0, WriteBufferSize), WriteBufferSize, throwOnEndOfStream: false, cancellationToken)
+                       .ConfigureAwait(false)) > 0)
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static bool IsBlobName(string name)

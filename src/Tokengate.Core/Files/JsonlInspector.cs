@@ -27,7 +27,7 @@ internal sealed class JsonlInspector : IDisposable
     private readonly HashSet<string> _customIds = new(StringComparer.Ordinal);
     private string? _model;
 
-    /// <summary>Lines that held a JSON value.</summary>
+    /// <summary>Lines that held a JSON value, counted up to the first format error (no purpose accepts the file then).</summary>
     public long Lines { get; private set; }
 
     public long Bytes { get; private set; }
@@ -46,6 +46,9 @@ internal sealed class JsonlInspector : IDisposable
                 _formatError ??= "Line 1: the file starts with a UTF-8 byte order mark; save it as UTF-8 without one.";
         }
         Bytes += data.Length;
+        // A format error refuses the file for every JSONL purpose and other purposes do not look at the lines, so the
+        // rest need no reading: a binary file (a PDF for assistants) fails on its first line and then costs nothing.
+        if (_formatError is not null) return;
         while (!data.IsEmpty)
         {
             var end = data.IndexOf((byte)'\n');

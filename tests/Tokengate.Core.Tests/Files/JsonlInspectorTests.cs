@@ -80,6 +80,22 @@ public sealed class JsonlInspectorTests
     }
 
     [Fact]
+    public void BinaryContent_RefusedOnItsFirstLine_RestNotNeeded()
+    {
+        using var inspector = new JsonlInspector();
+        var random = new Random(3);
+        var binary = new byte[200_000];
+        random.NextBytes(binary);
+        binary[10] = (byte)'\n';
+        inspector.Append(binary);
+        // After the first error, valid lines change nothing: every JSONL purpose still gets the first error.
+        inspector.Append(Encoding.UTF8.GetBytes("\n" + Example + "\n" + Request("a") + "\n"));
+        Assert.Equal(200_000 + Encoding.UTF8.GetByteCount("\n" + Example + "\n" + Request("a") + "\n"), inspector.Bytes);
+        Assert.StartsWith("Line 1:", inspector.Complete(FilePurposes.FineTune));
+        Assert.StartsWith("Line 1:", inspector.Complete(FilePurposes.Batch));
+    }
+
+    [Fact]
     public void Empty_Refused()
     {
         Assert.NotNull(Check(FilePurposes.FineTune, ""));

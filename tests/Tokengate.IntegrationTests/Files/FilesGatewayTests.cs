@@ -131,6 +131,37 @@ public sealed class FilesGatewayTests : IAsyncLifetime
         Assert.Equal(content, await mine.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task BinaryFile_NearBoundariesAtTheReadersBufferEdges_ReadBackByteForByte()
+    {
+        // The multipart reader takes the body 64 KiB at a time: near-misses of the boundary every 997 bytes fall across
+        // its buffer's edges (and the encryption's 64 KiB chunks) wherever they lie; they must stay file bytes, and
+        // the file's end must still be found.
+        const string boundary = "tg-test-boundary-3f9c";
+        var content = new byte[3 * 65_536 + 123];
+        new Random(11).NextBytes(content);
+        var nearMiss = Encoding.ASCII.GetBytes("\r\n--" + boundary[..^1]);
+        for (var at = 0; at + nearMiss.Length < content.Length; at += 997)
+        {
+            nearMiss.CopyTo(content, at);
+            content[at + nearMiss.Length] = (byte)'x';
+        }
+        nearMiss.CopyTo(content, content.Length - nearMiss.Length);
+        var form = new MultipartFormDataContent(boundary)
+        {
+            { new StringContent("assistants"), "purpose" },
+            { new ByteArrayContent(content), "file", "edges.bin" },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "openai/v1/files") { Content = form };
+        request.Headers.Add("api-key", _up.Key);
+        var file = await JsonAsync(await _up.Client.SendAsync(request));
+        Assert.Equal(content.Length, file.GetProperty("bytes").GetInt64());
+
+        using var back = await _up.Client.SendAsync(Call(HttpMethod.Get, $"openai/v1/files/{file.GetProperty("id").GetString()}/content"));
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Equal(SHA256.HashData(content), SHA256.HashData(await back.Content.ReadAsByteArrayAsync()));
+    }
+
     [Theory]
     [InlineData("batch", "BOM", "Line 1:")]
     [InlineData("batch", "DUPLICATE", "Line 3:")]

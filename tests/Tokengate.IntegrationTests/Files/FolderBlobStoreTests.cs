@@ -31,6 +31,21 @@ public sealed class FolderBlobStoreTests : BlobStoreContractTests
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, ".tmp")));
     }
 
+    [Theory]
+    [InlineData(1_000_003, 65_580)]      // the encrypting stream's chunk: reads end at odd offsets
+    [InlineData(3 * 262_144, 100_000)]   // a whole number of the store's 256 KiB writes
+    [InlineData(262_145, 7)]             // one byte past a write, in tiny reads
+    public async Task Write_ContentInUnevenReads_StoresEveryByteInOrder(int length, int maxRead)
+    {
+        await _store.WriteAsync("uneven", new GeneratedStream(length, seed: 5, maxRead: maxRead), default);
+        await _store.StageBlockAsync("uneven-blocks", "b1", new GeneratedStream(length, seed: 5, maxRead: maxRead), default);
+        await _store.CommitBlocksAsync("uneven-blocks", ["b1"], default);
+
+        var expected = GeneratedStream.Hash(length, seed: 5);
+        Assert.Equal(expected, System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(_root, "uneven"))));
+        Assert.Equal(expected, System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(_root, "uneven-blocks"))));
+    }
+
     [Fact]
     public async Task Write_ContentFailsMidway_LeavesNoTemporaryFile()
     {

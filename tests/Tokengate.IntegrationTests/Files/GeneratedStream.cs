@@ -3,9 +3,10 @@ namespace Tokengate.IntegrationTests.Files;
 /// <summary>
 /// A read-only, non-seekable stream of <paramref name="length"/> pseudo-random bytes made as they are read (nothing held
 /// in memory), the same bytes for the same seed, so large contents can be written and their hash known without a
-/// byte array of their size. Optionally fails after a number of bytes, like a client that disconnects.
+/// byte array of their size. Optionally fails after a number of bytes, like a client that disconnects, and hands out
+/// at most <paramref name="maxRead"/> bytes a read, like a network stream.
 /// </summary>
-internal sealed class GeneratedStream(long length, ulong seed, long failAfter = -1) : Stream
+internal sealed class GeneratedStream(long length, ulong seed, long failAfter = -1, int maxRead = int.MaxValue) : Stream
 {
     private ulong _state = seed | 1;
     private long _position;
@@ -29,7 +30,7 @@ internal sealed class GeneratedStream(long length, ulong seed, long failAfter = 
     {
         if (failAfter >= 0 && _position >= failAfter) throw new IOException("The generated stream was told to fail here.");
         var limit = failAfter >= 0 ? Math.Min(length, failAfter) : length;
-        var count = (int)Math.Min(buffer.Length, limit - _position);
+        var count = (int)Math.Min(Math.Min(buffer.Length, maxRead), limit - _position);
         for (var i = 0; i < count; i++)
         {
             // xorshift64*: cheap, deterministic, and no two neighbouring blocks alike.
