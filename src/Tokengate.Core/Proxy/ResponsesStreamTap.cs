@@ -63,6 +63,10 @@ internal sealed class ResponsesStreamTap : StreamTap
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return;
         var kind = EventKind.Other;
         ReadOnlySpan<byte> response = default;
+        // Where the response object's id, tier and usage are, in `source`: found while stepping over the object (the
+        // stream's largest part) rather than by reading it again for each.
+        var facts = ResponseFacts.None;
+        var source = data;
         string? delta = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -80,7 +84,8 @@ internal sealed class ResponsesStreamTap : StreamTap
             {
                 reader.Read();
                 var start = (int)reader.TokenStartIndex;
-                reader.Skip();
+                if (kind is EventKind.Created or EventKind.Terminal && reader.TokenType == JsonTokenType.StartObject) facts = StepOver(ref reader);
+                else reader.Skip();
                 response = data[start..(int)reader.BytesConsumed];
             }
             else if (reader.ValueTextEquals("delta"u8))
@@ -95,13 +100,21 @@ internal sealed class ResponsesStreamTap : StreamTap
                 reader.Skip();
             }
         }
+        if (kind is EventKind.Created or EventKind.Terminal && !facts.Read && !response.IsEmpty && response[0] == (byte)'{')
+        {
+            // The event named its type after its response (the service sends the type first): read the response now.
+            var again = new Utf8JsonReader(response);
+            again.Read();
+            facts = StepOver(ref again);
+            source = response;
+        }
 
         switch (kind)
         {
-            case EventKind.Created when ResponseId is null && ReadId(response) is { } id:
+            case EventKind.Created when ResponseId is null && IdAt(source, facts.Id) is { } id:
                 ResponseId = id;
                 _announced = id;
-                ServiceTier = Priority.ServiceTierNames.Find(response);
+                ServiceTier = TierAt(source, facts.Tier);
                 break;
             case EventKind.Delta when delta is not null:
                 (_completion ??= new StringBuilder()).Append(delta);
@@ -109,8 +122,10 @@ internal sealed class ResponsesStreamTap : StreamTap
             case EventKind.Terminal:
                 _ended = true;
                 // The terminal response's tier is the one billed; it wins over what response.created announced.
-                ServiceTier = Priority.ServiceTierNames.Find(response) ?? ServiceTier;
-                if (UsageReader.TryRead(response, out var usage)) Usage = usage;
+                var tier = TierAt(source, facts.Tier);
+                ServiceTier = tier ?? ServiceTier;
+                if (facts.Usage.Length > 0 && UsageReader.TryReadObject(source.Slice(facts.Usage.Start, facts.Usage.Length), out var usage))
+                    Usage = tier is null ? usage : usage with { ServiceTier = tier };
                 // Responses carry Azure's prompt filter results (content_filters) on the full response object.
                 AzureAnnotations |= Screening.AzureAnnotationReader.Read(response);
                 break;
@@ -118,6 +133,62 @@ internal sealed class ResponsesStreamTap : StreamTap
                 _ended = true;
                 break;
         }
+    }
+
+    /// <summary>
+    /// Steps over a response object (the reader on its <c>{</c>, left on its <c>}</c>) noting where its first top-level
+    /// <c>id</c> and <c>service_tier</c> values and its <c>usage</c> object are; nothing is decoded here, so a value the
+    /// reader cannot decode fails where it is read, as a separate read of it would.
+    /// </summary>
+    private static ResponseFacts StepOver(ref Utf8JsonReader reader)
+    {
+        var facts = ResponseFacts.None with { Read = true };
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.ValueTextEquals("id"u8) ? 1 : reader.ValueTextEquals("service_tier"u8) ? 2 : reader.ValueTextEquals("usage"u8) ? 3 : 0;
+            reader.Read();
+            var at = (int)reader.TokenStartIndex;
+            switch (property)
+            {
+                case 1 when facts.Id == ResponseFacts.NotSeen:
+                    facts = facts with { Id = reader.TokenType == JsonTokenType.String ? at : ResponseFacts.NotAString };
+                    break;
+                case 2 when facts.Tier == ResponseFacts.NotSeen:
+                    facts = facts with { Tier = reader.TokenType == JsonTokenType.String ? at : ResponseFacts.NotAString };
+                    break;
+                case 3 when facts.Usage.Length == 0 && reader.TokenType == JsonTokenType.StartObject:
+                    reader.Skip();
+                    facts = facts with { Usage = (at, (int)reader.BytesConsumed - at) };
+                    continue;
+            }
+            reader.Skip();
+        }
+        return facts;
+    }
+
+    /// <summary>The string at <paramref name="at"/> (a <see cref="ResponseFacts"/> position); null when there is none or it cannot be decoded.</summary>
+    private static string? IdAt(ReadOnlySpan<byte> source, int at)
+    {
+        if (at < 0) return null;
+        try
+        {
+            var reader = new Utf8JsonReader(source[at..]);
+            reader.Read();
+            return reader.GetString();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The service tier at <paramref name="at"/>, a known value's shared string; null when there is none.</summary>
+    private static string? TierAt(ReadOnlySpan<byte> source, int at)
+    {
+        if (at < 0) return null;
+        var reader = new Utf8JsonReader(source[at..]);
+        reader.Read();
+        return Priority.ServiceTierNames.Read(ref reader);
     }
 
     private static EventKind KindOf(ref Utf8JsonReader reader)
@@ -153,6 +224,15 @@ internal sealed class ResponsesStreamTap : StreamTap
             // A body that is not JSON (a proxy's error page) names no response to record.
         }
         return null;
+    }
+
+    /// <summary>Positions in a response object: of its id and tier strings (or <see cref="NotSeen"/> / <see cref="NotAString"/>) and its usage object.</summary>
+    private readonly record struct ResponseFacts(bool Read, int Id, int Tier, (int Start, int Length) Usage)
+    {
+        public const int NotSeen = -1;
+        public const int NotAString = -2;
+
+        public static ResponseFacts None => new(false, NotSeen, NotSeen, default);
     }
 
     private enum EventKind

@@ -84,6 +84,21 @@ internal static class UsageReader
         }
     }
 
+    /// <summary>Reads a usage object given on its own (<c>{"input_tokens":…}</c>); false when it names no input tokens or seconds, or is not JSON.</summary>
+    public static bool TryReadObject(ReadOnlySpan<byte> json, out UsageCounts usage)
+    {
+        usage = default;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject && ReadObject(ref reader, out usage);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads a usage object; the reader is on its <c>{</c> and is left on its <c>}</c>. False when it names no input tokens or seconds.</summary>
     public static bool ReadObject(ref Utf8JsonReader reader, out UsageCounts usage)
     {

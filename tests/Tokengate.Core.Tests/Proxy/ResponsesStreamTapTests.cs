@@ -239,4 +239,47 @@ public sealed class ResponsesStreamTapTests
         Assert.Equal("default", tap.ServiceTier);
         Assert.Equal("default", tap.Usage!.Value.ServiceTier);
     }
+
+    [Fact]
+    public void Inspect_ResponseBeforeItsType_IdTierAndUsageStillRead()
+    {
+        var tap = new ResponsesStreamTap();
+
+        tap.Inspect(Encoding.UTF8.GetBytes(
+            "data: {\"response\":{\"service_tier\":\"priority\",\"id\":\"resp_late\",\"usage\":null},\"type\":\"response.created\",\"sequence_number\":0}\n\n"));
+        Assert.Equal("resp_late", tap.TakeAnnouncedId());
+        Assert.Equal("priority", tap.ServiceTier);
+        tap.Inspect(Encoding.UTF8.GetBytes(
+            $"data: {{\"sequence_number\":1,\"response\":{{\"usage\":{Usage},\"service_tier\":\"default\",\"id\":\"resp_late\"}},\"type\":\"response.completed\"}}\n\n"));
+
+        Assert.True(tap.Ended);
+        Assert.Equal("default", tap.ServiceTier);
+        Assert.Equal(new UsageCounts(31, 8, 12, UsageSource.Reported) { ServiceTier = "default" }, tap.Usage);
+    }
+
+    [Fact]
+    public void Inspect_NestedIdsTiersAndUsage_OnlyTheResponsesOwnRead()
+    {
+        var tap = new ResponsesStreamTap();
+
+        tap.Inspect(Event("response.created", 0,
+            "\"response\":{\"output\":[{\"id\":\"msg_1\",\"service_tier\":\"flex\",\"usage\":{\"input_tokens\":999}}],\"id\":\"resp_own\",\"usage\":null}"));
+        Assert.Equal("resp_own", tap.TakeAnnouncedId());
+        Assert.Null(tap.ServiceTier);
+        tap.Inspect(Event("response.completed", 1,
+            $"\"response\":{{\"metadata\":{{\"usage\":{{\"input_tokens\":999}}}},\"id\":\"resp_own\",\"usage\":{Usage}}}"));
+
+        Assert.Equal(new UsageCounts(31, 8, 12, UsageSource.Reported), tap.Usage);
+    }
+
+    [Fact]
+    public void Inspect_ResponseIdNotAString_NothingAnnounced()
+    {
+        var tap = new ResponsesStreamTap();
+
+        tap.Inspect(Event("response.created", 0, "\"response\":{\"id\":42,\"usage\":null}"));
+
+        Assert.Null(tap.TakeAnnouncedId());
+        Assert.Null(tap.ResponseId);
+    }
 }

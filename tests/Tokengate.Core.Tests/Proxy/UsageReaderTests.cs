@@ -1,4 +1,5 @@
 using System.Text;
+using Tokengate.Accounting;
 using Tokengate.Priority;
 
 namespace Tokengate.Proxy;
@@ -25,5 +26,16 @@ public sealed class UsageReaderTests
         Assert.True(UsageReader.TryRead("{\"service_tier\":\"default\",\"usage\":{\"prompt_tokens\":1}}"u8, out var usage));
 
         Assert.Same(ServiceTierNames.Default, usage.ServiceTier);
+    }
+
+    [Theory]
+    [InlineData("""{"input_tokens":5,"output_tokens":2}""", true)]
+    [InlineData("""{"output_tokens":2}""", false)]
+    [InlineData("null", false)]
+    [InlineData("""{"input_tokens":5""", false)]
+    public void TryReadObject_UsageGivenAlone_ReadLikeABodysUsage(string json, bool expected)
+    {
+        Assert.Equal(expected, UsageReader.TryReadObject(Encoding.UTF8.GetBytes(json), out var usage));
+        if (expected) Assert.Equal(new UsageCounts(5, 0, 2, UsageSource.Reported), usage);
     }
 }
