@@ -210,7 +210,8 @@ def main():
       f"soak {machine['soak_s']} s |")
     w(f"| Versions | .NET SDK {v['dotnet']}, nginx {v['nginx']}, Node.js {v['node']}, wrk {v['wrk']}, "
       f"@portkey-ai/gateway {v['portkey']} |")
-    w(f"| .NET servers | {machine.get('dotnet_build', 'dotnet build -c Release (tier-0 start)')} |")
+    w("| .NET servers | `dotnet build -c Release`; Tokengate and the YARP pass-through both with quick JIT off "
+      "(`TieredCompilationQuickJit`: optimized code from the first call, see docs/performance.md) |")
     w("")
 
     # -- throughput and latency ------------------------------------------------------------------------------
