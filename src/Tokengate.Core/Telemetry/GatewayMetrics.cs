@@ -215,7 +215,7 @@ internal sealed partial class GatewayMetrics : IDisposable
 
     public void Dispose() => Meter.Dispose();
 
-    internal static void AddTokens(Counter<long> counter, TagList tags, long input, long output)
+    private static void AddTokens(Counter<long> counter, TagList tags, long input, long output)
     {
         if (input > 0)
         {
