@@ -130,9 +130,9 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
         var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: 16 * BufferBytes, resumeWriterThreshold: 8 * BufferBytes, useSynchronizationContext: false));
         var reader = pipe.Reader.AsStream();
-        var store = blockId is null
+        var store = StopReadingOnFailure(blockId is null
             ? blobs.WriteAsync(blobName, reader, cancellationToken)
-            : blobs.StageBlockAsync(blobName, blockId, reader, cancellationToken);
+            : blobs.StageBlockAsync(blobName, blockId, reader, cancellationToken), pipe.Reader);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         long total = 0;
         string? error = null;
@@ -176,6 +176,23 @@ internal sealed class FileService(IBlobStore blobs, IEnvelopeEncryption encrypti
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return (new Written(total, Convert.ToHexStringLower(sha.GetHashAndReset()), inspector), error);
+    }
+
+    /// <summary>
+    /// A store that fails (a full disk, a refused block) stops reading: its exception completes the pipe's reader, so
+    /// the writer's next flush throws it instead of waiting for room in a pipe nobody empties until the client gives up.
+    /// </summary>
+    private static async Task StopReadingOnFailure(Task store, PipeReader reader)
+    {
+        try
+        {
+            await store.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await reader.CompleteAsync(ex).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Removes what a failed create left: the blob, then the key.</summary>
