@@ -83,5 +83,5 @@ internal sealed record UsageRecord(
     public double? OverheadMs { get; init; }
 
     /// <summary>Unique per request, time-ordered; the ledger keeps one row per id.</summary>
-    public Guid Id { get; init; } = Guid.CreateVersion7();
+    public Guid Id { get; init; } = Hosting.RecordIds.NewVersion7();
 }

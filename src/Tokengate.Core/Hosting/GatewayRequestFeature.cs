@@ -88,7 +88,7 @@ internal sealed class GatewayRequestFeature(GatewayRoute route, GatewaySnapshot 
     /// The request's id: its ledger record id and the <c>requestId</c> of its request log entry, so the admin API can
     /// join the two (a batch line's record keeps the line's own id).
     /// </summary>
-    public Guid RequestId { get; } = Guid.CreateVersion7();
+    public Guid RequestId { get; } = RecordIds.NewVersion7();
 
     /// <summary>Step 6's estimate, reservation and budget holds, for step 8 to settle.</summary>
     public AdmissionState? Admission { get; set; }
