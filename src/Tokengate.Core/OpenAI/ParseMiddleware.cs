@@ -47,13 +47,13 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
     }
 
     /// <summary>Returns a rented buffer and the body length, or a null buffer when the body passed the limit.</summary>
-    private static Task<(byte[]? Buffer, int Length)> ReadPooledAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
+    private static ValueTask<(byte[]? Buffer, int Length)> ReadPooledAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
         request.ContentLength is { } declared
             ? ReadDeclaredAsync(request, (int)Math.Min(limit + 1, Math.Max(declared, 1)), limit, cancellationToken)
             : ReadChunkedAsync(request, limit, cancellationToken);
 
     /// <summary>A body of known length (the server holds the client to it): one buffer of that size.</summary>
-    private static async Task<(byte[]? Buffer, int Length)> ReadDeclaredAsync(HttpRequest request, int size, long limit, CancellationToken cancellationToken)
+    private static async ValueTask<(byte[]? Buffer, int Length)> ReadDeclaredAsync(HttpRequest request, int size, long limit, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         var length = 0;
@@ -82,7 +82,7 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
     /// the exact length at the end. Segments of one size are reused request after request, so a stream of oversized
     /// chunked uploads leaves no trail of ever larger buffers; past the limit, reading stops.
     /// </summary>
-    private static async Task<(byte[]? Buffer, int Length)> ReadChunkedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private static async ValueTask<(byte[]? Buffer, int Length)> ReadChunkedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         var segments = new List<byte[]>(1) { ArrayPool<byte>.Shared.Rent(InitialBufferSize) };
         var filled = 0;     // in the last segment

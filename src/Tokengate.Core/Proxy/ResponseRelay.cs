@@ -62,7 +62,7 @@ internal static class ResponseRelay
     /// Azure's own prompt-filter annotations (jailbreak, indirect attack) are read from the same captured bytes once the
     /// body has gone out (<see cref="Screening.AzureAnnotationReader"/>).
     /// </remarks>
-    public static async Task<(UsageCounts? Usage, Screening.AzurePromptAnnotations Annotations)> RelayBodyAsync(
+    public static async ValueTask<(UsageCounts? Usage, Screening.AzurePromptAnnotations Annotations)> RelayBodyAsync(
         IResponseSink response, HttpResponseMessage upstream, Func<ReadOnlyMemory<byte>, ValueTask>? beforeLastBytes = null, bool countImages = false)
     {
         var aborted = response.Aborted;

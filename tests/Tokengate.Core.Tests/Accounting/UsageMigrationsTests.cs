@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Tokengate.Storage;
+
+namespace Tokengate.Accounting;
+
+public sealed class UsageMigrationsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("tokengate-usage-migrations-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Migrations_LiveCallRows_NotInTheBatchIndexWhichTheBatchQueryStillUses()
+    {
+        var database = new SqliteDatabase(_directory);
+        await new MigrationRunner(database, [new UsageMigrations()], new FakeTimeProvider(), NullLogger<MigrationRunner>.Instance).StartAsync(default);
+        await using var connection = await database.OpenConnectionAsync(default);
+        await ExecuteAsync(connection, """
+            INSERT INTO usage_ledger (at, consumer, deployment, prompt_tokens, cached_tokens, completion_tokens, cost_nanousd, status, latency_ms, stream, usage_source, record_id, batch_id)
+            VALUES ('2026-12-05T08:00:00.0000000Z', 'a', 'chat', 1, 0, 1, 0, 200, 1, 0, 'Reported', 'live-1', NULL),
+                   ('2026-12-05T08:00:01.0000000Z', 'a', 'chat', 1, 0, 1, 0, 200, 1, 0, 'Reported', 'live-2', NULL),
+                   ('2026-12-05T08:00:02.0000000Z', 'a', 'chat', 5, 0, 7, 0, 200, 1, 0, 'Reported', 'line-1', 'batch_1');
+            """);
+
+        // A partial index: live calls' rows (batch_id NULL) are not in it.
+        Assert.Equal(1L, await ScalarAsync(connection, "SELECT partial FROM pragma_index_list('usage_ledger') WHERE name = 'ix_usage_ledger_batch'"));
+        var plan = await ScalarAsync(connection, "EXPLAIN QUERY PLAN SELECT COALESCE(SUM(prompt_tokens), 0) FROM usage_ledger WHERE batch_id = @batch", "batch_1", column: 3);
+        Assert.Contains("ix_usage_ledger_batch", (string)plan!, StringComparison.Ordinal);
+        Assert.Equal(5L, await ScalarAsync(connection, "SELECT COALESCE(SUM(prompt_tokens), 0) FROM usage_ledger WHERE batch_id = @batch", "batch_1"));
+    }
+
+    private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, string? batch = null, int column = 0)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        if (batch is not null)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@batch";
+            parameter.Value = batch;
+            command.Parameters.Add(parameter);
+        }
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return reader.GetValue(column);
+    }
+}
