@@ -11,7 +11,7 @@ internal sealed record LoadPlan(
     public const double DefaultDurationSeconds = 60;
     public const long DefaultMaxRequests = 1_000_000;
     public const long MaxRequestsLimit = 100_000_000;
-    public const double MaxRate = 600_000;
+    public const double MaxRate = 6_000_000;
     public const int MaxClients = 10_000;
     public const double MaxTimeoutSeconds = 600;
 
