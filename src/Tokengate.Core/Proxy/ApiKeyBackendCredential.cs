@@ -52,7 +52,8 @@ internal sealed class ApiKeyBackendCredential : BackendCredential
         var keys = _keys;
         var key = keys.Keys[(int)keys.Active];
         Apply(request, key);
-        request.Options.Set(AppliedKey, new Applied(this, key, keys.Active));
+        // Only a backend with another key can retry a 401: without the mark the retry handler does not wait on the answer.
+        if (keys.Keys.Length > 1) request.Options.Set(AppliedKey, new Applied(this, key, keys.Active));
         return ValueTask.CompletedTask;
     }
 

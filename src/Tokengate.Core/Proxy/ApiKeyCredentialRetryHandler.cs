@@ -10,12 +10,19 @@ namespace Tokengate.Proxy;
 /// </summary>
 internal sealed partial class ApiKeyCredentialRetryHandler(ILogger logger) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A request the credential did not mark (its backend has one key, or it is not a backend call) goes straight
+    /// through, without an async step of this handler's own on every request.
+    /// </remarks>
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Options.TryGetValue(ApiKeyBackendCredential.AppliedKey, out var applied)
+            ? SendRetryingRefusedKeyAsync(request, applied, cancellationToken)
+            : base.SendAsync(request, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendRetryingRefusedKeyAsync(HttpRequestMessage request, ApiKeyBackendCredential.Applied applied, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized
-            || !request.Options.TryGetValue(ApiKeyBackendCredential.AppliedKey, out var applied)
-            || !applied.Credential.TryReplaceRefusedKey(applied, request, out var switched))
+        if (response.StatusCode != HttpStatusCode.Unauthorized || !applied.Credential.TryReplaceRefusedKey(applied, request, out var switched))
         {
             return response;
         }

@@ -70,10 +70,24 @@ public sealed class ApiKeyBackendCredentialTests
     }
 
     [Fact]
+    public async Task ApplyAsync_SingleKey_RequestNotMarkedForARetry()
+    {
+        var credential = new ApiKeyBackendCredential("b1", false, _time, new SecretValue("env:K1", "key-one"), null);
+        var request = new HttpRequestMessage(HttpMethod.Post, "https://example.com/");
+
+        await credential.ApplyAsync(request, default);
+
+        Assert.Equal("key-one", ApiKeyHeader(request));
+        Assert.False(request.Options.TryGetValue(ApiKeyBackendCredential.AppliedKey, out _));
+    }
+
+    [Fact]
     public async Task TryReplaceRefusedKey_SingleKey_NoRetry()
     {
         var credential = new ApiKeyBackendCredential("b1", false, _time, new SecretValue("env:K1", "key-one"), null);
-        var (request, applied) = await ApplyAsync(credential);
+        var request = new HttpRequestMessage(HttpMethod.Post, "https://example.com/");
+        await credential.ApplyAsync(request, default);
+        var applied = new ApiKeyBackendCredential.Applied(credential, new ApiKeyBackendCredential.Key(new SecretValue("env:K1", "key-one"), false), ApiKeyCredentialSlot.Primary);
 
         Assert.False(credential.TryReplaceRefusedKey(applied, request, out var switched));
         Assert.False(switched);
