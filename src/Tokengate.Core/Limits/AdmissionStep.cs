@@ -171,7 +171,7 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
     /// Reserves the estimate in the consumer's and group's counters: counted exactly before a TPM refusal, and, for a
     /// class that may wait, waiting for its window (holding no reservation meanwhile; one wait per request).
     /// </summary>
-    private async Task<LimitDecision> ReserveAsync(GatewayRequestFeature feature, AdmissionState admission, IReadOnlyList<LimitScope> scopes,
+    private async ValueTask<LimitDecision> ReserveAsync(GatewayRequestFeature feature, AdmissionState admission, IReadOnlyList<LimitScope> scopes,
         string pool, Priority.PriorityClass priority, string consumer, ModelProfile profile, CancellationToken cancellationToken)
     {
         var decision = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, cancellationToken).ConfigureAwait(false);
@@ -183,20 +183,28 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
         }
         if (!decision.Admitted && decision.RetryAfter is not null && feature.WaitUntil is { } until)
         {
-            // Its own window is full: wait for it, holding no reservation (the budget hold stays until the answer).
-            var refused = decision;
-            LimitDecision? granted = null;
-            await queue!.WaitAsync(pool, priority, consumer, until, async () =>
-            {
-                var retried = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, CancellationToken.None).ConfigureAwait(false);
-                if (retried.Admitted) granted = retried;
-                else refused = retried;
-                return retried.Admitted;
-            }, cancellationToken).ConfigureAwait(false);
-            decision = granted ?? refused;
+            decision = await WaitForWindowAsync(admission, scopes, pool, priority, consumer, until, decision, cancellationToken).ConfigureAwait(false);
             feature.WaitUntil = null;  // one wait per request
         }
         return decision;
+    }
+
+    /// <summary>
+    /// Its own window is full: waits for it, holding no reservation (the budget hold stays until the answer). A method
+    /// of its own, so the callback's captured state is allocated only by requests that wait.
+    /// </summary>
+    private async Task<LimitDecision> WaitForWindowAsync(AdmissionState admission, IReadOnlyList<LimitScope> scopes,
+        string pool, Priority.PriorityClass priority, string consumer, DateTimeOffset until, LimitDecision refused, CancellationToken cancellationToken)
+    {
+        LimitDecision? granted = null;
+        await queue!.WaitAsync(pool, priority, consumer, until, async () =>
+        {
+            var retried = await limits.TryReserveAsync(scopes, admission.EstimatedTokens, CancellationToken.None).ConfigureAwait(false);
+            if (retried.Admitted) granted = retried;
+            else refused = retried;
+            return retried.Admitted;
+        }, cancellationToken).ConfigureAwait(false);
+        return granted ?? refused;
     }
 
     private static int? MaxOutputOf(string? model, ModelProfile profile, TokensOptions tokens) =>

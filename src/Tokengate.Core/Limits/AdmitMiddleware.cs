@@ -12,10 +12,18 @@ internal sealed class AdmitMiddleware(RequestDelegate next, TokenCounter counter
 {
     private readonly AdmissionStep _step = new(counter, limits, budgets, time, queue);
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        if (await _step.AdmitAsync(feature, context.RequestAborted).ConfigureAwait(false) is { } refused)
+        var admitted = _step.AdmitAsync(feature, context.RequestAborted);
+        // Admitted without waiting (nearly always): no async step of this middleware's own.
+        if (!admitted.IsCompletedSuccessfully) return AwaitAsync(context, admitted);
+        return admitted.Result is { } refused ? refused.WriteAsync(context) : next(context);
+    }
+
+    private async Task AwaitAsync(HttpContext context, ValueTask<OpenAI.GatewayError?> admitted)
+    {
+        if (await admitted.ConfigureAwait(false) is { } refused)
         {
             await refused.WriteAsync(context).ConfigureAwait(false);
             return;

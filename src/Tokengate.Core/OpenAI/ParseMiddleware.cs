@@ -17,11 +17,31 @@ internal sealed class ParseMiddleware(RequestDelegate next, ResponseAffinity aff
     private const int SegmentSize = 1024 * 1024;
     private readonly ParseStep _step = new(affinity);
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var feature = context.Features.GetRequiredFeature<GatewayRequestFeature>();
-        if (feature.Route.Operation.Body != BodyKind.None && !await ReadBodyAsync(context, feature).ConfigureAwait(false)) return;
-        if (await _step.ResolveAsync(feature, context.RequestAborted).ConfigureAwait(false) is { } refused)
+        // A body already received and a route resolved without waiting (nearly always): no async step of this
+        // middleware's own.
+        if (feature.Route.Operation.Body != BodyKind.None)
+        {
+            var read = ReadBodyAsync(context, feature);
+            if (!read.IsCompletedSuccessfully) return AwaitBodyAsync(context, feature, read);
+            if (!read.Result) return Task.CompletedTask;
+        }
+        var resolved = _step.ResolveAsync(feature, context.RequestAborted);
+        if (!resolved.IsCompletedSuccessfully) return AwaitResolvedAsync(context, resolved);
+        return resolved.Result is { } refused ? refused.WriteAsync(context) : next(context);
+    }
+
+    private async Task AwaitBodyAsync(HttpContext context, GatewayRequestFeature feature, Task<bool> read)
+    {
+        if (!await read.ConfigureAwait(false)) return;
+        await AwaitResolvedAsync(context, _step.ResolveAsync(feature, context.RequestAborted)).ConfigureAwait(false);
+    }
+
+    private async Task AwaitResolvedAsync(HttpContext context, ValueTask<GatewayError?> resolved)
+    {
+        if (await resolved.ConfigureAwait(false) is { } refused)
         {
             await refused.WriteAsync(context).ConfigureAwait(false);
             return;
