@@ -15,6 +15,16 @@ public sealed class InMemoryLimitStoreStripeTests
 
     private InMemoryLimitStore NewStore() => new(_time, Stripes, () => _stripe);
 
+    /// <summary>One more request, tried from each stripe in turn, is refused for <paramref name="kind"/>.</summary>
+    private async Task AssertEveryStripeRefusesAsync(InMemoryLimitStore store, IReadOnlyList<LimitScope> scopes, LimitKind kind)
+    {
+        for (var s = 0; s < Stripes; s++)
+        {
+            _stripe = s;
+            Assert.Equal(kind, (await store.TryReserveAsync(scopes, 1, default)).RefusedKind);
+        }
+    }
+
     private static IReadOnlyList<LimitScope> Scope(int? tpm = null, int? rpm = null, int? concurrent = null) =>
         [new LimitScope("consumer:app", "consumer 'app'", tpm, rpm, concurrent)];
 
@@ -51,12 +61,7 @@ public sealed class InMemoryLimitStoreStripeTests
             Assert.Equal(6 - i - 1, admitted.RemainingRequests);
         }
 
-        for (var s = 0; s < Stripes; s++)
-        {
-            _stripe = s;
-            var refused = await store.TryReserveAsync(scopes, 1, default);
-            Assert.Equal(LimitKind.RequestsPerMinute, refused.RefusedKind);
-        }
+        await AssertEveryStripeRefusesAsync(store, scopes, LimitKind.RequestsPerMinute);
     }
 
     [Fact]
@@ -89,12 +94,7 @@ public sealed class InMemoryLimitStoreStripeTests
             _stripe = s;
             Assert.True((await store.TryReserveAsync(scopes, 1, default)).Admitted);
         }
-        for (var s = 0; s < Stripes; s++)
-        {
-            _stripe = s;
-            var refused = await store.TryReserveAsync(scopes, 1, default);
-            Assert.Equal(LimitKind.ConcurrentRequests, refused.RefusedKind);
-        }
+        await AssertEveryStripeRefusesAsync(store, scopes, LimitKind.ConcurrentRequests);
     }
 
     [Fact]
