@@ -10,6 +10,7 @@ public sealed class BenchCommandErrorTests
     [InlineData("--endpoint", "not a url", "--endpoint 'not a url' is not an http(s) address")]
     [InlineData("--endpoint", "ftp://example.com", "--endpoint 'ftp://example.com' is not an http(s) address")]
     [InlineData("--rate", "0", "--rate must be more than 0")]
+    [InlineData("--rate", "6000001", "--rate must be more than 0 and at most 6000000 requests per minute")]
     [InlineData("--shape", "huge", "Unknown shape 'huge'. Use one of: balanced, context, generation, custom.")]
     [InlineData("--duration", "90000", "--duration must be more than 0 and at most 86400 seconds")]
     [InlineData("--api-key-env", "TOKENGATE_BENCH_NO_SUCH_VARIABLE", "No API key: set the environment variable TOKENGATE_BENCH_NO_SUCH_VARIABLE")]
