@@ -8,6 +8,9 @@ RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Socket completions on the I/O threads, as `tokengate serve` and `up` run (docs/operations.md, "Threads"): every
+# in-process gateway, simulator and client in the tests runs that way, so a wait that blocks an I/O thread shows here.
+export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
 
 log() { printf '\n== %s\n' "$*"; }
 

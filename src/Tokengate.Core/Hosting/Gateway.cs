@@ -110,6 +110,7 @@ public static class Gateway
         services.AddRealtime(configuration);
         services.AddPromptScreening(configuration);
         services.AddAdvice(configuration);  // the advice endpoint's settings (PTU throughput and prices), validated on start  // step 5: policies and the detectors (rules, builtin, onnx and Prompt Shields where configured)
+        OperatorConsole.ConsoleKeyRingWarmup.RemoveEagerLoader(services);  // last: the console's key ring loads from the pool
         return services;
     }
 
@@ -124,6 +125,7 @@ public static class Gateway
 
         // Operations the gateway answers itself (model discovery, files, fine-tuning jobs): errors, identity, scope, then the answer.
         var answered = endpoints.CreateApplicationBuilder();
+        answered.UseThreadPool();                           //    their database and store work: off the I/O threads (IoThreads)
         answered.UseMiddleware<ErrorBoundaryMiddleware>();  // 1. errors in the Azure shape
         answered.UseMiddleware<IdentifyMiddleware>();       // 2. network rules, consumer from key or JWT
         answered.UseMiddleware<AuthorizeMiddleware>();      // 4. role and scope for the operation (no deployment)
@@ -133,6 +135,7 @@ public static class Gateway
         RequestDelegate Forwarded(bool mintsCredential)
         {
             var app = endpoints.CreateApplicationBuilder();
+            app.UseThreadPool(IoThreads.IsLarge);             //    a large body's parsing, counting and screening: off the I/O threads
             app.UseMiddleware<ErrorBoundaryMiddleware>();     // 1. errors in the Azure shape
             app.UseMiddleware<RequestTelemetryMiddleware>();  //    the request's span (attempts are its children)
             app.UseMiddleware<IdentifyMiddleware>();          // 2. network rules, consumer from key or JWT

@@ -68,6 +68,8 @@ public sealed class GatewayServer : IAsyncDisposable
         // The slim builder leaves HTTPS out; an https:// address takes its certificate from Kestrel's configuration
         // (Kestrel:Certificates:Default) or from the host (tokengate up's development certificate).
         builder.WebHost.UseKestrelHttpsConfiguration();
+        // Requests run on the I/O threads when the runtime completes socket operations there (IoThreads).
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = IoThreads.Inline);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -86,6 +88,8 @@ public sealed class GatewayServer : IAsyncDisposable
         // identify their consumer in the pipeline's own step 2 and carry no authorization metadata, so they skip both.
         app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<GatewayRoute>() is null, operators =>
         {
+            // Operator work reads the database synchronously (SQLite) and may wait on it: off the I/O threads.
+            operators.UseThreadPool();
             // Everything off the model routes (operator endpoints, paths nothing serves, a method a route does not
             // take) leaves its errors in the Azure shape too; the model routes have ErrorBoundaryMiddleware.
             operators.UseMiddleware<HttpErrorShapeMiddleware>();

@@ -44,6 +44,9 @@ internal static partial class ConsoleSignIn
 
         services.AddSingleton<IMigrationSource, ConsoleKeyRingMigrations>();
         services.AddSingleton<ConsoleKeyRing>();
+        // Loads the ring from the pool, before anything else asks for it (Data Protection's own eager loader is removed
+        // when every service is added: AddGateway).
+        services.AddHostedService<ConsoleKeyRingWarmup>();
         services.AddDataProtection().SetApplicationName("Tokengate");
         services.AddSingleton<ConsoleKeyRingEncryptor>();
         services.AddOptions<KeyManagementOptions>().Configure<ConsoleKeyRing, ConsoleKeyRingEncryptor>((o, ring, encryptor) =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tokengate.Hosting;
 
 namespace Tokengate.Commands;
 
@@ -8,6 +9,7 @@ internal static class HostRunner
     public static async Task<int> RunAsync<TServer>(Func<Task<TServer>> start, Func<TServer, Task> started, CancellationToken cancellationToken)
         where TServer : IAsyncDisposable
     {
+        IoThreads.PreferInline();  // before the server opens its first socket
         TServer server;
         try
         {

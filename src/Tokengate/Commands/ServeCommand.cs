@@ -24,7 +24,7 @@ internal static class ServeCommand
             {
                 if (file is not null) builder.Configuration.AddJsonFile(file.FullName, optional: false, reloadOnChange: true);
                 builder.Configuration.AddEnvironmentVariables();
-            }, cancellationToken: cancellationToken).ConfigureAwait(false), server => Console.Out.WriteLineAsync($"Tokengate listening on {server.Endpoint}"), cancellationToken).ConfigureAwait(false);
+            }, cancellationToken: cancellationToken).ConfigureAwait(false), server => Console.Out.WriteLineAsync($"Tokengate listening on {server.Endpoint}{Environment.NewLine}{IoThreads.Describe()}"), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -61,7 +61,11 @@ internal sealed class TokengateProcess : IAsyncDisposable
     /// Starts <c>tokengate</c> with <paramref name="environment"/> added to this process's environment: the way to hand
     /// it secrets that its configuration names as <c>env:</c> references, never on the command line.
     /// </summary>
-    public static TokengateProcess Start(string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, params string[] args)
+    public static TokengateProcess Start(string workingDirectory, IEnumerable<KeyValuePair<string, string>> environment, params string[] args) =>
+        StartWithout(workingDirectory, [], environment, args);
+
+    /// <summary>As <see cref="Start(string, IEnumerable{KeyValuePair{string, string}}, string[])"/>, with the variables named in <paramref name="unset"/> removed from the inherited environment.</summary>
+    public static TokengateProcess StartWithout(string workingDirectory, IEnumerable<string> unset, IEnumerable<KeyValuePair<string, string>> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -71,6 +75,7 @@ internal sealed class TokengateProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tokengate.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var name in unset) start.Environment.Remove(name);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var wrapper = new TokengateProcess(process);
