@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Tokengate.Hosting;
 
@@ -39,9 +40,14 @@ internal static class IoThreads
         ? $"Requests run on the socket I/O threads ({InlineCompletionsVariable}=1)."
         : $"Requests run on the thread pool ({InlineCompletionsVariable} is not 1).";
 
-    /// <summary>Whether a request with this declared body length is large enough to leave the I/O thread.</summary>
+    /// <summary>
+    /// Whether a request's body is large enough to leave the I/O thread: declared above <see cref="LargeBodyBytes"/>, or
+    /// of unknown length (chunked, or HTTP/2 and HTTP/3 without a content length).
+    /// </summary>
     internal static bool IsLarge(HttpContext context) =>
-        context.Request.ContentLength is { } length ? length > LargeBodyBytes : context.Request.Headers.TransferEncoding.Count > 0;
+        context.Request.ContentLength is { } length
+            ? length > LargeBodyBytes
+            : context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
 
     /// <summary>
     /// Runs the rest of the pipeline on the thread pool for requests that match <paramref name="leaves"/> (every
