@@ -10,9 +10,9 @@ namespace Tokengate.Hosting;
 /// there (<c>UnsafePreferInlineScheduling</c>), instead of handing each read, each write and the request itself to
 /// the thread pool (docs/performance.md has what the hand-offs cost). On the request path nothing blocks: the ledger
 /// and the request log are written by threads of their own, shared state is reached asynchronously. What may block or
-/// runs for milliseconds leaves the I/O thread first
-/// (<see cref="UseThreadPool(IApplicationBuilder, Func{HttpContext, bool})"/>): operator endpoints, operations the gateway answers from its own database and store,
-/// and large request bodies, whose parsing, counting and screening take milliseconds.
+/// runs for milliseconds leaves the I/O thread first (<see cref="UseThreadPool(IApplicationBuilder, Func{HttpContext, bool})"/>):
+/// operator endpoints, operations the gateway answers from its own database and store, and large request bodies,
+/// whose parsing, counting and screening take milliseconds.
 /// </summary>
 internal static class IoThreads
 {

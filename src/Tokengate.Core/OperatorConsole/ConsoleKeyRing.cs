@@ -9,7 +9,9 @@ namespace Tokengate.OperatorConsole;
 /// one machine, PostgreSQL for a fleet, so every instance reads and protects session cookies with the same keys and
 /// a restart does not sign everyone out. Data Protection reads the ring at the first protect or unprotect and then
 /// about once a day (or when it meets a key it does not know), never per request, so its synchronous interface
-/// waiting on the database here is rare.
+/// waiting on the database here is rare. That wait must not happen on a socket I/O thread: the first read is made
+/// from the thread pool at start (<see cref="ConsoleKeyRingWarmup"/>), later ones by Data Protection's background
+/// refresh or from operator requests, which move to the pool first.
 /// </summary>
 internal sealed class ConsoleKeyRing(IDatabase database, TimeProvider time) : IXmlRepository
 {
