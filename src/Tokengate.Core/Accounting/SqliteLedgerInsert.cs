@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using Tokengate.Hosting;
 
 namespace Tokengate.Accounting;
 
@@ -10,6 +11,14 @@ namespace Tokengate.Accounting;
 /// boxes every value; at tens of thousands of records a second that bookkeeping cost more than SQLite's own insert,
 /// on the same cores that serve requests.
 /// </summary>
+/// <remarks>
+/// A reset statement keeps its bound values, so a value is bound only when it differs from the previous record's:
+/// most columns of consecutive records (consumer, deployment, model, pool, operation, priority, token counts, ...)
+/// repeat, and each bind is a call into SQLite that takes its connection mutex and the statement handle's reference.
+/// The values that change on every record (time, id, latency) are bound every time, the time and id as UTF-8 text,
+/// the database's encoding, so SQLite does not convert them. The writer passes its <see cref="WorkSlices"/>, so a
+/// batch gives the core to waiting requests between records.
+/// </remarks>
 internal static class SqliteLedgerInsert
 {
     private const string Sql = """
@@ -21,57 +30,85 @@ internal static class SqliteLedgerInsert
         ON CONFLICT (record_id) DO NOTHING
         """;
 
-    public static void Write(SqliteConnection connection, IReadOnlyList<UsageRecord> batch)
+    private const int Parameters = 31;
+
+    public static void Write(SqliteConnection connection, IReadOnlyList<UsageRecord> batch, WorkSlices? slices = null)
     {
         var db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(db, Sql, out var statement), db);
         using (statement)
         {
-            Span<char> at = stackalloc char[28];
-            Span<char> id = stackalloc char[36];
+            var p = new Bindings(statement);
+            // "O" of a UTC DateTime is the fixed-width yyyy-MM-ddTHH:mm:ss.fffffffZ of DbTimestamps (28 bytes); an id is 36.
+            Span<byte> text = stackalloc byte[36];
             foreach (var r in batch)
             {
-                // The same fixed-width UTC text as DbTimestamps ("O" of a UTC DateTime is yyyy-MM-ddTHH:mm:ss.fffffffZ).
-                r.At.UtcDateTime.TryFormat(at, out var written, "O");
-                raw.sqlite3_bind_text16(statement, 1, at[..written]);
-                Text(statement, 2, r.Consumer);
-                Text(statement, 3, r.Group);
-                Text(statement, 4, r.Deployment);
-                Text(statement, 5, r.Backend);
-                Text(statement, 6, r.Model);
-                raw.sqlite3_bind_int64(statement, 7, r.PromptTokens);
-                raw.sqlite3_bind_int64(statement, 8, r.CachedTokens);
-                raw.sqlite3_bind_int64(statement, 9, r.CompletionTokens);
-                raw.sqlite3_bind_int64(statement, 10, UsageTime.ToNanoUsd(r.CostUsd));
-                raw.sqlite3_bind_int(statement, 11, r.Status);
+                r.At.UtcDateTime.TryFormat(text, out var written, "O");
+                raw.sqlite3_bind_text(statement, 1, text[..written]);
+                p.Text(2, r.Consumer);
+                p.Text(3, r.Group);
+                p.Text(4, r.Deployment);
+                p.Text(5, r.Backend);
+                p.Text(6, r.Model);
+                p.Integer(7, r.PromptTokens);
+                p.Integer(8, r.CachedTokens);
+                p.Integer(9, r.CompletionTokens);
+                p.Integer(10, UsageTime.ToNanoUsd(r.CostUsd));
+                p.Integer(11, r.Status);
                 raw.sqlite3_bind_double(statement, 12, r.LatencyMs);
                 if (r.TimeToFirstTokenMs is { } ttfb) raw.sqlite3_bind_double(statement, 13, ttfb);
                 else raw.sqlite3_bind_null(statement, 13);
-                raw.sqlite3_bind_int(statement, 14, r.Stream ? 1 : 0);
-                Text(statement, 15, SourceName(r.Source));
-                Text(statement, 16, r.Priority);
-                r.Id.TryFormat(id, out written);
-                raw.sqlite3_bind_text16(statement, 17, id[..written]);
-                Text(statement, 18, r.OperationName);
+                p.Integer(14, r.Stream ? 1 : 0);
+                p.Text(15, SourceName(r.Source));
+                p.Text(16, r.Priority);
+                r.Id.TryFormat(text, out written);
+                raw.sqlite3_bind_text(statement, 17, text[..written]);
+                p.Text(18, r.OperationName);
                 var m = r.Media;
-                raw.sqlite3_bind_int64(statement, 19, m.AudioInputTokens);
-                raw.sqlite3_bind_int64(statement, 20, m.ImageInputTokens);
-                raw.sqlite3_bind_int64(statement, 21, m.AudioOutputTokens);
-                raw.sqlite3_bind_int64(statement, 22, m.ImageOutputTokens);
-                raw.sqlite3_bind_int64(statement, 23, m.Images);
-                raw.sqlite3_bind_int64(statement, 24, UsageTime.ToMilliseconds(m.AudioSeconds));
-                raw.sqlite3_bind_int64(statement, 25, m.Characters);
-                Text(statement, 26, r.ServiceTier);
-                Text(statement, 27, r.BatchId);
-                Text(statement, 28, r.Pool);
-                if (r.MaxOutputTokens is { } bound) raw.sqlite3_bind_int64(statement, 29, bound);
-                else raw.sqlite3_bind_null(statement, 29);
-                Text(statement, 30, r.Screening);
-                raw.sqlite3_bind_int(statement, 31, r.ScreenedOut ? 1 : 0);
+                p.Integer(19, m.AudioInputTokens);
+                p.Integer(20, m.ImageInputTokens);
+                p.Integer(21, m.AudioOutputTokens);
+                p.Integer(22, m.ImageOutputTokens);
+                p.Integer(23, m.Images);
+                p.Integer(24, UsageTime.ToMilliseconds(m.AudioSeconds));
+                p.Integer(25, m.Characters);
+                p.Text(26, r.ServiceTier);
+                p.Text(27, r.BatchId);
+                p.Text(28, r.Pool);
+                p.Integer(29, r.MaxOutputTokens);
+                p.Text(30, r.Screening);
+                p.Integer(31, r.ScreenedOut ? 1 : 0);
                 var rc = raw.sqlite3_step(statement);
                 if (rc != raw.SQLITE_DONE) Check(rc, db);
                 raw.sqlite3_reset(statement);
+                slices?.Between();
             }
+        }
+    }
+
+    /// <summary>
+    /// The values bound to the statement's parameters, so an unchanged one is not bound again. A newly prepared
+    /// statement's parameters are all NULL, which is where this starts.
+    /// </summary>
+    private sealed class Bindings(sqlite3_stmt statement)
+    {
+        private readonly string?[] _texts = new string?[Parameters + 1];
+        private readonly long?[] _integers = new long?[Parameters + 1];
+
+        public void Text(int index, string? value)
+        {
+            if (string.Equals(_texts[index], value, StringComparison.Ordinal)) return;
+            _texts[index] = value;
+            if (value is null) raw.sqlite3_bind_null(statement, index);
+            else raw.sqlite3_bind_text16(statement, index, value);
+        }
+
+        public void Integer(int index, long? value)
+        {
+            if (_integers[index] == value) return;
+            _integers[index] = value;
+            if (value is { } v) raw.sqlite3_bind_int64(statement, index, v);
+            else raw.sqlite3_bind_null(statement, index);
         }
     }
 
@@ -84,12 +121,6 @@ internal static class SqliteLedgerInsert
         UsageSource.Measured => nameof(UsageSource.Measured),
         _ => source.ToString(),
     };
-
-    private static void Text(sqlite3_stmt statement, int index, string? value)
-    {
-        if (value is null) raw.sqlite3_bind_null(statement, index);
-        else raw.sqlite3_bind_text16(statement, index, value);
-    }
 
     private static void Check(int rc, sqlite3 db)
     {
