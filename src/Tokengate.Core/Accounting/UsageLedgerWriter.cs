@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
@@ -56,7 +57,7 @@ internal sealed partial class UsageLedgerWriter(
             await OnOwnThread(() =>
             {
                 _slices.Begin();
-                gatewayMetrics.Record(batch, time.GetUtcNow());
+                RecordMetrics(batch);
                 return PersistAsync(batch, batchSize);
             }).ConfigureAwait(false);
             batch.Clear();
@@ -77,6 +78,22 @@ internal sealed partial class UsageLedgerWriter(
     /// </summary>
     private static Task OnOwnThread(Func<Task> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    /// <summary>
+    /// The batch's metrics, 32 records at a time, with the slices' offer of the core between them (each record's
+    /// histograms cost about a microsecond, a full batch half a millisecond).
+    /// </summary>
+    private void RecordMetrics(List<UsageRecord> batch)
+    {
+        const int Step = 32;
+        var records = CollectionsMarshal.AsSpan(batch);
+        var now = time.GetUtcNow();
+        for (var i = 0; i < records.Length; i += Step)
+        {
+            gatewayMetrics.Record(records.Slice(i, Math.Min(Step, records.Length - i)), now);
+            _slices.Between();
+        }
+    }
 
     /// <summary>
     /// Gives a batch that is not full a moment to fill (or the queue to close at shutdown). The pause is a batching

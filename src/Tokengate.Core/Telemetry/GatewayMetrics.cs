@@ -150,7 +150,7 @@ internal sealed partial class GatewayMetrics : IDisposable
     public void PoolOverflowed(Pool from, Pool to) =>
         _poolOverflows.Add(1, new TagList { { TelemetryTags.PoolFrom, from.Name }, { TelemetryTags.PoolTo, to.Name } });
 
-    /// <summary>One finished request's usage record (a batch line, a finished Azure batch): see <see cref="Record(IReadOnlyList{UsageRecord}, DateTimeOffset)"/>.</summary>
+    /// <summary>One finished request's usage record (a batch line, a finished Azure batch): see <see cref="Record(ReadOnlySpan{UsageRecord}, DateTimeOffset)"/>.</summary>
     public void Record(UsageRecord r, DateTimeOffset now) => Record([r], now);
 
     /// <summary>
@@ -160,9 +160,9 @@ internal sealed partial class GatewayMetrics : IDisposable
     /// tag set up and takes the exporter's lock, and on a gateway given one or two cores that burst delayed the
     /// requests that arrived during it. Histograms take each record's own value.
     /// </summary>
-    public void Record(IReadOnlyList<UsageRecord> batch, DateTimeOffset now)
+    public void Record(ReadOnlySpan<UsageRecord> batch, DateTimeOffset now)
     {
-        if (batch.Count == 0) return;
+        if (batch.IsEmpty) return;
         lock (_tallyLock)
         {
             foreach (var r in batch) RecordOne(r, now);
