@@ -16,7 +16,7 @@ namespace Tokengate.Hosting;
 /// <param name="yield">Gives the core away; <see cref="Thread.Yield"/> unless a test observes it.</param>
 internal sealed class WorkSlices(TimeSpan slice, Func<bool> urgent, TimeProvider time, Action? yield = null)
 {
-    /// <summary>The slice the ledger writer uses: some sixty inserts, a tenth of a scheduler's slice.</summary>
+    /// <summary>The slice the ledger writer uses: about sixty inserts, well under the scheduler's time slice (milliseconds).</summary>
     public static readonly TimeSpan Default = TimeSpan.FromMilliseconds(0.25);
 
     private readonly Action _yield = yield ?? (() => Thread.Yield());
