@@ -19,14 +19,16 @@ internal static class RedisLimitScripts
         local cost = tonumber(ARGV[3])
         local n = #KEYS / 3
 
-        -- The slots still in the window, oldest first; drops the ones that left it.
+        -- The slots still in the window, oldest first; drops the ones that left it. A slot of a later second than
+        -- this caller's is usage too: another instance (or a request that read the clock a moment later) charged it
+        -- before this script ran, and leaving it out let a burst across a second's boundary past the limit.
         local function slots(key)
           local all = redis.call('HGETALL', key)
           local list = {}
           for i = 1, #all, 2 do
             local s = tonumber(all[i])
             if s <= now - 60 then redis.call('HDEL', key, all[i])
-            elseif s <= now then list[#list + 1] = {s, tonumber(all[i + 1])} end
+            else list[#list + 1] = {s, tonumber(all[i + 1])} end
           end
           table.sort(list, function(a, b) return a[1] < b[1] end)
           return list

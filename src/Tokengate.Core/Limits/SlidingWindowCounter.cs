@@ -50,7 +50,11 @@ internal sealed class SlidingWindowCounter
         }
     }
 
-    /// <summary>Tokens and requests charged to the window ending at <paramref name="nowSecond"/>, over all stripes, in one pass.</summary>
+    /// <summary>
+    /// Tokens and requests charged to the window ending at <paramref name="nowSecond"/>, over all stripes, in one pass.
+    /// A slot of a later second counts too: a thread that read the clock a moment after the caller charged it, and it is
+    /// usage in the window (leaving it out let requests across a second's boundary past the limit).
+    /// </summary>
     public (long Tokens, long Requests) Totals(long nowSecond)
     {
         long tokens = 0, requests = 0;
@@ -63,7 +67,7 @@ internal sealed class SlidingWindowCounter
             {
                 ref var slot = ref slots[i];
                 var second = Volatile.Read(ref slot.Second);
-                if (second <= oldest || second > nowSecond) continue;
+                if (second <= oldest) continue;
                 tokens += Volatile.Read(ref slot.Tokens);
                 requests += Volatile.Read(ref slot.Requests);
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Tokengate.IntegrationTests.Infrastructure;
 using Tokengate.Limits;
@@ -31,9 +32,9 @@ public sealed class RedisLimitStoreTests : LimitStoreContractTests
         Assert.Equal((0L, 0L), failures);
     }
 
-    private async Task<RedisStateInstance> StartInstanceAsync(string? endpoint = null, int instances = 1)
+    private async Task<RedisStateInstance> StartInstanceAsync(string? endpoint = null, int instances = 1, TimeProvider? time = null)
     {
-        var instance = await RedisStateInstance.StartAsync(endpoint ?? TestRedis.Shared, _prefix, Time,
+        var instance = await RedisStateInstance.StartAsync(endpoint ?? TestRedis.Shared, _prefix, time ?? Time,
             services => services.AddSingleton<RedisLimitStore>(), instances);
         _instances.Add(instance);
         return instance;
@@ -51,6 +52,22 @@ public sealed class RedisLimitStoreTests : LimitStoreContractTests
         Assert.Equal(LimitKind.ConcurrentRequests, (await Store.TryReserveAsync([scope], 10, default)).RefusedKind);
         Time.Advance(TimeSpan.FromMilliseconds(2));
         Assert.True((await Store.TryReserveAsync([scope], 10, default)).Admitted);
+    }
+
+    [Fact]
+    public async Task Reserve_ChargedAtALaterSecondByAnotherInstance_CountsAgainstTheLimit()
+    {
+        // Another instance read the clock a second later (a burst across a second's boundary): its charge is in the
+        // window of an instance still in the earlier second, which must not admit past the limit.
+        var ahead = (await StartInstanceAsync(time: new FakeTimeProvider(T0 + TimeSpan.FromSeconds(1)))).Get<RedisLimitStore>();
+        var scope = new LimitScope("consumer:boundary", "consumer 'boundary'", TokensPerMinute: 1000, RequestsPerMinute: null, ConcurrentRequests: null);
+        Assert.True((await ahead.TryReserveAsync([scope], 900, default)).Admitted);
+
+        var over = await Store.TryReserveAsync([scope], 200, default);
+        Assert.Equal(LimitKind.TokensPerMinute, over.RefusedKind);
+        var fits = await Store.TryReserveAsync([scope], 100, default);
+        Assert.True(fits.Admitted);
+        Assert.Equal(0, fits.RemainingTokens);
     }
 
     [Fact]

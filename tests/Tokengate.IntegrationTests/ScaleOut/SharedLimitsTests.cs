@@ -10,7 +10,7 @@ namespace Tokengate.IntegrationTests.ScaleOut;
 public sealed class SharedLimitsTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Tpm_LoadSpreadOverThreeProcesses_HoldsForTheFleetWithinOneEstimate_AndLedgerHasEveryRequestOnce()
+    public async Task Tpm_LoadSpreadOverThreeProcesses_HoldsForTheFleet_AndLedgerHasEveryRequestOnce()
     {
         const int Tpm = 3000, Requests = 96;
         await using var postgres = await TestPostgres.CreateAsync();
@@ -46,13 +46,15 @@ public sealed class SharedLimitsTests(ITestOutputHelper output)
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
         Assert.Contains(HttpStatusCode.OK, statuses);
 
-        // What really ran upstream: no more than the fleet's limit plus one request's estimate (prompt + max_tokens);
-        // three independent limits would have let up to three times as much through.
+        // What really ran upstream: no more than the fleet's limit. Each reservation holds the prompt counted exactly
+        // plus max_tokens, which bound what the request uses, so the usage of everything admitted fits the limit; three
+        // independent limits would have let up to three times as much through. (The burst crosses second boundaries:
+        // an instance whose clock still read the earlier second once left the later second's charges out of its sum
+        // and let up to a hundred tokens more through.)
         var stats = backend.Control.GetStats("gpt-4o");
-        var oneEstimate = 30 + 40;
         var upstream = stats.PromptTokens + stats.CompletionTokens;
-        output.WriteLine($"{statuses.Count(s => s == HttpStatusCode.OK)} of {Requests} admitted; {upstream} tokens upstream for a limit of {Tpm} (+{oneEstimate} for one estimate)");
-        Assert.InRange(upstream, 1, Tpm + oneEstimate);
+        output.WriteLine($"{statuses.Count(s => s == HttpStatusCode.OK)} of {Requests} admitted; {upstream} tokens upstream for a limit of {Tpm}");
+        Assert.InRange(upstream, 1, Tpm);
 
         await fleet.StopAsync();
         var ledger = await ProcessFleet.LedgerAsync(postgres.ConnectionString);
