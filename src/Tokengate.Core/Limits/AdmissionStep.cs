@@ -165,10 +165,6 @@ internal sealed class AdmissionStep(TokenCounter counter, ILimitStore limits, IB
 
     /// <summary>
     /// Reserves the estimate in the consumer's and group's counters: counted exactly before a TPM refusal, and, for a
-    /// class that may wait, waiting for the window (holding no reservation meanwhile; one wait per request).
-    /// </summary>
-    /// <summary>
-    /// Reserves the estimate in the consumer's and group's counters: counted exactly before a TPM refusal, and, for a
     /// class that may wait, waiting for its window (holding no reservation meanwhile; one wait per request).
     /// </summary>
     private async ValueTask<LimitDecision> ReserveAsync(GatewayRequestFeature feature, AdmissionState admission, IReadOnlyList<LimitScope> scopes,
