@@ -88,6 +88,14 @@ internal sealed class UsageMigrations : IMigrationSource
         CREATE INDEX ix_usage_ledger_batch ON usage_ledger (batch_id) WHERE batch_id IS NOT NULL;
         """;
 
+    // Only rows of consumers in a group in the group index: the group's reports and budgets ask `consumer_group = @group`,
+    // which implies NOT NULL on both engines, and a consumer without a group (most, in many fleets) then costs one B-tree
+    // insert fewer per request.
+    private const string GroupPartial = """
+        DROP INDEX ix_usage_ledger_group_at;
+        CREATE INDEX ix_usage_ledger_group_at ON usage_ledger (consumer_group, at) WHERE consumer_group IS NOT NULL;
+        """;
+
     public IEnumerable<Migration> Migrations { get; } =
     [
         new("0400_usage_ledger",
@@ -118,5 +126,8 @@ internal sealed class UsageMigrations : IMigrationSource
         new("0408_usage_ledger_batch_partial",
             Sqlite: BatchPartial,
             PostgreSql: BatchPartial),
+        new("0409_usage_ledger_group_partial",
+            Sqlite: GroupPartial,
+            PostgreSql: GroupPartial),
     ];
 }

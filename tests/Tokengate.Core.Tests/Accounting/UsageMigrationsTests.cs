@@ -30,9 +30,30 @@ public sealed class UsageMigrationsTests : IDisposable
 
         // A partial index: live calls' rows (batch_id NULL) are not in it.
         Assert.Equal(1L, await ScalarAsync(connection, "SELECT partial FROM pragma_index_list('usage_ledger') WHERE name = 'ix_usage_ledger_batch'"));
-        var plan = await ScalarAsync(connection, "EXPLAIN QUERY PLAN SELECT COALESCE(SUM(prompt_tokens), 0) FROM usage_ledger WHERE batch_id = @batch", "batch_1", column: 3);
+        var plan = await ScalarAsync(connection, "EXPLAIN QUERY PLAN SELECT COALESCE(SUM(prompt_tokens), 0) FROM usage_ledger WHERE batch_id = @value", "batch_1", column: 3);
         Assert.Contains("ix_usage_ledger_batch", (string)plan!, StringComparison.Ordinal);
-        Assert.Equal(5L, await ScalarAsync(connection, "SELECT COALESCE(SUM(prompt_tokens), 0) FROM usage_ledger WHERE batch_id = @batch", "batch_1"));
+        Assert.Equal(5L, await ScalarAsync(connection, "SELECT COALESCE(SUM(prompt_tokens), 0) FROM usage_ledger WHERE batch_id = @value", "batch_1"));
+    }
+
+    [Fact]
+    public async Task Migrations_RowsWithoutAGroup_NotInTheGroupIndexWhichTheGroupQueriesStillUse()
+    {
+        var database = new SqliteDatabase(_directory);
+        await new MigrationRunner(database, [new UsageMigrations()], new FakeTimeProvider(), NullLogger<MigrationRunner>.Instance).StartAsync(default);
+        await using var connection = await database.OpenConnectionAsync(default);
+        await ExecuteAsync(connection, """
+            INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, prompt_tokens, cached_tokens, completion_tokens, cost_nanousd, status, latency_ms, stream, usage_source, record_id)
+            VALUES ('2026-12-05T08:00:00.0000000Z', 'solo', NULL, 'chat', 1, 0, 1, 0, 200, 1, 0, 'Reported', 'r-1'),
+                   ('2026-12-05T08:00:01.0000000Z', 'a', 'apps', 'chat', 3, 0, 4, 0, 200, 1, 0, 'Reported', 'r-2'),
+                   ('2026-12-05T08:00:02.0000000Z', 'b', 'apps', 'chat', 5, 0, 6, 0, 200, 1, 0, 'Reported', 'r-3');
+            """);
+
+        Assert.Equal(1L, await ScalarAsync(connection, "SELECT partial FROM pragma_index_list('usage_ledger') WHERE name = 'ix_usage_ledger_group_at'"));
+        // The shapes of the group's budget seed and usage report: both still use the index.
+        const string Spent = "SELECT COALESCE(SUM(prompt_tokens + completion_tokens), 0) FROM usage_ledger WHERE consumer_group = @value AND at >= '2026-12-05T00:00:00.0000000Z'";
+        var plan = await ScalarAsync(connection, "EXPLAIN QUERY PLAN " + Spent, "apps", column: 3);
+        Assert.Contains("ix_usage_ledger_group_at", (string)plan!, StringComparison.Ordinal);
+        Assert.Equal(18L, await ScalarAsync(connection, Spent, "apps"));
     }
 
     private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
@@ -42,15 +63,15 @@ public sealed class UsageMigrationsTests : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<object?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, string? batch = null, int column = 0)
+    private static async Task<object?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, string? value = null, int column = 0)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        if (batch is not null)
+        if (value is not null)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = "@batch";
-            parameter.Value = batch;
+            parameter.ParameterName = "@value";
+            parameter.Value = value;
             command.Parameters.Add(parameter);
         }
         await using var reader = await command.ExecuteReaderAsync();
