@@ -155,8 +155,8 @@ internal sealed partial class GatewayMetrics : IDisposable
 
     /// <summary>
     /// Everything a batch of finished requests' usage records says, recorded off the request path by the ledger's
-    /// writer. Counters are summed per tag set first and each sum is added once, so a batch of a few hundred records
-    /// from one consumer costs a handful of instrument updates instead of a dozen per record: every update looks its
+    /// writer (32 records at a time). Counters are summed per tag set first and each sum is added once, so records
+    /// from one consumer cost a handful of instrument updates per call instead of a dozen per record: every update looks its
     /// tag set up and takes the exporter's lock, and on a gateway given one or two cores that burst delayed the
     /// requests that arrived during it. Histograms take each record's own value.
     /// </summary>

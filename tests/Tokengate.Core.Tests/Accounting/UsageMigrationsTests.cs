@@ -18,9 +18,7 @@ public sealed class UsageMigrationsTests : IDisposable
     [Fact]
     public async Task Migrations_LiveCallRows_NotInTheBatchIndexWhichTheBatchQueryStillUses()
     {
-        var database = new SqliteDatabase(_directory);
-        await new MigrationRunner(database, [new UsageMigrations()], new FakeTimeProvider(), NullLogger<MigrationRunner>.Instance).StartAsync(default);
-        await using var connection = await database.OpenConnectionAsync(default);
+        await using var connection = await MigratedAsync();
         await ExecuteAsync(connection, """
             INSERT INTO usage_ledger (at, consumer, deployment, prompt_tokens, cached_tokens, completion_tokens, cost_nanousd, status, latency_ms, stream, usage_source, record_id, batch_id)
             VALUES ('2026-12-05T08:00:00.0000000Z', 'a', 'chat', 1, 0, 1, 0, 200, 1, 0, 'Reported', 'live-1', NULL),
@@ -38,9 +36,7 @@ public sealed class UsageMigrationsTests : IDisposable
     [Fact]
     public async Task Migrations_RowsWithoutAGroup_NotInTheGroupIndexWhichTheGroupQueriesStillUse()
     {
-        var database = new SqliteDatabase(_directory);
-        await new MigrationRunner(database, [new UsageMigrations()], new FakeTimeProvider(), NullLogger<MigrationRunner>.Instance).StartAsync(default);
-        await using var connection = await database.OpenConnectionAsync(default);
+        await using var connection = await MigratedAsync();
         await ExecuteAsync(connection, """
             INSERT INTO usage_ledger (at, consumer, consumer_group, deployment, prompt_tokens, cached_tokens, completion_tokens, cost_nanousd, status, latency_ms, stream, usage_source, record_id)
             VALUES ('2026-12-05T08:00:00.0000000Z', 'solo', NULL, 'chat', 1, 0, 1, 0, 200, 1, 0, 'Reported', 'r-1'),
@@ -54,6 +50,14 @@ public sealed class UsageMigrationsTests : IDisposable
         var plan = await ScalarAsync(connection, "EXPLAIN QUERY PLAN " + Spent, "apps", column: 3);
         Assert.Contains("ix_usage_ledger_group_at", (string)plan!, StringComparison.Ordinal);
         Assert.Equal(18L, await ScalarAsync(connection, Spent, "apps"));
+    }
+
+    /// <summary>A connection to a new database with every usage migration applied.</summary>
+    private async Task<System.Data.Common.DbConnection> MigratedAsync()
+    {
+        var database = new SqliteDatabase(_directory);
+        await new MigrationRunner(database, [new UsageMigrations()], new FakeTimeProvider(), NullLogger<MigrationRunner>.Instance).StartAsync(default);
+        return await database.OpenConnectionAsync(default);
     }
 
     private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
