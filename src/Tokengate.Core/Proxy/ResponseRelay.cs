@@ -177,9 +177,16 @@ internal static class ResponseRelay
 
                 var complete = CompleteEventsLength(buffer.AsSpan(0, filled));
                 if (complete == 0) continue;
-                await WriteEventsAsync(body, buffer.AsMemory(0, complete), tap, onAnnouncedId, aborted).ConfigureAwait(false);
-                await body.FlushAsync(aborted).ConfigureAwait(false);
-                if (tap.FirstEventTimestamp == 0) tap.FirstEventTimestamp = time.GetTimestamp();
+                try
+                {
+                    await WriteEventsAsync(body, buffer.AsMemory(0, complete), tap, onAnnouncedId, aborted).ConfigureAwait(false);
+                    await body.FlushAsync(aborted).ConfigureAwait(false);
+                    if (tap.FirstEventTimestamp == 0) tap.FirstEventTimestamp = time.GetTimestamp();
+                }
+                finally
+                {
+                    tap.Relayed(buffer.AsSpan(0, complete));
+                }
                 buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
                 filled -= complete;
             }
@@ -206,7 +213,7 @@ internal static class ResponseRelay
         var at = 0;
         while (at < events.Length)
         {
-            var length = NextEventLength(events.Span[at..]);
+            var length = StreamTap.NextEventLength(events.Span[at..]);
             var relay = tap.Inspect(events.Span.Slice(at, length));
             if (tap.TakeAnnouncedId() is { } id && onAnnouncedId is not null)
             {
@@ -223,16 +230,6 @@ internal static class ResponseRelay
             at += length;
         }
         if (events.Length > runStart) await body.WriteAsync(events[runStart..], cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Length of the first event in complete events, its blank line included.</summary>
-    private static int NextEventLength(ReadOnlySpan<byte> data)
-    {
-        var lf = data.IndexOf("\n\n"u8);
-        var crlf = data.IndexOf("\n\r\n"u8);
-        if (lf < 0 && crlf < 0) return data.Length;
-        if (crlf < 0 || (lf >= 0 && lf < crlf)) return lf + 2;
-        return crlf + 3;
     }
 
     /// <summary>Length of the prefix made of complete events (each ends with a blank line, LF or CRLF).</summary>

@@ -33,6 +33,15 @@ internal abstract class StreamTap
     /// <summary>Inspects one complete SSE event; false when it must not reach the consumer.</summary>
     public abstract bool Inspect(ReadOnlySpan<byte> sseEvent);
 
+    /// <summary>
+    /// Sees again the events inspected since the last call, in the order <see cref="Inspect"/> saw them, once they
+    /// reached the consumer (or could not): work that decides nothing about relaying them, such as keeping their text,
+    /// waits until then so that it never delays an event.
+    /// </summary>
+    public virtual void Relayed(ReadOnlySpan<byte> events)
+    {
+    }
+
     /// <summary>The id of an object the stream just announced (a stored response), once; the relay records it before the event goes out.</summary>
     public virtual string? TakeAnnouncedId() => null;
 
@@ -48,6 +57,16 @@ internal abstract class StreamTap
         UsageShape.None => new PassThroughStreamTap(),
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.Usage, "Unknown usage shape."),
     };
+
+    /// <summary>Length of the first event in complete events, its blank line included.</summary>
+    internal static int NextEventLength(ReadOnlySpan<byte> data)
+    {
+        var lf = data.IndexOf("\n\n"u8);
+        var crlf = data.IndexOf("\n\r\n"u8);
+        if (lf < 0 && crlf < 0) return data.Length;
+        if (crlf < 0 || (lf >= 0 && lf < crlf)) return lf + 2;
+        return crlf + 3;
+    }
 
     /// <summary>The value of the event's first <c>data:</c> line.</summary>
     protected static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> sseEvent)

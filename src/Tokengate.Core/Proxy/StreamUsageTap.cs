@@ -7,7 +7,8 @@ namespace Tokengate.Proxy;
 /// <summary>
 /// Watches a chat completion stream event by event: takes the usage chunk's figures, drops that chunk when the
 /// gateway asked for it on the consumer's behalf, and keeps the delivered completion text so a stream that breaks
-/// before its usage chunk can still be counted.
+/// before its usage chunk can still be counted. The text is read once its events are relayed (<see cref="Relayed"/>):
+/// parsing the deltas is the tap's largest work, and no relaying decision depends on it.
 /// </summary>
 internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
 {
@@ -18,6 +19,10 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
     private bool _done;
     private int _events;
 
+    // Which of the events inspected since the last Relayed (their ordinals, ascending) carry text to keep.
+    private List<int>? _textEvents;
+    private int _sinceRelayed;
+
     public override string CompletionText => _completion?.ToString() ?? "";
 
     /// <summary>Chat and completion streams end with <c>data: [DONE]</c>.</summary>
@@ -27,6 +32,7 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
 
     public override bool Inspect(ReadOnlySpan<byte> sseEvent)
     {
+        var ordinal = _sinceRelayed++;
         var data = Data(sseEvent);
         if (data.SequenceEqual("[DONE]"u8))
         {
@@ -47,9 +53,26 @@ internal sealed class StreamUsageTap(bool stripUsageChunk) : StreamTap
         }
         else if (data.IndexOf("\"delta\""u8) >= 0)
         {
-            CollectText(data);
+            (_textEvents ??= []).Add(ordinal);
         }
         return true;
+    }
+
+    public override void Relayed(ReadOnlySpan<byte> events)
+    {
+        _sinceRelayed = 0;
+        if (_textEvents is not { Count: > 0 } pending) return;
+        var ordinal = 0;
+        foreach (var wanted in pending)
+        {
+            for (; ordinal < wanted && !events.IsEmpty; ordinal++) events = events[NextEventLength(events)..];
+            if (events.IsEmpty) break;
+            var length = NextEventLength(events);
+            CollectText(Data(events[..length]));
+            events = events[length..];
+            ordinal++;
+        }
+        pending.Clear();
     }
 
     private void CollectText(ReadOnlySpan<byte> json)

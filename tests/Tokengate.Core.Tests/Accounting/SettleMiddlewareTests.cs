@@ -148,7 +148,9 @@ public sealed class SettleMiddlewareTests : IDisposable
         using var context = StepContext.For(_snapshot, OperationRegistry.ChatCompletions, RouteFamily.AzureV1, _services.Time)
             .WithConsumer(StepGateway.AliceKey).WithBody("""{"model":"chat","messages":[{"role":"user","content":"Hi"}],"stream":true}""").Parsed("chat");
         var tap = new StreamUsageTap(stripUsageChunk: true);
-        Assert.True(tap.Inspect("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, traveller\"}}]}\n\n"u8));
+        var delivered = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, traveller\"}}]}\n\n"u8;
+        Assert.True(tap.Inspect(delivered));
+        tap.Relayed(delivered);
 
         await Settle(AdmittedAndAnswered(estimate: 500, reported: null, tap: tap)).InvokeAsync(context.Http);
 
