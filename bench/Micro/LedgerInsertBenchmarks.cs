@@ -16,7 +16,7 @@ namespace Tokengate.Micro;
 /// as many models), so consecutive records differ in those columns. The time is spent on a core that also serves
 /// requests. Each iteration writes 20 batches of records made fresh for it (new ids, so nothing is a conflict).
 /// <c>Baseline</c> binds all 31 values of every record; <c>ChangedOnly</c> binds those that differ from the previous
-/// record's; <c>ChangedOnlyInSlices</c> also offers the core every quarter of a millisecond, as the writer does.
+/// record's; <c>ChangedOnlyInSlices</c> also offers the core every slice (<c>WorkSlices.Default</c>), as the writer does.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15, invocationCount: 1)]
 [MinColumn, MedianColumn]

@@ -73,8 +73,8 @@ internal sealed partial class UsageLedgerWriter(
     /// thread pool's. The work is milliseconds of CPU at a time and SQLite's interface is synchronous (its async
     /// methods complete before they return): on a pool thread it held back the requests queued behind it, which on a
     /// gateway given one or two cores was its whole latency tail. An ordinary thread is preempted by the scheduler
-    /// for the request threads instead, and SQLite's inserts offer the core back between slices of a quarter of a
-    /// millisecond (<see cref="WorkSlices"/>). PostgreSQL's writes continue on the pool after their first real wait.
+    /// for the request threads instead, and SQLite's inserts offer the core back between slices of 50 µs
+    /// (<see cref="WorkSlices"/>). PostgreSQL's writes continue on the pool after their first real wait.
     /// </summary>
     private static Task OnOwnThread(Func<Task> work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
