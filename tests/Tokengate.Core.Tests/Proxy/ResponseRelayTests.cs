@@ -89,4 +89,31 @@ public class ResponseRelayTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), time.GetElapsedTime(headersAt, tap.FirstEventTimestamp));
         Assert.Equal("Hi", tap.CompletionText);
     }
+
+    [Fact]
+    public async Task RelayEventsAsync_ConsumerGoneWhileWriting_TheInspectedTextIsStillKept()
+    {
+        var time = new FakeTimeProvider();
+        var context = new DefaultHttpContext();
+        context.Response.Body = new GoneStream();
+        using var upstream = new HttpResponseMessage
+        {
+            Content = new StreamContent(new TimedChunkStream(time,
+                (TimeSpan.FromMilliseconds(10), "data: {\"choices\":[{\"delta\":{\"content\":\"Half an\"}}]}\n\n"),
+                (TimeSpan.FromMilliseconds(10), "data: [DONE]\n\n"))),
+        };
+        var tap = new StreamUsageTap(stripUsageChunk: false);
+
+        await Assert.ThrowsAsync<IOException>(() => ResponseRelay.RelayEventsAsync(new HttpResponseSink(context), upstream, tap, time));
+
+        // What was inspected before the failed write is counted, as a stream that breaks is.
+        Assert.Equal("Half an", tap.CompletionText);
+    }
+
+    /// <summary>A response body whose consumer has gone: every write fails.</summary>
+    private sealed class GoneStream : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("The consumer closed the connection."));
+    }
 }
